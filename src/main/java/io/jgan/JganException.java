@@ -1,0 +1,57 @@
+package io.jgan;
+
+/**
+ * A problem caused by the user's input or environment (a bad file, a bad flag, an unwritable
+ * folder), reported as one line naming the cause and the remedy, with a documented exit code.
+ *
+ * <p>The CLI prints {@link #getMessage()} without a stack trace; everything else is a bug.
+ */
+public class JganException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Exit code for bad command-line values (picocli's own usage errors use 2 as well). */
+    public static final int USAGE = 2;
+    /** Exit code for unreadable or invalid input data. */
+    public static final int BAD_DATA = 3;
+    /** Exit code for a missing, corrupt or incompatible checkpoint. */
+    public static final int BAD_CHECKPOINT = 4;
+    /** Exit code for an output location that cannot be written. */
+    public static final int IO = 5;
+    /** Exit code for a training run stopped by the divergence guard (NaN or infinite loss). */
+    public static final int DIVERGED = 6;
+
+    private final int exitCode;
+
+    /**
+     * Creates an exception with the exit code the CLI should return.
+     *
+     * @param exitCode one of the constants of this class
+     * @param message one line: what is wrong and what to do about it
+     */
+    public JganException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
+
+    /**
+     * Creates an exception with a cause kept for debugging (printed only with --debug).
+     *
+     * @param exitCode one of the constants of this class
+     * @param message one line: what is wrong and what to do about it
+     * @param cause the underlying exception
+     */
+    public JganException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
+
+    /**
+     * Returns the process exit code for this problem.
+     *
+     * @return the exit code
+     */
+    public int exitCode() {
+        return exitCode;
+    }
+}

@@ -1,0 +1,88 @@
+package io.jgan.cli;
+
+import io.jgan.JganException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jgan} command: parses, delegates to a subcommand, and owns the exit codes. */
+@Command(
+        name = "jgan",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Generative Adversarial Networks for the JVM.",
+        subcommands = {TrainCommand.class, SampleCommand.class, ToyCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:internal error (a bug: please report the stack trace)",
+            "2:bad command-line usage or value",
+            "3:missing or malformed data",
+            "4:missing, corrupt or incompatible checkpoint",
+            "5:output cannot be written",
+            "6:training diverged (NaN or infinite loss)"
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, sample or toy");
+    }
+
+    /**
+     * Entry point.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs a command line and returns its exit code (used by tests).
+     *
+     * @param args command-line arguments
+     * @return the exit code
+     */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * Builds the configured command line, with jgan's error handling.
+     *
+     * @return the command line
+     */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            if (ex instanceof JganException je) {
+                err.println("jgan: error: " + je.getMessage());
+                if (Boolean.getBoolean("jgan.debug") && je.getCause() != null) {
+                    je.getCause().printStackTrace(err);
+                }
+                err.flush();
+                return je.exitCode();
+            }
+            err.println("jgan: internal error (a bug, please report it with this trace):");
+            ex.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cl;
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"jgan " + (v != null ? v : "dev")};
+        }
+    }
+}

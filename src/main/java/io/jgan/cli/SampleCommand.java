@@ -1,0 +1,84 @@
+package io.jgan.cli;
+
+import io.jgan.JganException;
+import io.jgan.config.ModelConfig;
+import io.jgan.io.IdxWriter;
+import io.jgan.io.ImageGrid;
+import io.jgan.sample.Sampler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jgan sample}: rebuild G from a checkpoint alone and write samples. */
+@Command(name = "sample", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Draw samples from a trained generator (a run folder or a checkpoint folder).")
+public final class SampleCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "RUN",
+            description = "run folder (its newest checkpoint) or checkpoint folder")
+    Path checkpoint;
+
+    @Option(names = "--n", paramLabel = "N", description = "number of samples (default ${DEFAULT-VALUE})")
+    int n = 64;
+
+    @Option(names = "--seed", paramLabel = "S", description = "noise seed (default ${DEFAULT-VALUE})")
+    long seed = 0;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output file (.png, or .gz/IDX for --format idx)")
+    Path out;
+
+    @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default) or idx (uint8 IDX3, 0 = black)")
+    String format = "png";
+
+    @Option(names = "--nrow", paramLabel = "N", description = "samples per grid row (default: square)")
+    Integer nrow;
+
+    @Option(names = "--scale", paramLabel = "N", description = "pixel magnification of the grid (default ${DEFAULT-VALUE})")
+    int scale = 2;
+
+    @Override
+    public Integer call() throws IOException {
+        if (n < 1 || n > 1_000_000) {
+            throw new JganException(JganException.USAGE, "--n must be in 1..1000000, got " + n);
+        }
+        if (!format.equals("png") && !format.equals("idx")) {
+            throw new JganException(JganException.USAGE, "unknown --format '" + format + "': use png or idx");
+        }
+        if (scale < 1 || scale > 16) {
+            throw new JganException(JganException.USAGE, "--scale must be in 1..16, got " + scale);
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new JganException(JganException.IO, "output folder " + parent + " does not exist: create it first");
+        }
+        try (Sampler sampler = Sampler.load(checkpoint)) {
+            ModelConfig m = sampler.model();
+            float[] x = sampler.sample(n, seed);
+            try {
+                if (format.equals("idx")) {
+                    byte[] px = new byte[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        px[i] = (byte) m.range().toByte(x[i]);
+                    }
+                    IdxWriter.writeImages(out, n, m.height(), m.width(), px);
+                } else {
+                    ImageGrid.writePng(out, ImageGrid.render(x, n, m.height(), m.width(), m.range(),
+                            nrow != null ? nrow : ImageGrid.squareRow(n), 2, scale));
+                }
+            } catch (IOException e) {
+                throw new JganException(JganException.IO, "cannot write " + out + ": " + e.getMessage());
+            }
+            spec.commandLine().getOut().printf("jgan: wrote %d samples from %s (step %d) to %s%n", n,
+                    sampler.checkpoint(), sampler.manifest().step(), out);
+        }
+        return 0;
+    }
+}

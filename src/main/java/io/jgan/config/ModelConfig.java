@@ -1,0 +1,54 @@
+package io.jgan.config;
+
+import io.jgan.JganException;
+import java.util.List;
+
+/**
+ * What to build: the network family and its sizes. Saved in every checkpoint so that
+ * {@code sample} can rebuild the generator from the checkpoint alone.
+ *
+ * @param family {@code mlp} (seed 004), {@code mlp-bn} (seed 001) or {@code toy} (seed 000)
+ * @param latentDim size of the noise vector z
+ * @param channels image channels (1 for MNIST)
+ * @param height image height in pixels
+ * @param width image width in pixels
+ * @param range the pixel range the generator outputs
+ */
+public record ModelConfig(
+        String family, int latentDim, int channels, int height, int width, PixelRange range) {
+
+    /** The model families this version can build. */
+    public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "toy");
+
+    /**
+     * Returns the number of values in one flattened sample, {@code channels*height*width}.
+     *
+     * @return the data dimension
+     */
+    public int dataDim() {
+        return channels * height * width;
+    }
+
+    /**
+     * Checks the values, before any native memory is touched.
+     *
+     * @throws JganException naming the bad value and the accepted ones
+     */
+    public void validate() {
+        if (!FAMILIES.contains(family)) {
+            throw new JganException(
+                    JganException.USAGE,
+                    "unknown model '" + family + "': use one of " + String.join(", ", FAMILIES));
+        }
+        if (latentDim < 1 || latentDim > 4096) {
+            throw new JganException(
+                    JganException.USAGE,
+                    "latent size " + latentDim + " is out of range: use 1..4096 (default 100)");
+        }
+        if (channels < 1 || height < 1 || width < 1) {
+            throw new JganException(
+                    JganException.USAGE,
+                    "image shape " + channels + "x" + height + "x" + width + " is empty");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.jgan.config;
+
+/**
+ * The tutorials' settings, one place for every default (see SPEC.md).
+ *
+ * <p>The CLI starts from a preset and overrides only what the user sets.
+ */
+public final class Presets {
+
+    private Presets() {}
+
+    /**
+     * Seed 004, the default: MLP G 100-256-512-1024-784 (LeakyReLU 0.2, tanh), MLP D
+     * 784-1024-512-256-1 (LeakyReLU 0.2, dropout 0.3), BCE with the non-saturating G loss,
+     * D loss = sum of its real and fake terms, Adam 2e-4 (0.9, 0.999, 1e-8), batch 100,
+     * 16 fixed noise vectors, a grid every 100 batches.
+     *
+     * @param epochs passes over the data
+     * @return the config on the embedded digits
+     */
+    public static GanConfig vanilla(int epochs) {
+        return new GanConfig(
+                DataConfig.embedded(0),
+                new ModelConfig("mlp", 100, 1, 28, 28, PixelRange.SYMMETRIC),
+                new TrainConfig(epochs, 0, 100, 2e-4, 2e-4, 0.9, 0.999, 1e-8, 1, 1.0, "bce", false,
+                        0, 100, 0, 16));
+    }
+
+    /**
+     * Seed 001, the course's variant: z of 10, G blocks Linear-BatchNorm-ReLU 10-128-256-512-1024
+     * then Linear(1024, 784) sigmoid, D 784-512-256-128-1 with LeakyReLU 0.2, data in [0, 1],
+     * D loss = mean of its two terms, Adam 1e-5, batch 128.
+     *
+     * @param epochs passes over the data
+     * @return the config on the embedded digits
+     */
+    public static GanConfig course(int epochs) {
+        return new GanConfig(
+                DataConfig.embedded(0),
+                new ModelConfig("mlp-bn", 10, 1, 28, 28, PixelRange.UNIT),
+                new TrainConfig(epochs, 0, 128, 1e-5, 1e-5, 0.9, 0.999, 1e-8, 1, 1.0, "bce", true,
+                        0, 100, 0, 16));
+    }
+
+    /**
+     * Seed 000's toy: one-pixel "images" drawn from N(mean, std) in [-1, 1], learned by two tiny
+     * MLPs. Adam 1e-3 with beta1 0.5 keeps the 1-D game stable.
+     *
+     * @param mean the real distribution's mean
+     * @param std the real distribution's standard deviation
+     * @param steps iterations to train
+     * @return the toy config
+     */
+    public static GanConfig toy(double mean, double std, long steps) {
+        return new GanConfig(
+                new DataConfig(DataConfig.GAUSSIAN, 0, mean, std, 10_000),
+                new ModelConfig("toy", 4, 1, 1, 1, PixelRange.SYMMETRIC),
+                new TrainConfig(1_000_000, steps, 200, 1e-3, 1e-3, 0.5, 0.999, 1e-8, 1, 1.0, "bce",
+                        false, 0, 0, 0, 256));
+    }
+
+    /**
+     * Returns the preset for a model family.
+     *
+     * @param family {@code mlp} or {@code mlp-bn}
+     * @param epochs passes over the data
+     * @return the preset
+     */
+    public static GanConfig forFamily(String family, int epochs) {
+        return "mlp-bn".equals(family) ? course(epochs) : vanilla(epochs);
+    }
+}

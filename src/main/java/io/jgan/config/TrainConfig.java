@@ -1,0 +1,101 @@
+package io.jgan.config;
+
+import io.jgan.JganException;
+import java.util.List;
+
+/**
+ * How to train: optimiser, schedule, tricks and what to write when.
+ *
+ * @param epochs passes over the data
+ * @param maxSteps stop after this many iterations (0 = no limit); for quick runs and tests
+ * @param batchSize samples per batch (the tutorial: 100)
+ * @param lrG Adam learning rate of the generator (the tutorial: 2e-4)
+ * @param lrD Adam learning rate of the discriminator (the tutorial: 2e-4)
+ * @param beta1 Adam beta1 (PyTorch default 0.9)
+ * @param beta2 Adam beta2 (PyTorch default 0.999)
+ * @param eps Adam epsilon (PyTorch default 1e-8)
+ * @param dSteps k: discriminator steps per generator step (Goodfellow 2014, Algorithm 1)
+ * @param realLabel target for real samples in D's loss; 0.9 is one-sided label smoothing (seed 002)
+ * @param loss the adversarial objective: {@code bce} (non-saturating G, the tutorial) or
+ *     {@code bce-saturating}
+ * @param averageDTerms D's loss is the mean of its real and fake terms (seed 001) instead of
+ *     their sum (seed 004)
+ * @param seed seeds initialisation, data order, noise and dropout
+ * @param gridEvery write a grid of the fixed noise every this many iterations (0 = only at the end)
+ * @param checkpointEvery write a checkpoint every this many iterations (0 = only at the end)
+ * @param fixedNoiseCount number of fixed test noise vectors (the tutorial: 16, a 4x4 grid)
+ */
+public record TrainConfig(
+        int epochs,
+        long maxSteps,
+        int batchSize,
+        double lrG,
+        double lrD,
+        double beta1,
+        double beta2,
+        double eps,
+        int dSteps,
+        double realLabel,
+        String loss,
+        boolean averageDTerms,
+        long seed,
+        int gridEvery,
+        int checkpointEvery,
+        int fixedNoiseCount) {
+
+    /** The adversarial objectives this version offers. */
+    public static final List<String> LOSSES = List.of("bce", "bce-saturating");
+
+    /**
+     * Checks the values, before any native memory is touched.
+     *
+     * @throws JganException naming the bad value and what is accepted
+     */
+    public void validate() {
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(maxSteps >= 0, "--max-steps must be >= 0 (0 = no limit), got " + maxSteps);
+        require(batchSize >= 1, "--batch-size must be >= 1, got " + batchSize);
+        require(lrG > 0 && lrG < 1 && lrD > 0 && lrD < 1,
+                "learning rates must be in (0, 1), got G " + lrG + ", D " + lrD);
+        require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1,
+                "Adam betas must be in [0, 1), got " + beta1 + ", " + beta2);
+        require(eps > 0, "Adam eps must be > 0, got " + eps);
+        require(dSteps >= 1 && dSteps <= 100, "--d-steps must be in 1..100, got " + dSteps);
+        require(realLabel > 0.5 && realLabel <= 1.0,
+                "--real-label must be in (0.5, 1] (0.9 = one-sided label smoothing), got " + realLabel);
+        require(LOSSES.contains(loss), "unknown loss '" + loss + "': use one of " + String.join(", ", LOSSES));
+        require(gridEvery >= 0, "--grid-every must be >= 0, got " + gridEvery);
+        require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+        require(fixedNoiseCount >= 1 && fixedNoiseCount <= 1024,
+                "fixed noise count must be in 1..1024, got " + fixedNoiseCount);
+    }
+
+    /**
+     * Returns a copy with another seed.
+     *
+     * @param newSeed the seed
+     * @return the copy
+     */
+    public TrainConfig withSeed(long newSeed) {
+        return new TrainConfig(epochs, maxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
+                averageDTerms, newSeed, gridEvery, checkpointEvery, fixedNoiseCount);
+    }
+
+    /**
+     * Returns a copy with another batch size and step limit (quick runs and tests).
+     *
+     * @param newBatchSize samples per batch
+     * @param newMaxSteps iteration limit, 0 for none
+     * @return the copy
+     */
+    public TrainConfig withBatch(int newBatchSize, long newMaxSteps) {
+        return new TrainConfig(epochs, newMaxSteps, newBatchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
+                averageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new JganException(JganException.USAGE, message);
+        }
+    }
+}

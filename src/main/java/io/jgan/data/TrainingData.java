@@ -1,0 +1,136 @@
+package io.jgan.data;
+
+import io.jgan.JganException;
+import io.jgan.config.DataConfig;
+import io.jgan.config.ModelConfig;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/** Loads the samples a {@link DataConfig} names and scales them to the model's range. */
+public final class TrainingData {
+
+    /** Classpath folder of the embedded MNIST subset (see its NOTICE.md). */
+    static final String EMBEDDED_DIR = "/io/jgan/data/mnist10k/";
+
+    /** File names tried, in order, for the training images of a data folder. */
+    static final List<String> IMAGE_NAMES = List.of(
+            "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte",
+            "train-images.idx3-ubyte.gz", "train-images.idx3-ubyte");
+
+    private TrainingData() {}
+
+    /**
+     * Loads and scales the training samples.
+     *
+     * @param data where they come from
+     * @param model the model they feed (its shape and pixel range)
+     * @param seed seeds the toy's Gaussian draws
+     * @return the samples
+     * @throws JganException if the data is missing, malformed, or of the wrong shape
+     */
+    public static Samples load(DataConfig data, ModelConfig model, long seed) {
+        if (DataConfig.GAUSSIAN.equals(data.source())) {
+            return gaussian(data, seed);
+        }
+        ImageSet images;
+        byte[] labels;
+        String description;
+        if (DataConfig.EMBEDDED.equals(data.source())) {
+            images = IdxReader.readImages(resource("train-images-idx3-ubyte.gz"), "embedded MNIST images");
+            labels = IdxReader.readLabels(resource("train-labels-idx1-ubyte.gz"), "embedded MNIST labels");
+            description = "embedded MNIST subset (10,000 digits)";
+        } else {
+            Path dir = Path.of(data.source());
+            Path imageFile = findImages(dir);
+            images = IdxReader.readImages(imageFile);
+            labels = readLabelsBeside(imageFile, images.count());
+            description = imageFile.toString();
+        }
+        if (images.rows() != model.height() || images.cols() != model.width() || model.channels() != 1) {
+            throw new JganException(JganException.BAD_DATA,
+                    "the images are " + images.rows() + "x" + images.cols() + " but model '" + model.family()
+                            + "' expects " + model.channels() + "x" + model.height() + "x" + model.width()
+                            + ": use 28x28 grayscale IDX data");
+        }
+        images = images.limit(data.limit());
+        if (labels != null && labels.length > images.count()) {
+            labels = java.util.Arrays.copyOf(labels, images.count());
+        }
+        return new Samples(images.count(), model.dataDim(), scale(images, model), labels, description);
+    }
+
+    /**
+     * Scales uint8 pixels into the model's range, the one place this happens for training.
+     *
+     * @param images the images
+     * @param model gives the range
+     * @return {@code count*rows*cols} floats
+     */
+    static float[] scale(ImageSet images, ModelConfig model) {
+        byte[] px = images.pixels();
+        float[] lut = new float[256]; // 256 distinct values: a table makes the scaling exact and fast
+        for (int b = 0; b < 256; b++) {
+            lut[b] = model.range().toUnit(b);
+        }
+        float[] out = new float[px.length];
+        for (int i = 0; i < px.length; i++) {
+            out[i] = lut[px[i] & 0xff];
+        }
+        return out;
+    }
+
+    private static Path findImages(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new JganException(JganException.BAD_DATA,
+                    "data folder not found: " + dir + " (give --data a folder holding train-images-idx3-ubyte[.gz],"
+                            + " or leave --data out for the embedded digits)");
+        }
+        for (String name : IMAGE_NAMES) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        throw new JganException(JganException.BAD_DATA,
+                "no training images in " + dir + ": expected one of " + String.join(", ", IMAGE_NAMES));
+    }
+
+    /** Labels are optional for an unconditional GAN; if present they must match the images. */
+    private static byte[] readLabelsBeside(Path imageFile, int count) {
+        String name = imageFile.getFileName().toString().replace("images", "labels").replace("idx3", "idx1");
+        Path labelFile = imageFile.resolveSibling(name);
+        if (!Files.isRegularFile(labelFile)) {
+            return null;
+        }
+        byte[] labels = IdxReader.readLabels(labelFile);
+        if (labels.length != count) {
+            throw new JganException(JganException.BAD_DATA,
+                    labelFile + " has " + labels.length + " labels but " + imageFile + " has " + count
+                            + " images: use matching files");
+        }
+        return labels;
+    }
+
+    private static InputStream resource(String name) {
+        InputStream in = TrainingData.class.getResourceAsStream(EMBEDDED_DIR + name);
+        if (in == null) {
+            throw new IllegalStateException("embedded data missing from the jar: " + EMBEDDED_DIR + name);
+        }
+        return in;
+    }
+
+    /** Seed 000's toy: one-pixel samples from N(mean, std), clamped to [-1, 1]. */
+    private static Samples gaussian(DataConfig data, long seed) {
+        Random rng = new Random(seed ^ 0x5DEECE66DL);
+        float[] v = new float[data.gaussianCount()];
+        for (int i = 0; i < v.length; i++) {
+            double x = data.gaussianMean() + data.gaussianStd() * rng.nextGaussian();
+            v[i] = (float) Math.max(-1.0, Math.min(1.0, x));
+        }
+        return new Samples(v.length, 1, v, null,
+                "1-D Gaussian N(" + data.gaussianMean() + ", " + data.gaussianStd() + "^2), " + v.length + " samples");
+    }
+}

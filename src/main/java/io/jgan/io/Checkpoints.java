@@ -1,0 +1,216 @@
+package io.jgan.io;
+
+import io.jgan.JganException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoint folders: {@code RUN/checkpoints/step-00001000/} holding {@code checkpoint.json} and
+ * one {@code .tensors} file per part.
+ *
+ * <p>Writes are atomic: everything goes into a hidden temporary folder, each file is forced to
+ * disk, then the folder is renamed into place. A reader therefore sees a complete checkpoint or
+ * none; a crash leaves only a {@code .tmp} folder, ignored and cleaned up by the next save.
+ */
+public final class Checkpoints {
+
+    /** The format name in every manifest. */
+    public static final String FORMAT = "jgan-checkpoint";
+    /** The format version this build writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** Manifest file name. */
+    public static final String MANIFEST = "checkpoint.json";
+
+    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+
+    private Checkpoints() {}
+
+    /**
+     * Saves a checkpoint atomically and keeps only the newest {@code keep} of the run.
+     *
+     * @param checkpointsDir {@code RUN/checkpoints}
+     * @param manifest what it is
+     * @param parts tensor files by part name, in order
+     * @param keep how many checkpoints to keep (at least 1)
+     * @return the checkpoint folder
+     */
+    public static Path save(Path checkpointsDir, CheckpointManifest manifest, Map<String, List<NamedTensor>> parts,
+            int keep) {
+        String name = String.format("step-%08d", manifest.step());
+        Path target = checkpointsDir.resolve(name);
+        Path tmp = checkpointsDir.resolve("." + name + ".tmp");
+        try {
+            Files.createDirectories(checkpointsDir);
+            deleteTree(tmp);
+            Files.createDirectory(tmp);
+            for (Map.Entry<String, List<NamedTensor>> part : parts.entrySet()) {
+                TensorFile.write(tmp.resolve(part.getKey() + ".tensors"), part.getValue());
+            }
+            Path manifestFile = tmp.resolve(MANIFEST);
+            Files.write(manifestFile, Json.MAPPER.writeValueAsBytes(manifest), StandardOpenOption.CREATE_NEW);
+            force(manifestFile);
+            force(tmp);
+            deleteTree(target); // a re-save of the same step replaces it
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target);
+            }
+            force(checkpointsDir);
+            prune(checkpointsDir, keep);
+            return target;
+        } catch (IOException e) {
+            try {
+                deleteTree(tmp);
+            } catch (IOException ignored) {
+                // best effort: the .tmp folder is ignored by readers and removed by the next save
+            }
+            throw new JganException(JganException.IO,
+                    "cannot write checkpoint in " + checkpointsDir + ": " + e.getMessage()
+                            + " (check free disk space and permissions; earlier checkpoints are intact)", e);
+        }
+    }
+
+    /**
+     * Resolves a run folder or a checkpoint folder to a checkpoint folder.
+     *
+     * @param path {@code RUN}, {@code RUN/checkpoints} or {@code RUN/checkpoints/step-N}
+     * @return the newest complete checkpoint folder
+     * @throws JganException if there is none
+     */
+    public static Path resolve(Path path) {
+        if (Files.isRegularFile(path.resolve(MANIFEST))) {
+            return path;
+        }
+        Path dir = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
+        if (!Files.isDirectory(dir)) {
+            throw new JganException(JganException.BAD_CHECKPOINT,
+                    "checkpoint not found: " + path + " (give --checkpoint a run folder written by `jgan train`)");
+        }
+        return latest(dir).orElseThrow(() -> new JganException(JganException.BAD_CHECKPOINT,
+                "no complete checkpoint in " + dir + " (the run may have stopped before its first checkpoint)"));
+    }
+
+    /**
+     * Finds the newest complete checkpoint of a checkpoints folder.
+     *
+     * @param checkpointsDir {@code RUN/checkpoints}
+     * @return the folder, if any
+     */
+    public static Optional<Path> latest(Path checkpointsDir) {
+        if (!Files.isDirectory(checkpointsDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(checkpointsDir)) {
+            return s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
+                    .filter(p -> Files.isRegularFile(p.resolve(MANIFEST)))
+                    .max(Comparator.comparingLong(Checkpoints::stepOf));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Reads and checks a checkpoint's manifest.
+     *
+     * @param checkpointDir a checkpoint folder
+     * @return the manifest
+     * @throws JganException if it is unreadable or of another format version
+     */
+    public static CheckpointManifest readManifest(Path checkpointDir) {
+        Path file = checkpointDir.resolve(MANIFEST);
+        CheckpointManifest m;
+        try {
+            m = Json.MAPPER.readValue(file.toFile(), CheckpointManifest.class);
+        } catch (IOException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT,
+                    "unreadable checkpoint manifest " + file + ": " + firstLine(e.getMessage()), e);
+        }
+        if (m == null || !FORMAT.equals(m.format())) {
+            throw new JganException(JganException.BAD_CHECKPOINT, file + " is not a jgan checkpoint manifest");
+        }
+        if (m.formatVersion() != FORMAT_VERSION) {
+            throw new JganException(JganException.BAD_CHECKPOINT,
+                    "checkpoint " + checkpointDir + " has format version " + m.formatVersion()
+                            + " but this jgan reads version " + FORMAT_VERSION + ": use the jgan version that wrote it ("
+                            + m.jganVersion() + ")");
+        }
+        if (m.config() == null || m.contents() == null) {
+            throw new JganException(JganException.BAD_CHECKPOINT, file + " lacks its config or contents list");
+        }
+        return m;
+    }
+
+    /**
+     * Reads one tensor part of a checkpoint.
+     *
+     * @param checkpointDir the folder
+     * @param part e.g. {@code generator}
+     * @return its tensors
+     */
+    public static List<NamedTensor> readPart(Path checkpointDir, String part) {
+        Path file = checkpointDir.resolve(part + ".tensors");
+        if (!Files.isRegularFile(file)) {
+            throw new JganException(JganException.BAD_CHECKPOINT,
+                    "checkpoint " + checkpointDir + " has no " + part + " (missing " + file.getFileName() + ")");
+        }
+        return TensorFile.read(file);
+    }
+
+    private static long stepOf(Path p) {
+        Matcher m = STEP_DIR.matcher(p.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static void prune(Path checkpointsDir, int keep) throws IOException {
+        List<Path> all;
+        try (Stream<Path> s = Files.list(checkpointsDir)) {
+            all = s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparingLong(Checkpoints::stepOf).reversed())
+                    .toList();
+        }
+        for (int i = Math.max(1, keep); i < all.size(); i++) {
+            deleteTree(all.get(i));
+        }
+    }
+
+    private static void force(Path p) {
+        // fsync a file, or a folder so its new entries survive a crash (not possible on every OS)
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException ignored) {
+            // directories cannot be opened for fsync on some platforms; the rename is still atomic
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

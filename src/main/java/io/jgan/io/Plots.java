@@ -1,0 +1,124 @@
+package io.jgan.io;
+
+import io.jgan.metrics.StepRecord;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG charts drawn with XChart: the training curves and the toy's histogram. */
+public final class Plots {
+
+    /** At most this many points per series; longer runs are averaged in buckets of steps. */
+    static final int MAX_POINTS = 1000;
+
+    private Plots() {}
+
+    /**
+     * Writes {@code training.png}: lossD and lossG over steps (top), D(x) and D(G(z)) (bottom).
+     *
+     * @param file the PNG
+     * @param records every iteration's record, in order
+     * @throws IOException if writing fails
+     */
+    public static void trainingCurves(Path file, List<StepRecord> records) throws IOException {
+        int bucket = Math.max(1, (records.size() + MAX_POINTS - 1) / MAX_POINTS);
+        String note = bucket > 1 ? " (mean of every " + bucket + " steps)" : "";
+        XYChart losses = chart("Losses" + note, "loss");
+        XYChart outputs = chart("Discriminator outputs" + note, "mean probability");
+        double[] x = bucketed(records, bucket, 0);
+        add(losses, "lossD", x, bucketed(records, bucket, 1));
+        add(losses, "lossG", x, bucketed(records, bucket, 2));
+        add(outputs, "D(x)", x, bucketed(records, bucket, 3));
+        add(outputs, "D(G(z))", x, bucketed(records, bucket, 4));
+        outputs.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(List.of(losses, outputs), 2, 1, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /**
+     * Writes a histogram of real against generated values (the 1-D toy).
+     *
+     * @param file the PNG
+     * @param real real values
+     * @param generated generated values
+     * @param lo lower edge
+     * @param hi upper edge
+     * @param bins number of bins
+     * @throws IOException if writing fails
+     */
+    public static void histogram(Path file, float[] real, float[] generated, double lo, double hi, int bins)
+            throws IOException {
+        XYChart c = chart("Real vs generated values (density)", "density");
+        c.setXAxisTitle("value");
+        double[] centers = new double[bins];
+        for (int b = 0; b < bins; b++) {
+            centers[b] = lo + (b + 0.5) * (hi - lo) / bins;
+        }
+        add(c, "real", centers, density(real, lo, hi, bins)).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        add(c, "generated", centers, density(generated, lo, hi, bins))
+                .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+        BitmapEncoder.saveBitmap(c, Files.newOutputStream(file), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static double[] density(float[] values, double lo, double hi, int bins) {
+        double[] d = new double[bins];
+        double width = (hi - lo) / bins;
+        for (float v : values) {
+            int b = (int) Math.floor((v - lo) / width);
+            if (b >= 0 && b < bins) {
+                d[b]++;
+            } else if (v == hi) {
+                d[bins - 1]++;
+            }
+        }
+        for (int b = 0; b < bins; b++) {
+            d[b] /= values.length * width;
+        }
+        return d;
+    }
+
+    private static XYChart chart(String title, String yTitle) {
+        XYChart c = new XYChartBuilder().width(900).height(420).title(title).xAxisTitle("step").yAxisTitle(yTitle)
+                .build();
+        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE).setChartBackgroundColor(java.awt.Color.WHITE);
+        return c;
+    }
+
+    private static XYSeries add(XYChart c, String name, double[] x, double[] y) {
+        XYSeries s = c.addSeries(name, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        return s;
+    }
+
+    /** Column: 0 step, 1 lossD, 2 lossG, 3 D(x), 4 D(G(z)); each bucket's mean. */
+    private static double[] bucketed(List<StepRecord> records, int bucket, int column) {
+        int n = (records.size() + bucket - 1) / bucket;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            int from = i * bucket;
+            int to = Math.min(records.size(), from + bucket);
+            double sum = 0;
+            for (int j = from; j < to; j++) {
+                StepRecord r = records.get(j);
+                sum += switch (column) {
+                    case 0 -> r.step();
+                    case 1 -> r.lossD();
+                    case 2 -> r.lossG();
+                    case 3 -> r.dReal();
+                    default -> r.dFake();
+                };
+            }
+            out[i] = sum / (to - from);
+        }
+        return out;
+    }
+}

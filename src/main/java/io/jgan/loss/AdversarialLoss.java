@@ -1,0 +1,42 @@
+package io.jgan.loss;
+
+import ai.djl.ndarray.NDArray;
+import io.jgan.config.TrainConfig;
+
+/**
+ * An adversarial objective as a named pair: the discriminator's loss and the generator's loss,
+ * both computed from D's logits and both minimised.
+ */
+public interface AdversarialLoss {
+
+    /**
+     * The discriminator's loss.
+     *
+     * @param realLogits D's logits on real samples, (N, 1)
+     * @param fakeLogits D's logits on generated samples, (N, 1)
+     * @return a scalar
+     */
+    NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits);
+
+    /**
+     * The generator's loss.
+     *
+     * @param fakeLogits D's logits on generated samples, (N, 1)
+     * @return a scalar
+     */
+    NDArray generatorLoss(NDArray fakeLogits);
+
+    /**
+     * Returns the objective a training config names.
+     *
+     * @param train the validated config
+     * @return the loss pair
+     */
+    static AdversarialLoss of(TrainConfig train) {
+        return switch (train.loss()) {
+            case "bce" -> new BceLoss((float) train.realLabel(), train.averageDTerms(), false);
+            case "bce-saturating" -> new BceLoss((float) train.realLabel(), train.averageDTerms(), true);
+            default -> throw new IllegalArgumentException("unvalidated loss " + train.loss());
+        };
+    }
+}

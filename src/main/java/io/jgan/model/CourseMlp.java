@@ -1,0 +1,59 @@
+package io.jgan.model;
+
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.BatchNorm;
+
+/**
+ * Seed 001's networks (the GAN course, week 1): G in blocks Linear-BatchNorm-ReLU with a sigmoid
+ * output (data in [0, 1]); D in blocks Linear-LeakyReLU(0.2) returning a logit.
+ */
+public final class CourseMlp {
+
+    private static final int HIDDEN = 128;
+
+    private CourseMlp() {}
+
+    /**
+     * The generator: z (N, latentDim) to an image (N, dataDim) in [0, 1].
+     *
+     * @param latentDim 10 in the course
+     * @param dataDim 784 for 28x28
+     * @return the block
+     */
+    public static Block generator(int latentDim, int dataDim) {
+        return new SequentialBlock()
+                .add(block(latentDim, HIDDEN)) // (N, 128)
+                .add(block(HIDDEN, 2 * HIDDEN)) // (N, 256)
+                .add(block(2 * HIDDEN, 4 * HIDDEN)) // (N, 512)
+                .add(block(4 * HIDDEN, 8 * HIDDEN)) // (N, 1024)
+                .add(Layers.linear(8 * HIDDEN, dataDim)) // (N, 784)
+                .add(Activation.sigmoidBlock());
+    }
+
+    /**
+     * The discriminator: an image (N, dataDim) to a logit (N, 1).
+     *
+     * @param dataDim 784 for 28x28
+     * @return the block
+     */
+    public static Block discriminator(int dataDim) {
+        return new SequentialBlock()
+                .add(Layers.linear(dataDim, 4 * HIDDEN)) // (N, 512)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(4 * HIDDEN, 2 * HIDDEN)) // (N, 256)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(2 * HIDDEN, HIDDEN)) // (N, 128)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(HIDDEN, 1)); // (N, 1) logit
+    }
+
+    /** Linear, BatchNorm1d (eps 1e-5, PyTorch momentum 0.1 = DJL's 0.9), ReLU. */
+    private static Block block(int in, int out) {
+        return new SequentialBlock()
+                .add(Layers.linear(in, out))
+                .add(BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build())
+                .add(Activation.reluBlock());
+    }
+}

@@ -1,0 +1,40 @@
+package io.jgan.model;
+
+import ai.djl.nn.Block;
+import io.jgan.config.ModelConfig;
+
+/** Builds a family's networks from a {@link ModelConfig}; the only switch on the family name. */
+public final class Models {
+
+    private Models() {}
+
+    /**
+     * Returns a new, uninitialised generator block.
+     *
+     * @param model the validated model config
+     * @return the generator architecture
+     */
+    public static Block generator(ModelConfig model) {
+        return switch (model.family()) {
+            case "mlp" -> VanillaMlp.generator(model.latentDim(), model.dataDim());
+            case "mlp-bn" -> CourseMlp.generator(model.latentDim(), model.dataDim());
+            case "toy" -> ToyMlp.generator(model.latentDim());
+            default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
+        };
+    }
+
+    /**
+     * Returns a new, uninitialised discriminator block (it outputs logits).
+     *
+     * @param model the validated model config
+     * @return the discriminator architecture
+     */
+    public static Block discriminator(ModelConfig model) {
+        return switch (model.family()) {
+            case "mlp" -> VanillaMlp.discriminator(model.dataDim());
+            case "mlp-bn" -> CourseMlp.discriminator(model.dataDim());
+            case "toy" -> ToyMlp.discriminator();
+            default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
+        };
+    }
+}

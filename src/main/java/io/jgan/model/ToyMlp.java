@@ -1,0 +1,46 @@
+package io.jgan.model;
+
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+
+/**
+ * Seed 000's toy: two tiny MLPs for one-pixel "images" in [-1, 1]. Small enough to learn a 1-D
+ * Gaussian in seconds on a CPU, which makes it the learning test of the whole training loop.
+ */
+public final class ToyMlp {
+
+    private static final int HIDDEN = 32;
+
+    private ToyMlp() {}
+
+    /**
+     * The generator: z (N, latentDim) to a value (N, 1) in [-1, 1].
+     *
+     * @param latentDim noise size
+     * @return the block
+     */
+    public static Block generator(int latentDim) {
+        return new SequentialBlock()
+                .add(Layers.linear(latentDim, HIDDEN)) // (N, 32)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(HIDDEN, HIDDEN)) // (N, 32)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(HIDDEN, 1)) // (N, 1)
+                .add(Activation.tanhBlock());
+    }
+
+    /**
+     * The discriminator: a value (N, 1) to a logit (N, 1).
+     *
+     * @return the block
+     */
+    public static Block discriminator() {
+        return new SequentialBlock()
+                .add(Layers.linear(1, HIDDEN)) // (N, 32)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(HIDDEN, HIDDEN)) // (N, 32)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(HIDDEN, 1)); // (N, 1) logit
+    }
+}

@@ -1,0 +1,55 @@
+package io.jgan.model;
+
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.Dropout;
+
+/**
+ * Seed 004's networks ("GANs from Scratch 1"): fully connected, LeakyReLU(0.2).
+ *
+ * <p>D returns a logit; the sigmoid lives inside the loss (numerically stable BCE, same maths).
+ */
+public final class VanillaMlp {
+
+    private VanillaMlp() {}
+
+    /**
+     * The generator: z (N, latentDim) to an image (N, dataDim) in [-1, 1].
+     *
+     * @param latentDim 100 in the tutorial
+     * @param dataDim 784 for 28x28
+     * @return the block
+     */
+    public static Block generator(int latentDim, int dataDim) {
+        return new SequentialBlock()
+                .add(Layers.linear(latentDim, 256)) // (N, 256)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(256, 512)) // (N, 512)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(512, 1024)) // (N, 1024)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Layers.linear(1024, dataDim)) // (N, 784)
+                .add(Activation.tanhBlock()); // pixels in [-1, 1], as the data
+    }
+
+    /**
+     * The discriminator: an image (N, dataDim) to a logit (N, 1); dropout 0.3 after each hidden layer.
+     *
+     * @param dataDim 784 for 28x28
+     * @return the block
+     */
+    public static Block discriminator(int dataDim) {
+        return new SequentialBlock()
+                .add(Layers.linear(dataDim, 1024)) // (N, 1024)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Dropout.builder().optRate(0.3f).build())
+                .add(Layers.linear(1024, 512)) // (N, 512)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Dropout.builder().optRate(0.3f).build())
+                .add(Layers.linear(512, 256)) // (N, 256)
+                .add(Activation.leakyReluBlock(0.2f))
+                .add(Dropout.builder().optRate(0.3f).build())
+                .add(Layers.linear(256, 1)); // (N, 1) logit; D(x) = sigmoid(logit)
+    }
+}

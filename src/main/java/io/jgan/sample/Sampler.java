@@ -1,0 +1,158 @@
+package io.jgan.sample;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.jgan.JganException;
+import io.jgan.config.ModelConfig;
+import io.jgan.io.CheckpointManifest;
+import io.jgan.io.Checkpoints;
+import io.jgan.io.NamedTensor;
+import io.jgan.model.Models;
+import io.jgan.model.Network;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A trained generator rebuilt from a checkpoint alone: the manifest's model config gives the
+ * architecture, {@code generator.tensors} the weights. Nothing of the training code is needed.
+ *
+ * <pre>{@code
+ * try (Sampler g = Sampler.load(Path.of("runs/my-run"))) {
+ *     float[] images = g.sample(64, 42); // (64, 784) in the model's pixel range
+ * }
+ * }</pre>
+ */
+public final class Sampler implements AutoCloseable {
+
+    private final NDManager manager;
+    private final Network generator;
+    private final CheckpointManifest manifest;
+    private final Path checkpoint;
+
+    private Sampler(NDManager manager, Network generator, CheckpointManifest manifest, Path checkpoint) {
+        this.manager = manager;
+        this.generator = generator;
+        this.manifest = manifest;
+        this.checkpoint = checkpoint;
+    }
+
+    /**
+     * Loads the generator of a run (its newest checkpoint) or of one checkpoint folder.
+     *
+     * @param runOrCheckpoint a run folder or checkpoint folder
+     * @return the sampler; close it to free native memory
+     * @throws JganException if the checkpoint is missing, corrupt, or does not match its config
+     */
+    public static Sampler load(Path runOrCheckpoint) {
+        Path dir = Checkpoints.resolve(runOrCheckpoint);
+        CheckpointManifest manifest = Checkpoints.readManifest(dir);
+        ModelConfig model = manifest.config().model();
+        try {
+            model.validate();
+        } catch (JganException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT, "checkpoint " + dir + " names a model this jgan"
+                    + " cannot build: " + e.getMessage());
+        }
+        List<NamedTensor> tensors = Checkpoints.readPart(dir, "generator");
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            Network g = new Network("generator", Models.generator(model), manager, model.latentDim());
+            copyInto(g, tensors, dir);
+            return new Sampler(manager, g, manifest, dir);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** Writes saved tensors into the network, checking names and shapes one by one. */
+    static void copyInto(Network network, List<NamedTensor> tensors, Path dir) {
+        Map<String, NamedTensor> byName = new HashMap<>();
+        for (NamedTensor t : tensors) {
+            byName.put(t.name(), t);
+        }
+        if (byName.size() != network.namedParameters().size()) {
+            throw mismatch(dir, network.name() + " has " + network.namedParameters().size()
+                    + " tensors but the checkpoint holds " + byName.size());
+        }
+        for (Pair<String, Parameter> p : network.namedParameters()) {
+            NamedTensor t = byName.get(p.getKey());
+            NDArray a = p.getValue().getArray();
+            if (t == null) {
+                throw mismatch(dir, "tensor " + p.getKey() + " is missing");
+            }
+            if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
+                throw mismatch(dir, "tensor " + p.getKey() + " has shape " + Arrays.toString(t.shape())
+                        + ", the model expects " + a.getShape());
+            }
+            a.set(t.data());
+        }
+    }
+
+    private static JganException mismatch(Path dir, String what) {
+        return new JganException(JganException.BAD_CHECKPOINT,
+                "checkpoint " + dir + " does not match its model config: " + what);
+    }
+
+    /**
+     * Draws samples from z ~ N(0, 1) seeded by {@code seed} (Java's generator, so the same seed
+     * gives the same samples on any device).
+     *
+     * @param n how many
+     * @param seed noise seed
+     * @return (n, dataDim) row-major values in the model's pixel range
+     */
+    public float[] sample(int n, long seed) {
+        int latent = manifest.config().model().latentDim();
+        Random rng = new Random(seed);
+        float[] z = new float[n * latent];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) rng.nextGaussian();
+        }
+        return generate(z, n);
+    }
+
+    /**
+     * Runs G on given latent vectors, in inference mode.
+     *
+     * @param z (n, latentDim) row-major
+     * @param n how many vectors
+     * @return (n, dataDim) row-major samples
+     */
+    public float[] generate(float[] z, int n) {
+        int latent = manifest.config().model().latentDim();
+        if (z.length != n * latent) {
+            throw new IllegalArgumentException("z has " + z.length + " values, expected " + n + " x " + latent);
+        }
+        try (NDManager m = manager.newSubManager()) {
+            return generator.forward(m.create(z, new Shape(n, latent)), false).toFloatArray();
+        }
+    }
+
+    /** @return the model config saved with the generator */
+    public ModelConfig model() {
+        return manifest.config().model();
+    }
+
+    /** @return the checkpoint's manifest */
+    public CheckpointManifest manifest() {
+        return manifest;
+    }
+
+    /** @return the checkpoint folder loaded */
+    public Path checkpoint() {
+        return checkpoint;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,120 @@
+package io.jgan.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.training.GradientCollector;
+import io.jgan.loss.AdversarialLoss;
+import io.jgan.model.Network;
+import java.util.List;
+
+/**
+ * One GAN iteration (Goodfellow et al. 2014, Algorithm 1): k discriminator half-steps, then one
+ * generator half-step, each with its own gradient collector (DJL allows one open at a time).
+ */
+public final class AdversarialStep {
+
+    private final Network generator;
+    private final Network discriminator;
+    private final Adam optimizerG;
+    private final Adam optimizerD;
+    private final AdversarialLoss loss;
+    private final int latentDim;
+
+    /**
+     * Wires the two networks, their optimisers and the objective.
+     *
+     * @param generator G
+     * @param discriminator D (returns logits)
+     * @param optimizerG Adam over G's parameters only
+     * @param optimizerD Adam over D's parameters only
+     * @param loss the objective pair
+     * @param latentDim size of z
+     */
+    public AdversarialStep(Network generator, Network discriminator, Adam optimizerG, Adam optimizerD,
+            AdversarialLoss loss, int latentDim) {
+        this.generator = generator;
+        this.discriminator = discriminator;
+        this.optimizerG = optimizerG;
+        this.optimizerD = optimizerD;
+        this.loss = loss;
+        this.latentDim = latentDim;
+    }
+
+    /** The scalars one iteration reports. */
+    public record Result(float lossD, float lossG, float dReal, float dFake) {}
+
+    /**
+     * Runs one iteration. Every array it creates belongs to {@code it}.
+     *
+     * @param it the iteration's manager, closed by the caller
+     * @param realBatches k real batches, each (N, dataDim)
+     * @return the losses and D's mean outputs
+     */
+    public Result run(NDManager it, List<NDArray> realBatches) {
+        float lossD = 0f;
+        float dReal = 0f;
+        float dFake = 0f;
+        for (NDArray real : realBatches) {
+            float[] d = discriminatorStep(it, real);
+            lossD += d[0];
+            dReal += d[1];
+            dFake += d[2];
+        }
+        int k = realBatches.size();
+        float lossG = generatorStep(it, (int) realBatches.get(realBatches.size() - 1).getShape().get(0));
+        return new Result(lossD / k, lossG, dReal / k, dFake / k);
+    }
+
+    /**
+     * (1) Update D: maximise log D(x) + log(1 - D(G(z))).
+     *
+     * @return {lossD, mean D(x), mean D(G(z))}
+     */
+    float[] discriminatorStep(NDManager it, NDArray real) {
+        int n = (int) real.getShape().get(0);
+        // Outside a collector the engine records no graph: this is G(z).detach(), (n, dataDim)
+        NDArray fake = generator.forward(noise(it, n), true);
+        NDArray lossD;
+        NDArray realLogits;
+        NDArray fakeLogits;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            realLogits = discriminator.forward(real, true); // (n, 1)
+            fakeLogits = discriminator.forward(fake, true); // (n, 1)
+            lossD = loss.discriminatorLoss(realLogits, fakeLogits);
+            gc.backward(lossD);
+        }
+        optimizerD.step(); // updates D only, then zeroes D's gradients
+        return new float[] {
+            lossD.getFloat(), Activation.sigmoid(realLogits).mean().getFloat(),
+            Activation.sigmoid(fakeLogits).mean().getFloat()
+        };
+    }
+
+    /**
+     * (2) Update G: maximise log D(G(z)) with fresh noise (the non-saturating loss by default).
+     * D is frozen, so G's backward pass neither moves D nor leaves gradients in it.
+     *
+     * @return lossG
+     */
+    float generatorStep(NDManager it, int n) {
+        NDArray lossG;
+        discriminator.freeze(true);
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray fake = generator.forward(noise(it, n), true); // (n, dataDim), graph recorded
+            lossG = loss.generatorLoss(discriminator.forward(fake, true));
+            gc.backward(lossG);
+        } finally {
+            discriminator.freeze(false);
+        }
+        optimizerG.step();
+        return lossG.getFloat();
+    }
+
+    /** z ~ N(0, 1), (n, latentDim), from the engine's seeded generator. */
+    private NDArray noise(NDManager it, int n) {
+        return it.randomNormal(new Shape(n, latentDim));
+    }
+}

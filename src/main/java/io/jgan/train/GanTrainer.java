@@ -1,0 +1,315 @@
+package io.jgan.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import io.jgan.JganException;
+import io.jgan.config.GanConfig;
+import io.jgan.config.TrainConfig;
+import io.jgan.data.Samples;
+import io.jgan.io.NamedTensor;
+import io.jgan.loss.AdversarialLoss;
+import io.jgan.metrics.StepRecord;
+import io.jgan.model.Models;
+import io.jgan.model.Network;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Trains a generator against a discriminator: the epoch loop around {@link AdversarialStep}.
+ *
+ * <p>Reproducibility: the engine's random generator is reseeded from (seed, step) before every
+ * iteration, and the data order of each epoch comes from (seed, epoch). Noise and dropout masks
+ * of step s therefore depend on nothing but the seed and s, which makes runs repeatable and a
+ * resumed run identical to an uninterrupted one.
+ *
+ * <p>Memory: parameters and optimiser moments live in long-lived managers; everything an
+ * iteration creates lives in a sub-manager closed at the end of the iteration, and the
+ * shuffled data of an epoch in one closed at the end of the epoch.
+ */
+public final class GanTrainer implements AutoCloseable {
+
+    private final GanConfig config;
+    private final TrainConfig train;
+    private final NDManager root;
+    private final Network generator;
+    private final Network discriminator;
+    private final Adam optimizerG;
+    private final Adam optimizerD;
+    private final AdversarialStep adversarialStep;
+    private final NDArray dataset; // (count, dataDim), in the pixel range of the model
+    private final int count;
+    private final float[] fixedNoise; // (fixedNoiseCount, latentDim), row-major
+    private final List<TrainingListener> listeners = new ArrayList<>();
+    private final int batchesPerIteration;
+    private final int iterationsPerEpoch;
+    private final long totalSteps;
+    private long step;
+
+    /**
+     * Builds both networks, their optimisers and the in-engine data set.
+     *
+     * @param config the validated config
+     * @param samples the training samples (their dim must match the model)
+     */
+    public GanTrainer(GanConfig config, Samples samples) {
+        this.config = config;
+        this.train = config.train();
+        if (samples.dim() != config.model().dataDim()) {
+            throw new IllegalArgumentException("samples of dim " + samples.dim() + " for a model of dim "
+                    + config.model().dataDim());
+        }
+        if (train.batchSize() > samples.count()) {
+            throw new JganException(JganException.USAGE,
+                    "--batch-size " + train.batchSize() + " is larger than the data set (" + samples.count()
+                            + " samples): use a smaller batch or more data");
+        }
+        this.count = samples.count();
+        this.root = NDManager.newBaseManager();
+        Engine.getInstance().setRandomSeed(mix(train.seed(), -1)); // initial weights
+        this.generator = new Network("generator", Models.generator(config.model()), root, config.model().latentDim());
+        this.discriminator = new Network("discriminator", Models.discriminator(config.model()), root,
+                config.model().dataDim());
+        this.optimizerG = new Adam(generator.trainableParameters(), train.lrG(), train.beta1(), train.beta2(),
+                train.eps(), root);
+        this.optimizerD = new Adam(discriminator.trainableParameters(), train.lrD(), train.beta1(), train.beta2(),
+                train.eps(), root);
+        this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,
+                AdversarialLoss.of(train), config.model().latentDim());
+        this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
+        this.fixedNoise = gaussian(new Random(train.seed() * 31 + 7), train.fixedNoiseCount() * config.model().latentDim());
+        int batches = (count + train.batchSize() - 1) / train.batchSize();
+        this.batchesPerIteration = train.dSteps();
+        this.iterationsPerEpoch = Math.max(1, batches / train.dSteps());
+        long all = (long) iterationsPerEpoch * train.epochs();
+        this.totalSteps = train.maxSteps() > 0 ? Math.min(all, train.maxSteps()) : all;
+    }
+
+    /**
+     * Adds a listener; listeners run in the order added.
+     *
+     * @param listener the listener
+     * @return this
+     */
+    public GanTrainer addListener(TrainingListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Trains until the configured epochs or step limit.
+     *
+     * @throws JganException with {@link JganException#DIVERGED} if a loss becomes NaN or infinite
+     */
+    public void fit() {
+        try {
+            for (TrainingListener l : listeners) {
+                l.onStart(this);
+            }
+            while (step < totalSteps) {
+                runEpoch();
+            }
+            for (TrainingListener l : listeners) {
+                l.onEnd(this);
+            }
+        } finally {
+            for (TrainingListener l : listeners) {
+                l.close();
+            }
+        }
+    }
+
+    private void runEpoch() {
+        int epoch = (int) (step / iterationsPerEpoch) + 1;
+        int skip = (int) (step % iterationsPerEpoch); // > 0 only when resuming mid-epoch
+        try (NDManager epochManager = root.newSubManager()) {
+            NDArray order = epochManager.create(permutation(count, new Random(mix(train.seed(), epoch))));
+            NDArray shuffled = dataset.get(epochManager, new NDIndex("{}", order)); // (count, dataDim)
+            for (int i = skip; i < iterationsPerEpoch && step < totalSteps; i++) {
+                iterate(shuffled, epoch, i);
+            }
+        }
+    }
+
+    private void iterate(NDArray shuffled, int epoch, int iteration) {
+        long start = System.nanoTime();
+        Engine.getInstance().setRandomSeed(mix(train.seed(), step + 1));
+        AdversarialStep.Result r;
+        try (NDManager it = root.newSubManager()) {
+            List<NDArray> real = new ArrayList<>(batchesPerIteration);
+            for (int b = 0; b < batchesPerIteration; b++) {
+                long from = (long) (iteration * batchesPerIteration + b) * train.batchSize();
+                long to = Math.min(from + train.batchSize(), count);
+                real.add(shuffled.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, dataDim), a view
+            }
+            r = adversarialStep.run(it, real);
+        }
+        step++;
+        StepRecord record = new StepRecord(step, epoch, iteration + 1, r.lossD(), r.lossG(), r.dReal(), r.dFake(),
+                (System.nanoTime() - start) / 1e6);
+        if (!record.finite()) {
+            throw new JganException(JganException.DIVERGED, String.format(
+                    "training diverged at step %d: lossD=%s lossG=%s. Likely causes: a learning rate too high"
+                            + " (try --lr 1e-4), data not scaled to the model's range, or D winning outright"
+                            + " (try --real-label 0.9). The last good checkpoint is kept.",
+                    step, record.lossD(), record.lossG()));
+        }
+        for (TrainingListener l : listeners) {
+            l.onStep(this, record);
+        }
+    }
+
+    /**
+     * Runs G on the fixed test noise, in inference mode (batch norm uses running statistics).
+     *
+     * @return (fixedNoiseCount, dataDim) row-major samples in the model's pixel range
+     */
+    public float[] generateFixed() {
+        try (NDManager m = root.newSubManager()) {
+            NDArray z = m.create(fixedNoise, new Shape(train.fixedNoiseCount(), config.model().latentDim()));
+            return generator.forward(z, false).toFloatArray();
+        }
+    }
+
+    /**
+     * Generates samples from fresh noise with a given seed (for the toy's statistics and tests).
+     *
+     * @param n how many
+     * @param seed seeds the noise
+     * @return (n, dataDim) row-major samples
+     */
+    public float[] generate(int n, long seed) {
+        try (NDManager m = root.newSubManager()) {
+            NDArray z = m.create(gaussian(new Random(seed), n * config.model().latentDim()),
+                    new Shape(n, config.model().latentDim()));
+            return generator.forward(z, false).toFloatArray();
+        }
+    }
+
+    /**
+     * Copies the complete training state out of the engine, for a checkpoint.
+     *
+     * @return tensor parts by name: generator, discriminator, both optimisers' moments, fixed noise
+     */
+    public Map<String, List<NamedTensor>> snapshot() {
+        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
+        parts.put("generator", tensors(generator));
+        parts.put("discriminator", tensors(discriminator));
+        parts.put("adam-generator", moments(generator, optimizerG));
+        parts.put("adam-discriminator", moments(discriminator, optimizerD));
+        parts.put("fixed-noise", List.of(new NamedTensor("fixedNoise",
+                new long[] {train.fixedNoiseCount(), config.model().latentDim()}, fixedNoise.clone())));
+        return parts;
+    }
+
+    private static List<NamedTensor> tensors(Network network) {
+        List<NamedTensor> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : network.namedParameters()) {
+            NDArray a = p.getValue().getArray();
+            out.add(new NamedTensor(p.getKey(), a.getShape().getShape(), a.toFloatArray()));
+        }
+        return out;
+    }
+
+    private static List<NamedTensor> moments(Network network, Adam adam) {
+        List<NamedTensor> out = new ArrayList<>();
+        NDArray[] m = adam.firstMoments();
+        NDArray[] v = adam.secondMoments();
+        List<Parameter> params = network.trainableParameters();
+        for (int i = 0; i < m.length; i++) {
+            String name = params.get(i).getName();
+            out.add(new NamedTensor("m/" + i + "/" + name, m[i].getShape().getShape(), m[i].toFloatArray()));
+            out.add(new NamedTensor("v/" + i + "/" + name, v[i].getShape().getShape(), v[i].toFloatArray()));
+        }
+        return out;
+    }
+
+    /** Fisher-Yates with a seeded generator: the epoch's data order, as int64 indices. */
+    static long[] permutation(int n, Random rng) {
+        long[] p = new long[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            long t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    static float[] gaussian(Random rng, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) rng.nextGaussian();
+        }
+        return v;
+    }
+
+    /** SplitMix64 of (seed, counter), folded to the int the engine takes. */
+    static int mix(long seed, long counter) {
+        long z = seed * 0x9E3779B97F4A7C15L + counter + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        return (int) (z ^ (z >>> 32));
+    }
+
+    /** @return the config of this run */
+    public GanConfig config() {
+        return config;
+    }
+
+    /** @return iterations completed */
+    public long step() {
+        return step;
+    }
+
+    /** @return the epoch of the last completed iteration (from 1) */
+    public int epoch() {
+        return step == 0 ? 1 : (int) ((step - 1) / iterationsPerEpoch) + 1;
+    }
+
+    /** @return iterations per epoch */
+    public int iterationsPerEpoch() {
+        return iterationsPerEpoch;
+    }
+
+    /** @return iterations this run will complete */
+    public long totalSteps() {
+        return totalSteps;
+    }
+
+    /** @return Adam step counts {G, D} */
+    public long[] optimizerSteps() {
+        return new long[] {optimizerG.stepCount(), optimizerD.stepCount()};
+    }
+
+    /** @return the generator (for tests and tools) */
+    public Network generator() {
+        return generator;
+    }
+
+    /** @return the discriminator (for tests and tools) */
+    public Network discriminator() {
+        return discriminator;
+    }
+
+    /** @return the adversarial step (for tests) */
+    AdversarialStep adversarialStep() {
+        return adversarialStep;
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}

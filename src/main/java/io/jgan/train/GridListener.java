@@ -1,0 +1,86 @@
+package io.jgan.train;
+
+import io.jgan.JganException;
+import io.jgan.config.ModelConfig;
+import io.jgan.io.AnimatedGif;
+import io.jgan.io.ImageGrid;
+import io.jgan.metrics.StepRecord;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Saves a grid of G(fixed noise) every N iterations and at the end (the tutorial: a 4x4 grid
+ * every 100 batches), then an animated GIF of all of them.
+ */
+public final class GridListener implements TrainingListener {
+
+    /** GIFs with more frames than this keep an evenly spaced subset. */
+    static final int MAX_GIF_FRAMES = 200;
+
+    private final Path gridsDir;
+    private final Path gif;
+    private final int every;
+    private final int scale;
+    private final List<BufferedImage> frames = new ArrayList<>();
+    private long lastSaved = -1;
+
+    /**
+     * Creates the listener.
+     *
+     * @param gridsDir {@code RUN/grids}
+     * @param gif {@code RUN/progress.gif}
+     * @param every save every this many iterations (0: only at the end)
+     * @param scale pixel magnification of the saved grids
+     */
+    public GridListener(Path gridsDir, Path gif, int every, int scale) {
+        this.gridsDir = gridsDir;
+        this.gif = gif;
+        this.every = every;
+        this.scale = scale;
+    }
+
+    @Override
+    public void onStep(GanTrainer trainer, StepRecord record) {
+        // the tutorial saves when n_batch % 100 == 0, i.e. after the 1st, 101st, ... batch
+        if (every > 0 && (record.step() - 1) % every == 0) {
+            save(trainer, record.step());
+        }
+    }
+
+    @Override
+    public void onEnd(GanTrainer trainer) {
+        if (lastSaved != trainer.step()) {
+            save(trainer, trainer.step());
+        }
+        List<BufferedImage> shown = frames;
+        if (frames.size() > MAX_GIF_FRAMES) {
+            shown = new ArrayList<>();
+            for (int i = 0; i < MAX_GIF_FRAMES; i++) {
+                shown.add(frames.get((int) ((long) i * (frames.size() - 1) / (MAX_GIF_FRAMES - 1))));
+            }
+        }
+        try {
+            AnimatedGif.write(gif, shown, 100);
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot write " + gif + ": " + e.getMessage());
+        }
+    }
+
+    private void save(GanTrainer trainer, long step) {
+        ModelConfig m = trainer.config().model();
+        int n = trainer.config().train().fixedNoiseCount();
+        BufferedImage grid = ImageGrid.render(trainer.generateFixed(), n, m.height(), m.width(), m.range(),
+                ImageGrid.squareRow(n), 2, scale);
+        Path file = gridsDir.resolve(String.format("step-%08d.png", step));
+        try {
+            ImageGrid.writePng(file, grid);
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot write " + file + ": " + e.getMessage());
+        }
+        frames.add(grid);
+        lastSaved = step;
+    }
+}

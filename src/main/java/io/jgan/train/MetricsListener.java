@@ -1,0 +1,77 @@
+package io.jgan.train;
+
+import io.jgan.JganException;
+import io.jgan.io.MetricsLog;
+import io.jgan.io.Plots;
+import io.jgan.metrics.StepRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Logs every iteration to {@code metrics.csv} and, at the end, draws {@code training.png}.
+ * Rows are flushed every 100 iterations, so a killed run keeps nearly all of its log.
+ */
+public final class MetricsListener implements TrainingListener {
+
+    private final Path csv;
+    private final Path curves;
+    private final List<StepRecord> history = new ArrayList<>();
+    private MetricsLog log;
+
+    /**
+     * Creates the listener.
+     *
+     * @param csv {@code RUN/metrics.csv}
+     * @param curves {@code RUN/training.png}
+     */
+    public MetricsListener(Path csv, Path curves) {
+        this.csv = csv;
+        this.curves = curves;
+    }
+
+    @Override
+    public void onStart(GanTrainer trainer) {
+        try {
+            log = new MetricsLog(csv);
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot write " + csv + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onStep(GanTrainer trainer, StepRecord record) {
+        log.append(record);
+        history.add(record);
+        if (record.step() % 100 == 0) {
+            log.flush();
+        }
+    }
+
+    @Override
+    public void onEnd(GanTrainer trainer) {
+        log.flush();
+        try {
+            Plots.trainingCurves(curves, history);
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot write " + curves + ": " + e.getMessage());
+        }
+    }
+
+    /** @return the records seen so far */
+    public List<StepRecord> history() {
+        return history;
+    }
+
+    @Override
+    public void close() {
+        if (log != null) {
+            try {
+                log.close();
+            } catch (IOException ignored) {
+                // closing after a failed write: the failure was already reported
+            }
+        }
+    }
+}

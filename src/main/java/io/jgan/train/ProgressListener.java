@@ -1,0 +1,58 @@
+package io.jgan.train;
+
+import io.jgan.metrics.StepRecord;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A terminal progress bar (me.tongfei:progressbar): step, it/s, ETA, and the tutorial's four
+ * numbers, lossD, lossG, D(x), D(G(z)), averaged since the last refresh.
+ */
+public final class ProgressListener implements TrainingListener {
+
+    private ProgressBar bar;
+    private double sumD;
+    private double sumG;
+    private double sumReal;
+    private double sumFake;
+    private int n;
+
+    @Override
+    public void onStart(GanTrainer trainer) {
+        bar = new ProgressBarBuilder()
+                .setTaskName("train")
+                .setInitialMax(trainer.totalSteps())
+                .startsFrom(trainer.step(), java.time.Duration.ZERO)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .showSpeed()
+                .setUnit(" it", 1)
+                .continuousUpdate()
+                .build();
+    }
+
+    @Override
+    public void onStep(GanTrainer trainer, StepRecord r) {
+        sumD += r.lossD();
+        sumG += r.lossG();
+        sumReal += r.dReal();
+        sumFake += r.dFake();
+        n++;
+        bar.stepTo(r.step());
+        if (n >= 20 || r.step() == trainer.totalSteps()) {
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f",
+                    r.epoch(), trainer.config().train().epochs(), sumD / n, sumG / n, sumReal / n, sumFake / n));
+            sumD = sumG = sumReal = sumFake = 0;
+            n = 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (bar != null) {
+            bar.close();
+        }
+    }
+}

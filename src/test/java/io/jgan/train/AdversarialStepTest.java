@@ -1,0 +1,128 @@
+package io.jgan.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Parameter;
+import io.jgan.config.DataConfig;
+import io.jgan.config.GanConfig;
+import io.jgan.config.Presets;
+import io.jgan.data.Samples;
+import io.jgan.data.TrainingData;
+import io.jgan.model.Network;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The two half-steps move only their own network, and no gradient crosses between them. */
+class AdversarialStepTest {
+
+    private GanTrainer trainer;
+    private NDManager it;
+    private NDArray real;
+
+    @BeforeEach
+    void setUp() {
+        GanConfig base = Presets.vanilla(1);
+        GanConfig config = new GanConfig(DataConfig.embedded(64), base.model(), base.train().withBatch(32, 0)).validate();
+        Samples samples = TrainingData.load(config.data(), config.model(), 0);
+        trainer = new GanTrainer(config, samples);
+        it = trainer.generator().manager().newSubManager();
+        real = it.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        it.close();
+        trainer.close();
+    }
+
+    @Test
+    void discriminatorStepMovesOnlyD() {
+        List<float[]> g0 = values(trainer.generator());
+        List<float[]> d0 = values(trainer.discriminator());
+        trainer.adversarialStep().discriminatorStep(it, real);
+        assertSame(g0, values(trainer.generator()));
+        assertAllChanged(d0, values(trainer.discriminator()));
+        assertGradientsZero(trainer.discriminator()); // Adam's step zeroes what it consumed
+    }
+
+    @Test
+    void generatorStepMovesOnlyGAndLeavesNoGradientInD() {
+        List<float[]> g0 = values(trainer.generator());
+        List<float[]> d0 = values(trainer.discriminator());
+        trainer.adversarialStep().generatorStep(it, 32);
+        assertSame(d0, values(trainer.discriminator()));
+        assertAllChanged(g0, values(trainer.generator()));
+        // D was frozen during G's backward: nothing accumulated that the next D step would add
+        assertGradientsZero(trainer.discriminator());
+        assertGradientsZero(trainer.generator());
+        for (Parameter p : trainer.discriminator().trainableParameters()) {
+            assertThat(p.getArray().hasGradient()).as("D is unfrozen again").isTrue();
+        }
+    }
+
+    @Test
+    void dStepAfterGStepEqualsDStepAlone() throws Exception {
+        // Two identical trainers; one runs a G step first. The following D step must compute the
+        // same D gradient in both, so D's new weights differ only by what the G step changed in G.
+        // With G's update undone by using the same G (copy G back), D must come out identical.
+        GanConfig base = Presets.vanilla(1);
+        GanConfig config = new GanConfig(DataConfig.embedded(64), base.model(), base.train().withBatch(32, 0)).validate();
+        Samples samples = TrainingData.load(config.data(), config.model(), 0);
+        try (GanTrainer other = new GanTrainer(config, samples); NDManager m = other.generator().manager().newSubManager()) {
+            NDArray real2 = m.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));
+            List<float[]> gBefore = values(other.generator());
+            other.adversarialStep().generatorStep(m, 32);
+            restore(other.generator(), gBefore); // same G again; only D's gradient state could differ now
+            ai.djl.engine.Engine.getInstance().setRandomSeed(99);
+            trainer.adversarialStep().discriminatorStep(it, real);
+            ai.djl.engine.Engine.getInstance().setRandomSeed(99);
+            other.adversarialStep().discriminatorStep(m, real2);
+            List<float[]> a = values(trainer.discriminator());
+            List<float[]> b = values(other.discriminator());
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(b.get(i)).containsExactly(a.get(i));
+            }
+        }
+    }
+
+    static List<float[]> values(Network n) {
+        List<float[]> out = new ArrayList<>();
+        for (Parameter p : n.trainableParameters()) {
+            out.add(p.getArray().toFloatArray());
+        }
+        return out;
+    }
+
+    private static void restore(Network n, List<float[]> v) {
+        List<Parameter> ps = n.trainableParameters();
+        for (int i = 0; i < ps.size(); i++) {
+            ps.get(i).getArray().set(v.get(i));
+        }
+    }
+
+    private static void assertSame(List<float[]> before, List<float[]> after) {
+        for (int i = 0; i < before.size(); i++) {
+            assertThat(after.get(i)).as("tensor %d unchanged", i).containsExactly(before.get(i));
+        }
+    }
+
+    private static void assertAllChanged(List<float[]> before, List<float[]> after) {
+        for (int i = 0; i < before.size(); i++) {
+            assertThat(after.get(i)).as("tensor %d changed", i).isNotEqualTo(before.get(i));
+        }
+    }
+
+    private static void assertGradientsZero(Network n) {
+        for (Parameter p : n.trainableParameters()) {
+            try (NDArray g = p.getArray().getGradient()) {
+                assertThat(g.abs().max().getFloat()).as("grad of %s", p.getName()).isZero();
+            }
+        }
+    }
+}
