@@ -37,4 +37,18 @@ public final class Models {
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }
+
+    /**
+     * Whether D treats every sample independently in training (no batch normalisation), so that
+     * real and generated samples may share one forward pass without changing the maths.
+     *
+     * @param model the model config
+     * @return true for every current family
+     */
+    public static boolean discriminatorIsPerSample(ModelConfig model) {
+        return switch (model.family()) {
+            case "mlp", "mlp-bn", "toy" -> true; // seeds 004, 001, 000: no batch norm in D
+            default -> false;
+        };
+    }
 }

@@ -3,7 +3,6 @@ package io.jgan.model;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.norm.Dropout;
 
 /**
  * Seed 004's networks ("GANs from Scratch 1"): fully connected, LeakyReLU(0.2).
@@ -43,13 +42,13 @@ public final class VanillaMlp {
         return new SequentialBlock()
                 .add(Layers.linear(dataDim, 1024)) // (N, 1024)
                 .add(Activation.leakyReluBlock(0.2f))
-                .add(Dropout.builder().optRate(0.3f).build())
+                .add(new FastDropout(0.3f))
                 .add(Layers.linear(1024, 512)) // (N, 512)
                 .add(Activation.leakyReluBlock(0.2f))
-                .add(Dropout.builder().optRate(0.3f).build())
+                .add(new FastDropout(0.3f))
                 .add(Layers.linear(512, 256)) // (N, 256)
                 .add(Activation.leakyReluBlock(0.2f))
-                .add(Dropout.builder().optRate(0.3f).build())
+                .add(new FastDropout(0.3f))
                 .add(Layers.linear(256, 1)); // (N, 1) logit; D(x) = sigmoid(logit)
     }
 }

@@ -1,20 +1,19 @@
 package io.jgan.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 
 /**
- * Adam with PyTorch's exact update, owning its moments so that checkpoints can save them
- * (DJL's {@code Model.save} does not).
+ * Adam with PyTorch's update, owning its moments so that checkpoints can save them (DJL's
+ * {@code Model.save} does not).
  *
- * <p>PyTorch: {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}. DJL's native
- * {@code adamUpdate} computes {@code p -= lrc * m / (sqrt(v) + epsc)}; with
- * {@code lrc = lr*sqrt(1-b2^t)/(1-b1^t)} and {@code epsc = eps*sqrt(1-b2^t)} the two are the same
- * expression. One native call per parameter tensor updates m, v and p in place and zeroes the
- * gradient, so nothing leaks into the next step.
+ * <p>PyTorch (torch.optim.Adam, single-tensor path): {@code m = b1 m + (1-b1) g},
+ * {@code v = b2 v + (1-b2) g^2}, {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}.
+ * Each step zeroes the gradients it consumed, so nothing leaks into the next step.
  */
 public final class Adam implements AutoCloseable {
 
@@ -55,22 +54,45 @@ public final class Adam implements AutoCloseable {
         }
     }
 
-    /** Applies one update from the gradients accumulated since the last step, then zeroes them. */
+    /**
+     * Applies one update from the gradients accumulated since the last step, then zeroes them.
+     *
+     * <p>Written as a few in-place tensor operations per parameter (PyTorch's single-tensor Adam,
+     * operation for operation) rather than DJL's fused {@code adamUpdate}: on this engine that call
+     * took 7-25 ms for D's 1.46M weights, the in-place form about 1 ms.
+     */
     public void step() {
         t++;
         double c1 = 1.0 - Math.pow(beta1, t);
         double c2 = 1.0 - Math.pow(beta2, t);
-        float lrCorrected = (float) (learningRate * Math.sqrt(c2) / c1);
-        float epsCorrected = (float) (eps * Math.sqrt(c2));
+        float stepSize = (float) (learningRate / c1);
+        float sqrtC2 = (float) Math.sqrt(c2);
         for (int i = 0; i < mean.length; i++) {
             NDArray w = parameters.get(i).getArray();
-            // getGradient() wraps the native .grad in a new handle: close it, keep the storage
-            try (NDArray g = w.getGradient()) {
-                w.getNDArrayInternal().adamUpdate(
-                        new NDList(w, g, mean[i], variance[i]), new NDList(w),
-                        (float) learningRate, lrCorrected, 0f, 1f, -1f,
-                        (float) beta1, (float) beta2, epsCorrected, false, false);
+            try (NDManager scratch = manager.newSubManager()) {
+                // getGradient() wraps the native .grad in a new handle: owned by scratch, storage kept
+                NDArray g = w.getGradient();
+                g.attach(scratch);
+                mean[i].muli(beta1).addi(g.mul(1.0 - beta1)); // m = b1 m + (1 - b1) g
+                variance[i].muli(beta2).addi(g.square().muli(1.0 - beta2)); // v = b2 v + (1 - b2) g^2
+                NDArray denom = variance[i].sqrt(); // sqrt(v) / sqrt(1 - b2^t) + eps
+                denom.attach(scratch);
+                denom.divi(sqrtC2).addi(eps);
+                // m / denom, divided in place: DJL's allocating div() measured 7x slower than divi()
+                NDArray update = mean[i].duplicate();
+                update.attach(scratch);
+                w.subi(update.divi(denom).muli(stepSize)); // p -= lr / (1 - b1^t) * m / denom
+                zeroGradient(w, g);
             }
+        }
+    }
+
+    /** Zeroes a parameter's gradient in place so the next backward pass starts from nothing. */
+    private static void zeroGradient(NDArray w, NDArray g) {
+        if (w instanceof PtNDArray pt) {
+            JniUtils.zeroGrad(pt); // grad.zero_(): also clears NaN, which g * 0 would keep
+        } else {
+            g.subi(g);
         }
     }
 

@@ -82,7 +82,8 @@ public final class GanTrainer implements AutoCloseable {
         this.optimizerD = new Adam(discriminator.trainableParameters(), train.lrD(), train.beta1(), train.beta2(),
                 train.eps(), root);
         this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,
-                AdversarialLoss.of(train), config.model().latentDim());
+                AdversarialLoss.of(train), config.model().latentDim(),
+                Models.discriminatorIsPerSample(config.model()));
         this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
         this.fixedNoise = gaussian(new Random(train.seed() * 31 + 7), train.fixedNoiseCount() * config.model().latentDim());
         int batches = (count + train.batchSize() - 1) / train.batchSize();

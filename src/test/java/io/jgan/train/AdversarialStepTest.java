@@ -86,7 +86,7 @@ class AdversarialStepTest {
             List<float[]> a = values(trainer.discriminator());
             List<float[]> b = values(other.discriminator());
             for (int i = 0; i < a.size(); i++) {
-                assertThat(b.get(i)).containsExactly(a.get(i));
+                assertThat(b.get(i)).isEqualTo(a.get(i));
             }
         }
     }
@@ -108,7 +108,7 @@ class AdversarialStepTest {
 
     private static void assertSame(List<float[]> before, List<float[]> after) {
         for (int i = 0; i < before.size(); i++) {
-            assertThat(after.get(i)).as("tensor %d unchanged", i).containsExactly(before.get(i));
+            assertThat(after.get(i)).as("tensor %d unchanged", i).isEqualTo(before.get(i));
         }
     }
 
