@@ -34,7 +34,7 @@ public final class ToyCommand implements Callable<Integer> {
     double std = 0.2;
 
     @Option(names = "--steps", paramLabel = "N", description = "iterations (default ${DEFAULT-VALUE})")
-    long steps = 3000;
+    long steps = 2000;
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
     long seed = 0;

@@ -109,11 +109,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         GanConfig config = config().validate();
-        RunFolder run = RunFolder.create(out, config.model().family());
         PrintWriter w = spec.commandLine().getOut();
+        // Data and model first: a run that cannot start leaves no folder behind.
         Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
-        run.writeConfig(config);
         try (GanTrainer trainer = new GanTrainer(config, samples)) {
+            RunFolder run = RunFolder.create(out, config.model().family());
+            run.writeConfig(config);
             w.printf(Locale.ROOT, "jgan: %s GAN, G %,d and D %,d parameters, on %s%n", config.model().family(),
                     trainer.generator().parameterCount(), trainer.discriminator().parameterCount(),
                     samples.description());

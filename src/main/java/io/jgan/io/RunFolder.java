@@ -45,8 +45,7 @@ public record RunFolder(Path dir) {
                     }
                 }
             }
-            Files.createDirectories(dir.resolve("grids"));
-            Files.createDirectories(dir.resolve("checkpoints"));
+            Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-test", "");
             Files.delete(probe);
         } catch (IOException e) {

@@ -7,6 +7,7 @@ import io.jgan.io.ImageGrid;
 import io.jgan.metrics.StepRecord;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class GridListener implements TrainingListener {
                 ImageGrid.squareRow(n), 2, scale);
         Path file = gridsDir.resolve(String.format("step-%08d.png", step));
         try {
+            Files.createDirectories(gridsDir);
             ImageGrid.writePng(file, grid);
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write " + file + ": " + e.getMessage());

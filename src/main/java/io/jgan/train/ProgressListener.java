@@ -3,6 +3,7 @@ package io.jgan.train;
 import io.jgan.metrics.StepRecord;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
@@ -18,19 +19,29 @@ public final class ProgressListener implements TrainingListener {
     private double sumReal;
     private double sumFake;
     private int n;
+    private String epochOf = "";
 
     @Override
     public void onStart(GanTrainer trainer) {
-        bar = new ProgressBarBuilder()
+        ProgressBarBuilder builder = new ProgressBarBuilder()
                 .setTaskName("train")
                 .setInitialMax(trainer.totalSteps())
                 .startsFrom(trainer.step(), java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
                 .showSpeed()
                 .setUnit(" it", 1)
-                .continuousUpdate()
-                .build();
+                .continuousUpdate();
+        if (System.console() == null) {
+            // Not a terminal (CI, a log file): one full line every 10 s instead of \r redraws,
+            // and no truncation to a guessed terminal width.
+            builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println, 200))
+                    .setUpdateIntervalMillis(10_000);
+        } else {
+            builder.setUpdateIntervalMillis(500);
+        }
+        bar = builder.build();
+        long epochs = trainer.config().train().epochs();
+        epochOf = (long) trainer.iterationsPerEpoch() * epochs == trainer.totalSteps() ? "/" + epochs : "";
     }
 
     @Override
@@ -42,8 +53,8 @@ public final class ProgressListener implements TrainingListener {
         n++;
         bar.stepTo(r.step());
         if (n >= 20 || r.step() == trainer.totalSteps()) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d/%d lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f",
-                    r.epoch(), trainer.config().train().epochs(), sumD / n, sumG / n, sumReal / n, sumFake / n));
+            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d%s lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f",
+                    r.epoch(), epochOf, sumD / n, sumG / n, sumReal / n, sumFake / n));
             sumD = sumG = sumReal = sumFake = 0;
             n = 0;
         }

@@ -1,0 +1,50 @@
+package io.jgan.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jgan.config.DataConfig;
+import io.jgan.config.GanConfig;
+import io.jgan.config.Presets;
+import io.jgan.data.Samples;
+import io.jgan.data.TrainingData;
+import io.jgan.metrics.StepRecord;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Same seed, same losses, step for step, on CPU; another seed, other losses. */
+class DeterminismTest {
+
+    static GanConfig tiny(long seed) {
+        GanConfig base = Presets.vanilla(10);
+        return new GanConfig(DataConfig.embedded(200), base.model(), base.train().withBatch(50, 6).withSeed(seed))
+                .validate();
+    }
+
+    static List<float[]> losses(GanConfig config) {
+        List<float[]> out = new ArrayList<>();
+        Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
+        try (GanTrainer trainer = new GanTrainer(config, samples)) {
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onStep(GanTrainer t, StepRecord r) {
+                    out.add(new float[] {r.lossD(), r.lossG(), r.dReal(), r.dFake()});
+                }
+            });
+            trainer.fit();
+        }
+        return out;
+    }
+
+    @Test
+    void sameSeedSameLosses() {
+        List<float[]> a = losses(tiny(11));
+        List<float[]> b = losses(tiny(11));
+        assertThat(a).hasSize(6); // 200 samples / batch 50 = 4 per epoch; 6 steps crosses an epoch
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(b.get(i)).as("step %d", i + 1).isEqualTo(a.get(i));
+        }
+        List<float[]> c = losses(tiny(12));
+        assertThat(c.get(0)).isNotEqualTo(a.get(0));
+    }
+}
