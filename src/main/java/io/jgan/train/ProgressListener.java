@@ -34,7 +34,7 @@ public final class ProgressListener implements TrainingListener {
         if (System.console() == null) {
             // Not a terminal (CI, a log file): one full line every 10 s instead of \r redraws,
             // and no truncation to a guessed terminal width.
-            builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println, 200))
+            builder.setConsumer(new DelegatingProgressBarConsumer(System.err::println, 150))
                     .setUpdateIntervalMillis(10_000);
         } else {
             builder.setUpdateIntervalMillis(500);
@@ -53,7 +53,7 @@ public final class ProgressListener implements TrainingListener {
         n++;
         bar.stepTo(r.step());
         if (n >= 20 || r.step() == trainer.totalSteps()) {
-            bar.setExtraMessage(String.format(Locale.ROOT, "epoch %d%s lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f",
+            bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d%s lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f",
                     r.epoch(), epochOf, sumD / n, sumG / n, sumReal / n, sumFake / n));
             sumD = sumG = sumReal = sumFake = 0;
             n = 0;
