@@ -85,7 +85,10 @@ public final class TrainCommand implements Callable<Integer> {
     String loss = "bce";
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed = 0;
+    // Default 1, not 0: with the tutorial's exact settings on the 10k digits, seed 0 falls into the
+    // "D wins outright" failure by epoch 6 (D(G(z)) -> 0, G stuck on saturated noise) and never
+    // recovers, while seeds 1 and 2 train like the PyTorch reference. Any seed may be chosen.
+    long seed = 1;
 
     @Option(names = "--grid-every", paramLabel = "N", description = "grid of the fixed noise every N iterations (default ${DEFAULT-VALUE})")
     int gridEvery = 100;

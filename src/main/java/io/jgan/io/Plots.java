@@ -39,6 +39,10 @@ public final class Plots {
         add(outputs, "D(x)", x, bucketed(records, bucket, 3));
         add(outputs, "D(G(z))", x, bucketed(records, bucket, 4));
         outputs.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        for (XYChart c : List.of(losses, outputs)) {
+            // whole step numbers, spaced so that labels such as 12,500 do not run together
+            c.getStyler().setXAxisDecimalPattern("#,##0").setXAxisTickMarkSpacingHint(110);
+        }
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(List.of(losses, outputs), 2, 1, out, BitmapEncoder.BitmapFormat.PNG);
         }
@@ -66,7 +70,9 @@ public final class Plots {
         add(c, "real", centers, density(real, lo, hi, bins)).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         add(c, "generated", centers, density(generated, lo, hi, bins))
                 .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
-        BitmapEncoder.saveBitmap(c, Files.newOutputStream(file), BitmapEncoder.BitmapFormat.PNG);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(c, out, BitmapEncoder.BitmapFormat.PNG);
+        }
     }
 
     static double[] density(float[] values, double lo, double hi, int bins) {

@@ -1,0 +1,197 @@
+package io.jgan.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import io.jgan.config.GanConfig;
+import io.jgan.data.Samples;
+import io.jgan.data.TrainingData;
+import io.jgan.metrics.StepRecord;
+import io.jgan.model.Network;
+import io.jgan.train.GanTrainer;
+import io.jgan.train.TrainingListener;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times the training loop itself: iterations of a real {@link GanTrainer} on the configured data,
+ * with no grids, plots or checkpoints, reporting the per-iteration time after a warm-up, the
+ * matrix-product throughput it implies, and resident memory along the way.
+ */
+public final class Benchmark {
+
+    private Benchmark() {}
+
+    /**
+     * What a benchmark measured. Times in milliseconds per iteration (one D step plus one G step).
+     *
+     * @param iterations measured iterations (after warm-up)
+     * @param warmup iterations run first and not measured
+     * @param medianMs median
+     * @param minMs fastest
+     * @param maxMs slowest
+     * @param p10Ms 10th percentile
+     * @param p90Ms 90th percentile
+     * @param itPerSec 1000 / median
+     * @param gflopPerIteration matrix-product work of one iteration (0 if not known for the model)
+     * @param gflops achieved GFLOP/s at the median
+     * @param firstIterationAfterStartS seconds from JVM start to the end of the first iteration
+     * @param rssMb resident memory (MiB) after the given iteration counts
+     * @param threads intra-op threads of the engine
+     */
+    public record Result(int iterations, int warmup, double medianMs, double minMs, double maxMs, double p10Ms,
+            double p90Ms, double itPerSec, double gflopPerIteration, double gflops,
+            double firstIterationAfterStartS, Map<Long, Long> rssMb, String threads) {}
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param config a validated config (its maxSteps is replaced by warmup + iterations)
+     * @param warmup iterations not measured
+     * @param iterations iterations measured
+     * @param rssEvery sample resident memory every this many iterations (0: at the end only)
+     * @return the measurements
+     */
+    public static Result run(GanConfig config, int warmup, int iterations, int rssEvery) {
+        long total = (long) warmup + iterations;
+        GanConfig timed = new GanConfig(config.data(), config.model(),
+                config.train().withBatch(config.train().batchSize(), total)).validate();
+        Samples samples = TrainingData.load(timed.data(), timed.model(), timed.train().seed());
+        double[] ms = new double[iterations];
+        Map<Long, Long> rss = new LinkedHashMap<>();
+        double[] firstEnd = {0};
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        double flop;
+        try (GanTrainer trainer = new GanTrainer(timed, samples)) {
+            flop = gflopPerIteration(trainer.generator(), trainer.discriminator(), timed.train().batchSize(),
+                    timed.train().dSteps());
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onStep(GanTrainer t, StepRecord r) {
+                    if (r.step() == 1) {
+                        firstEnd[0] = (System.currentTimeMillis() - jvmStart) / 1000.0;
+                    }
+                    if (r.step() > warmup) {
+                        ms[(int) (r.step() - warmup - 1)] = r.millis();
+                    }
+                    if ((rssEvery > 0 && r.step() % rssEvery == 0) || r.step() == total) {
+                        rss.put(r.step(), residentMb());
+                    }
+                }
+            });
+            trainer.fit();
+        }
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = percentile(sorted, 50);
+        return new Result(iterations, warmup, median, sorted[0], sorted[sorted.length - 1], percentile(sorted, 10),
+                percentile(sorted, 90), 1000 / median, flop, flop > 0 ? flop / (median / 1000) : 0, firstEnd[0], rss,
+                threads());
+    }
+
+    /**
+     * The matrix-product work of one iteration of an MLP GAN, in GFLOP, counted as SPEC.md does:
+     * 2 flops per multiply-add; the D step runs G forward on n, D forward and backward (weight and
+     * input gradients, none for the data) on 2n; the G step runs G and D forward on n, D's input
+     * gradients only (D is frozen) and G's weight and input gradients (none for z).
+     *
+     * @param generator G
+     * @param discriminator D
+     * @param n batch size
+     * @param dSteps discriminator steps per iteration
+     * @return GFLOP, or 0 if a network has parameters other than 2-D weights and biases
+     */
+    static double gflopPerIteration(Network generator, Network discriminator, int n, int dSteps) {
+        long[] g = macs(generator);
+        long[] d = macs(discriminator);
+        if (g == null || d == null) {
+            return 0;
+        }
+        double dStep = 2.0 * n * g[0] // G forward, no graph
+                + 2.0 * (2 * n) * d[0] * 2 // D forward and weight gradients on real + fake
+                + 2.0 * (2 * n) * (d[0] - d[1]); // D input gradients, except into the data
+        double gStep = 2.0 * n * g[0] + 2.0 * n * d[0] // forward through G then D
+                + 2.0 * n * d[0] // D input gradients (all layers: they flow back into G)
+                + 2.0 * n * g[0] + 2.0 * n * (g[0] - g[1]); // G weight and input gradients, none into z
+        return (dSteps * dStep + gStep) / 1e9;
+    }
+
+    /** @return {multiply-adds per sample, those of the first layer}, or null if not an MLP */
+    private static long[] macs(Network network) {
+        long total = 0;
+        long first = -1;
+        for (Parameter p : network.trainableParameters()) {
+            long[] shape = p.getArray().getShape().getShape();
+            if (shape.length == 2) {
+                long m = shape[0] * shape[1]; // weight (out, in)
+                total += m;
+                if (first < 0) {
+                    first = m;
+                }
+            } else if (shape.length != 1) {
+                return null;
+            }
+        }
+        return first < 0 ? null : new long[] {total, first};
+    }
+
+    /** @return the engine's intra-op and inter-op thread counts, as text */
+    static String threads() {
+        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
+            return JniUtils.getNumThreads() + " intra-op, " + JniUtils.getNumInteropThreads() + " inter-op";
+        }
+        return "engine default";
+    }
+
+    static double percentile(double[] sorted, double p) {
+        double rank = p / 100 * (sorted.length - 1);
+        int lo = (int) Math.floor(rank);
+        int hi = (int) Math.ceil(rank);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo);
+    }
+
+    /** @return VmRSS of this process in MiB, or -1 where /proc is not available */
+    static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /**
+     * Lists the result's lines for a terminal.
+     *
+     * @param r the result
+     * @return readable lines
+     */
+    public static List<String> describe(Result r) {
+        List<String> out = new ArrayList<>();
+        out.add(String.format(java.util.Locale.ROOT,
+                "ms/iteration over %d iterations after %d warm-up: median %.2f  min %.2f  max %.2f  (p10 %.2f, p90 %.2f)",
+                r.iterations(), r.warmup(), r.medianMs(), r.minMs(), r.maxMs(), r.p10Ms(), r.p90Ms()));
+        out.add(String.format(java.util.Locale.ROOT, "it/s %.1f", r.itPerSec()));
+        if (r.gflopPerIteration() > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "matrix products %.3f GFLOP/iteration -> %.1f GFLOP/s at the median",
+                    r.gflopPerIteration(), r.gflops()));
+        }
+        out.add(String.format(java.util.Locale.ROOT, "first iteration done %.2f s after JVM start", r.firstIterationAfterStartS()));
+        StringBuilder rss = new StringBuilder("resident memory (MiB) after iteration:");
+        r.rssMb().forEach((k, v) -> rss.append(' ').append(k).append('=').append(v));
+        out.add(rss.toString());
+        out.add("threads: " + r.threads());
+        return out;
+    }
+}

@@ -1,0 +1,74 @@
+package io.jgan.cli;
+
+import io.jgan.JganException;
+import io.jgan.bench.Benchmark;
+import io.jgan.config.DataConfig;
+import io.jgan.config.GanConfig;
+import io.jgan.config.Presets;
+import io.jgan.io.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jgan bench}: how fast the training loop runs on this machine. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time training iterations of a model on the embedded digits (no grids, plots or checkpoints).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "mlp (seed 004, default) or mlp-bn (seed 001)")
+    String model = "mlp";
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (default: the model's)")
+    Integer batchSize;
+
+    @Option(names = "--warmup", paramLabel = "N", description = "iterations not measured (default ${DEFAULT-VALUE})")
+    int warmup = 50;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "iterations measured (default ${DEFAULT-VALUE})")
+    int iterations = 500;
+
+    @Option(names = "--rss-every", paramLabel = "N",
+            description = "record resident memory every N iterations (default ${DEFAULT-VALUE}; 0 = at the end)")
+    int rssEvery = 1000;
+
+    @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
+    long seed = 1;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON")
+    Path json;
+
+    @Override
+    public Integer call() throws IOException {
+        if (warmup < 0 || iterations < 1 || rssEvery < 0) {
+            throw new JganException(JganException.USAGE,
+                    "--warmup must be >= 0, --iterations >= 1 and --rss-every >= 0");
+        }
+        GanConfig preset = Presets.forFamily(model, 1_000_000);
+        int batch = batchSize != null ? batchSize : preset.train().batchSize();
+        GanConfig config = new GanConfig(DataConfig.embedded(0), preset.model(),
+                preset.train().withBatch(batch, 0).withSeed(seed)).validate();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("jgan bench: %s, batch %d, %d warm-up + %d measured iterations%n", model, batch, warmup, iterations);
+        w.flush();
+        Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery);
+        Benchmark.describe(r).forEach(w::println);
+        if (json != null) {
+            try {
+                Files.write(json, Json.MAPPER.writeValueAsBytes(r));
+            } catch (IOException e) {
+                throw new JganException(JganException.IO, "cannot write " + json + ": " + e.getMessage());
+            }
+            w.println("wrote " + json);
+        }
+        return 0;
+    }
+}
