@@ -56,8 +56,13 @@ class OptimizedStepEquivalenceTest {
             List<Parameter> pf = fast.generator().trainableParameters();
             List<Parameter> pp = plain.generator().trainableParameters();
             for (int i = 0; i < pf.size(); i++) {
-                assertThat(pf.get(i).getArray().toFloatArray())
-                        .containsExactly(pp.get(i).getArray().toFloatArray(), within(1e-6f));
+                float[] a = pf.get(i).getArray().toFloatArray();
+                float[] b = pp.get(i).getArray().toFloatArray();
+                float worst = 0f;
+                for (int j = 0; j < a.length; j++) {
+                    worst = Math.max(worst, Math.abs(a[j] - b[j]));
+                }
+                assertThat(worst).as("largest weight difference in G tensor %d", i).isLessThan(1e-6f);
             }
         }
     }
