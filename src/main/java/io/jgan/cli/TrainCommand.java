@@ -1,5 +1,6 @@
 package io.jgan.cli;
 
+import io.jgan.JganException;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
@@ -7,19 +8,26 @@ import io.jgan.config.Presets;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.io.CheckpointManifest;
+import io.jgan.io.Checkpoints;
 import io.jgan.io.RunFolder;
+import io.jgan.metrics.StepRecord;
 import io.jgan.train.CheckpointListener;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.GridListener;
+import io.jgan.train.HealthListener;
 import io.jgan.train.MetricsListener;
 import io.jgan.train.ProgressListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code jgan train}: train a GAN and write a run folder. Defaults reproduce the tutorial. */
@@ -109,38 +117,92 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar (for logs and CI)")
     boolean noProgress;
 
+    @Option(names = "--resume", paramLabel = "RUN",
+            description = "continue RUN from its newest checkpoint, exactly as if it had not stopped"
+                    + " (its own settings; --epochs or --max-steps may extend it)")
+    Path resume;
+
+    /** Options a resumed run may set; every other option belongs to the run being resumed. */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--epochs", "--max-steps", "--grid-every",
+            "--grid-scale", "--checkpoint-every", "--keep-checkpoints", "--no-progress");
+
     @Override
     public Integer call() {
+        if (resume != null) {
+            return resume();
+        }
         GanConfig config = config().validate();
-        PrintWriter w = spec.commandLine().getOut();
         // Data and model first: a run that cannot start leaves no folder behind.
         Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
         try (GanTrainer trainer = new GanTrainer(config, samples)) {
             RunFolder run = RunFolder.create(out, config.model().family());
             run.writeConfig(config);
-            w.printf(Locale.ROOT, "jgan: %s GAN, G %,d and D %,d parameters, on %s%n", config.model().family(),
-                    trainer.generator().parameterCount(), trainer.discriminator().parameterCount(),
-                    samples.description());
-            w.printf(Locale.ROOT, "jgan: %d epochs x %d iterations (batch %d), writing %s%n",
-                    config.train().epochs(), trainer.iterationsPerEpoch(), config.train().batchSize(), run.dir());
-            w.flush();
-            if (!noProgress) {
-                trainer.addListener(new ProgressListener());
-            }
-            MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
-            trainer.addListener(metrics)
-                    .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), gridEvery, gridScale))
-                    .addListener(new CheckpointListener(run.checkpoints(), checkpointEvery, keepCheckpoints));
-            long t0 = System.nanoTime();
-            trainer.fit();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            var h = metrics.history();
-            var last = h.get(h.size() - 1);
-            w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); last: lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f%n",
-                    trainer.step(), seconds, seconds * 1000 / Math.max(1, h.size()), last.lossD(), last.lossG(),
-                    last.dReal(), last.dFake());
-            w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/)%n", run.dir());
+            return train(trainer, run, samples);
         }
+    }
+
+    private Integer resume() {
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!RESUME_OPTIONS.contains(o.longestName())) {
+                throw new JganException(JganException.USAGE, o.longestName() + " cannot be given with --resume: a"
+                        + " resumed run keeps its own settings (see its config.json); start a new run to change them");
+            }
+        }
+        Path checkpoint = Checkpoints.resolve(resume);
+        CheckpointManifest manifest = Checkpoints.readManifest(checkpoint);
+        Path runDir = checkpoint.getParent().getParent();
+        TrainConfig saved = manifest.config().train();
+        ParseResult pr = spec.commandLine().getParseResult();
+        TrainConfig t = saved.withSchedule(pr.hasMatchedOption("--epochs") ? epochs : saved.epochs(),
+                pr.hasMatchedOption("--max-steps") ? maxSteps : saved.maxSteps(),
+                pr.hasMatchedOption("--grid-every") ? gridEvery : saved.gridEvery(),
+                pr.hasMatchedOption("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery());
+        GanConfig config = new GanConfig(manifest.config().data(), manifest.config().model(), t).validate();
+        Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
+        try (GanTrainer trainer = new GanTrainer(config, samples)) {
+            trainer.restore(checkpoint, manifest);
+            PrintWriter w = spec.commandLine().getOut();
+            if (trainer.step() >= trainer.totalSteps()) {
+                w.printf("jgan: %s is complete (step %d of %d): give more --epochs or --max-steps to go on%n", runDir,
+                        trainer.step(), trainer.totalSteps());
+                return 0;
+            }
+            w.printf("jgan: resuming %s from %s (step %d, epoch %d)%n", runDir, checkpoint.getFileName(),
+                    trainer.step(), trainer.epoch());
+            RunFolder run = new RunFolder(runDir);
+            run.writeConfig(config);
+            return train(trainer, run, samples);
+        }
+    }
+
+    /** Adds the run's listeners, trains, and prints the summary. */
+    private Integer train(GanTrainer trainer, RunFolder run, Samples samples) {
+        GanConfig config = trainer.config();
+        TrainConfig t = config.train();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(Locale.ROOT, "jgan: %s GAN, G %,d and D %,d parameters, on %s%n", config.model().family(),
+                trainer.generator().parameterCount(), trainer.discriminator().parameterCount(), samples.description());
+        w.printf(Locale.ROOT, "jgan: %d epochs x %d iterations (batch %d), writing %s%n", t.epochs(),
+                trainer.iterationsPerEpoch(), t.batchSize(), run.dir());
+        w.flush();
+        if (!noProgress) {
+            trainer.addListener(new ProgressListener());
+        }
+        MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
+        trainer.addListener(metrics)
+                .addListener(new HealthListener(spec.commandLine().getErr()))
+                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), gridScale))
+                .addListener(new CheckpointListener(run.checkpoints(), t.checkpointEvery(), keepCheckpoints));
+        long firstStep = trainer.step();
+        long t0 = System.nanoTime();
+        trainer.fit();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long done = trainer.step() - firstStep;
+        StepRecord last = metrics.history().get(metrics.history().size() - 1);
+        w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); last: lossD %.3f lossG %.3f D(x) %.3f"
+                + " D(G(z)) %.3f%n", done, seconds, seconds * 1000 / Math.max(1, done), last.lossD(), last.lossG(),
+                last.dReal(), last.dFake());
+        w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/)%n", run.dir());
         return 0;
     }
 
@@ -156,7 +218,7 @@ public final class TrainCommand implements Callable<Integer> {
                 lrG != null ? lrG : lrBoth, lrD != null ? lrD : lrBoth, beta1 != null ? beta1 : pt.beta1(), pt.beta2(),
                 pt.eps(), dSteps, labelSmoothing ? 0.9 : realLabel, loss, pt.averageDTerms(), seed, gridEvery,
                 checkpointEvery, pt.fixedNoiseCount());
-        DataConfig d = new DataConfig(data != null ? data.toString() : DataConfig.EMBEDDED, limit, 0, 0, 0);
+        DataConfig d = new DataConfig(data != null ? data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED, limit, 0, 0, 0);
         return new GanConfig(d, m, t);
     }
 }

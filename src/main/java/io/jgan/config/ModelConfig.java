@@ -20,6 +20,9 @@ public record ModelConfig(
     /** The model families this version can build. */
     public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "toy");
 
+    /** Largest image side a model may have. */
+    public static final int MAX_SIDE = 128;
+
     /**
      * Returns the number of values in one flattened sample, {@code channels*height*width}.
      *
@@ -49,6 +52,13 @@ public record ModelConfig(
             throw new JganException(
                     JganException.USAGE,
                     "image shape " + channels + "x" + height + "x" + width + " is empty");
+        }
+        if ((channels != 1 && channels != 3) || height > MAX_SIDE || width > MAX_SIDE) {
+            // bounded before any weights exist: an MLP over a huge image would exhaust memory
+            throw new JganException(
+                    JganException.USAGE,
+                    "image shape " + channels + "x" + height + "x" + width + " is not supported: use 1 or 3"
+                            + " channels and sides up to " + MAX_SIDE);
         }
     }
 }

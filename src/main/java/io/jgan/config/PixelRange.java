@@ -34,4 +34,14 @@ public enum PixelRange {
         long b = (long) Math.floor(v + 0.5);
         return (int) Math.max(0, Math.min(255, b));
     }
+
+    /**
+     * Maps a model value to [0, 1] (0 = black), unclamped and unquantised.
+     *
+     * @param value a pixel in this range
+     * @return the pixel in [0, 1] units
+     */
+    public double toZeroOne(float value) {
+        return this == SYMMETRIC ? (value + 1.0) / 2.0 : value;
+    }
 }

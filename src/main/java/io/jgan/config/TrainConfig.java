@@ -93,6 +93,20 @@ public record TrainConfig(
                 averageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount);
     }
 
+    /**
+     * Returns this config with a new length and output cadence (what a resumed run may change).
+     *
+     * @param newEpochs passes over the data
+     * @param newMaxSteps iteration limit (0 = none)
+     * @param newGridEvery grid cadence
+     * @param newCheckpointEvery checkpoint cadence
+     * @return the new config
+     */
+    public TrainConfig withSchedule(int newEpochs, long newMaxSteps, int newGridEvery, int newCheckpointEvery) {
+        return new TrainConfig(newEpochs, newMaxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
+                averageDTerms, seed, newGridEvery, newCheckpointEvery, fixedNoiseCount);
+    }
+
     private static void require(boolean ok, String message) {
         if (!ok) {
             throw new JganException(JganException.USAGE, message);

@@ -182,6 +182,8 @@ public final class Checkpoints {
                     .toList();
         }
         for (int i = Math.max(1, keep); i < all.size(); i++) {
+            // manifest first: a deletion cut short by a kill leaves a folder readers skip as incomplete
+            Files.deleteIfExists(all.get(i).resolve(MANIFEST));
             deleteTree(all.get(i));
         }
     }

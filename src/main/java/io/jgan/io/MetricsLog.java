@@ -19,7 +19,7 @@ public final class MetricsLog implements AutoCloseable {
     public static final String HEADER = "step,epoch,batch,lossD,lossG,D(x),D(G(z)),ms,elapsed_s";
 
     private final BufferedWriter out;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
 
     /**
      * Opens (appends to) the log, writing the header to a new file.
@@ -28,6 +28,18 @@ public final class MetricsLog implements AutoCloseable {
      * @throws IOException if it cannot be opened
      */
     public MetricsLog(Path file) throws IOException {
+        this(file, 0);
+    }
+
+    /**
+     * Opens (appends to) the log of a resumed run, whose clock continues from where it stopped.
+     *
+     * @param file {@code RUN/metrics.csv}
+     * @param elapsedSeconds the elapsed time already logged
+     * @throws IOException if it cannot be opened
+     */
+    public MetricsLog(Path file, double elapsedSeconds) throws IOException {
+        startNanos = System.nanoTime() - (long) (elapsedSeconds * 1e9);
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;
         out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         if (fresh) {
@@ -67,6 +79,70 @@ public final class MetricsLog implements AutoCloseable {
     }
 
     /**
+     * Cuts a log back to the iterations a checkpoint holds, for a resume: rows after
+     * {@code lastStep}, and a half-written last row left by a killed process, are dropped. The
+     * file is replaced atomically.
+     *
+     * @param file {@code RUN/metrics.csv}
+     * @param lastStep the checkpoint's step
+     * @return the rows kept
+     * @throws IOException if it cannot be read or replaced
+     */
+    public static List<StepRecord> truncate(Path file, long lastStep) throws IOException {
+        if (!Files.exists(file)) {
+            return new ArrayList<>();
+        }
+        List<StepRecord> kept = new ArrayList<>();
+        List<String> lines = new ArrayList<>(List.of(HEADER));
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            StepRecord r = parse(line);
+            if (r != null && r.step() <= lastStep && r.step() == kept.size() + 1) {
+                kept.add(r);
+                lines.add(line);
+            }
+        }
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return kept;
+    }
+
+    /**
+     * Reads the elapsed seconds of the last row.
+     *
+     * @param file the CSV
+     * @return elapsed_s of the last complete row, or 0
+     * @throws IOException if unreadable
+     */
+    public static double lastElapsed(Path file) throws IOException {
+        double last = 0;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split(",");
+            if (f.length == 9 && parse(line) != null) {
+                last = Double.parseDouble(f[8]);
+            }
+        }
+        return last;
+    }
+
+    /** @return the row as a record, or null for the header or a malformed (half-written) row */
+    private static StepRecord parse(String line) {
+        String[] f = line.split(",");
+        if (f.length != 9 || line.startsWith("step")) {
+            return null;
+        }
+        try {
+            Double.parseDouble(f[8]);
+            return new StepRecord(Long.parseLong(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                    Float.parseFloat(f[3]), Float.parseFloat(f[4]), Float.parseFloat(f[5]), Float.parseFloat(f[6]),
+                    Double.parseDouble(f[7]));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
      * Reads a metrics log back (for plots after a resume and for tests).
      *
      * @param file the CSV
@@ -76,13 +152,10 @@ public final class MetricsLog implements AutoCloseable {
     public static List<StepRecord> read(Path file) throws IOException {
         List<StepRecord> rows = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank() || line.startsWith("step")) {
-                continue;
+            StepRecord r = parse(line);
+            if (r != null) {
+                rows.add(r);
             }
-            String[] f = line.split(",");
-            rows.add(new StepRecord(Long.parseLong(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
-                    Float.parseFloat(f[3]), Float.parseFloat(f[4]), Float.parseFloat(f[5]), Float.parseFloat(f[6]),
-                    Double.parseDouble(f[7])));
         }
         return rows;
     }

@@ -9,9 +9,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.jgan.io.NamedTensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One network of the pair (generator or discriminator): a DJL block, the manager that owns its
@@ -79,6 +83,35 @@ public final class Network implements AutoCloseable {
     public void freeze(boolean frozen) {
         for (Parameter p : trainable) {
             p.getArray().setRequiresGradient(!frozen);
+        }
+    }
+
+    /**
+     * Writes saved tensors into this network's parameters, checking names and shapes one by one.
+     *
+     * @param tensors every parameter of the network by its stable name
+     * @throws IllegalArgumentException naming the first tensor that is missing, extra or misshapen
+     */
+    public void copyFrom(List<NamedTensor> tensors) {
+        Map<String, NamedTensor> byName = new HashMap<>();
+        for (NamedTensor t : tensors) {
+            byName.put(t.name(), t);
+        }
+        if (byName.size() != parameters.size()) {
+            throw new IllegalArgumentException(name + " has " + parameters.size() + " tensors but " + byName.size()
+                    + " were given");
+        }
+        for (Pair<String, Parameter> p : parameters) {
+            NamedTensor t = byName.get(p.getKey());
+            NDArray a = p.getValue().getArray();
+            if (t == null) {
+                throw new IllegalArgumentException(name + " tensor " + p.getKey() + " is missing");
+            }
+            if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
+                throw new IllegalArgumentException(name + " tensor " + p.getKey() + " has shape "
+                        + Arrays.toString(t.shape()) + ", the model expects " + a.getShape());
+            }
+            a.set(t.data());
         }
     }
 

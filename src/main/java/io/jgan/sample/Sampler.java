@@ -3,8 +3,6 @@ package io.jgan.sample;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
 import io.jgan.io.CheckpointManifest;
@@ -13,10 +11,7 @@ import io.jgan.io.NamedTensor;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 
 /**
@@ -72,27 +67,12 @@ public final class Sampler implements AutoCloseable {
         }
     }
 
-    /** Writes saved tensors into the network, checking names and shapes one by one. */
-    static void copyInto(Network network, List<NamedTensor> tensors, Path dir) {
-        Map<String, NamedTensor> byName = new HashMap<>();
-        for (NamedTensor t : tensors) {
-            byName.put(t.name(), t);
-        }
-        if (byName.size() != network.namedParameters().size()) {
-            throw mismatch(dir, network.name() + " has " + network.namedParameters().size()
-                    + " tensors but the checkpoint holds " + byName.size());
-        }
-        for (Pair<String, Parameter> p : network.namedParameters()) {
-            NamedTensor t = byName.get(p.getKey());
-            NDArray a = p.getValue().getArray();
-            if (t == null) {
-                throw mismatch(dir, "tensor " + p.getKey() + " is missing");
-            }
-            if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
-                throw mismatch(dir, "tensor " + p.getKey() + " has shape " + Arrays.toString(t.shape())
-                        + ", the model expects " + a.getShape());
-            }
-            a.set(t.data());
+    /** Writes saved tensors into the network; a mismatch is a bad checkpoint, not a bug. */
+    public static void copyInto(Network network, List<NamedTensor> tensors, Path dir) {
+        try {
+            network.copyFrom(tensors);
+        } catch (IllegalArgumentException e) {
+            throw mismatch(dir, e.getMessage());
         }
     }
 

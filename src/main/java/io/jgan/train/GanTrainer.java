@@ -11,12 +11,16 @@ import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
+import io.jgan.io.CheckpointManifest;
+import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.metrics.StepRecord;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,6 +234,61 @@ public final class GanTrainer implements AutoCloseable {
             out.add(new NamedTensor("v/" + i + "/" + name, v[i].getShape().getShape(), v[i].toFloatArray()));
         }
         return out;
+    }
+
+    /**
+     * Puts the trainer in the state a checkpoint recorded, so that training continues exactly as
+     * if it had never stopped: both networks (with batch-norm statistics), both optimisers'
+     * moments and step counts, the fixed noise, and the step counter. The data order and the
+     * noise of later steps follow from (seed, epoch) and (seed, step), so they need no state.
+     *
+     * @param checkpointDir a checkpoint folder written for this config
+     * @param manifest its manifest
+     * @throws JganException with {@link JganException#BAD_CHECKPOINT} if anything does not fit
+     */
+    public void restore(Path checkpointDir, CheckpointManifest manifest) {
+        try {
+            generator.copyFrom(Checkpoints.readPart(checkpointDir, "generator"));
+            discriminator.copyFrom(Checkpoints.readPart(checkpointDir, "discriminator"));
+            restoreMoments(optimizerG, generator, Checkpoints.readPart(checkpointDir, "adam-generator"));
+            restoreMoments(optimizerD, discriminator, Checkpoints.readPart(checkpointDir, "adam-discriminator"));
+            List<NamedTensor> noise = Checkpoints.readPart(checkpointDir, "fixed-noise");
+            if (noise.size() != 1 || noise.get(0).data().length != fixedNoise.length) {
+                throw new IllegalArgumentException("fixed noise has the wrong size");
+            }
+            System.arraycopy(noise.get(0).data(), 0, fixedNoise, 0, fixedNoise.length);
+        } catch (IllegalArgumentException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT,
+                    "checkpoint " + checkpointDir + " does not fit this run: " + e.getMessage());
+        }
+        if (manifest.step() < 0 || manifest.step() > totalSteps) {
+            throw new JganException(JganException.USAGE, "checkpoint " + checkpointDir + " is at step "
+                    + manifest.step() + ", beyond this run's " + totalSteps + " steps: give more --epochs or --max-steps");
+        }
+        optimizerG.setStepCount(manifest.adamStepsG());
+        optimizerD.setStepCount(manifest.adamStepsD());
+        step = manifest.step();
+    }
+
+    private static void restoreMoments(Adam adam, Network network, List<NamedTensor> saved) {
+        NDArray[] m = adam.firstMoments();
+        NDArray[] v = adam.secondMoments();
+        if (saved.size() != 2 * m.length) {
+            throw new IllegalArgumentException(network.name() + "'s optimiser has " + 2 * m.length
+                    + " moment tensors but " + saved.size() + " were saved");
+        }
+        for (int i = 0; i < m.length; i++) {
+            copy(saved.get(2 * i), "m/" + i + "/", m[i]);
+            copy(saved.get(2 * i + 1), "v/" + i + "/", v[i]);
+        }
+    }
+
+    private static void copy(NamedTensor t, String prefix, NDArray into) {
+        if (!t.name().startsWith(prefix) || !Arrays.equals(t.shape(), into.getShape().getShape())) {
+            throw new IllegalArgumentException("optimiser tensor " + t.name() + " " + Arrays.toString(t.shape())
+                    + " does not match " + prefix + " " + into.getShape());
+        }
+        into.set(t.data());
     }
 
     /** Fisher-Yates with a seeded generator: the epoch's data order, as int64 indices. */

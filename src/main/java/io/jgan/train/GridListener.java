@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * Saves a grid of G(fixed noise) every N iterations and at the end (the tutorial: a 4x4 grid
@@ -27,6 +31,7 @@ public final class GridListener implements TrainingListener {
     private final int scale;
     private final List<BufferedImage> frames = new ArrayList<>();
     private long lastSaved = -1;
+    private static final Pattern GRID = Pattern.compile("step-(\\d+)\\.png");
 
     /**
      * Creates the listener.
@@ -41,6 +46,34 @@ public final class GridListener implements TrainingListener {
         this.gif = gif;
         this.every = every;
         this.scale = scale;
+    }
+
+    /** On a resume, takes back the grids up to the checkpoint (for the GIF) and drops later ones. */
+    @Override
+    public void onStart(GanTrainer trainer) {
+        if (trainer.step() == 0 || !Files.isDirectory(gridsDir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(gridsDir)) {
+            for (Path p : s.sorted().toList()) {
+                Matcher m = GRID.matcher(p.getFileName().toString());
+                if (!m.matches()) {
+                    continue;
+                }
+                long step = Long.parseLong(m.group(1));
+                if (step > trainer.step()) {
+                    Files.delete(p); // written after the checkpoint: it will be drawn again
+                    continue;
+                }
+                BufferedImage frame = ImageIO.read(p.toFile());
+                if (frame != null) { // null: a PNG cut short by a kill; the GIF skips it
+                    frames.add(frame);
+                    lastSaved = step;
+                }
+            }
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot read the grids in " + gridsDir + ": " + e.getMessage());
+        }
     }
 
     @Override

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Back-to-back speed comparison on this machine: jgan's training loop against the tutorial's own
+# PyTorch code (../shared/bench/seed_gan.py), seed 004 model, batch 100, embedded 10k digits.
+#
+#   scripts/bench-vs-pytorch.sh [OUT_DIR]
+#
+# Needs Debian's PyTorch for the reference:
+#   apt-get install -y python3-torch python3-torchvision libopenblas0-pthread
+# Runs: jgan, PyTorch default, PyTorch best (OMP_WAIT_POLICY=PASSIVE), PyTorch best plus the glibc
+# malloc settings the jgan launcher uses, then jgan again (to see drift). PyTorch ms/iteration is
+# the median over epochs 2..E of its per-epoch time / 100 (epoch 1 is warm-up).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${1:-$(mktemp -d)}"
+mkdir -p "$out"
+seed_gan="${SEED_GAN:-$here/../shared/bench/seed_gan.py}"
+data="$here/src/main/resources/io/jgan/data/mnist10k"
+epochs="${PY_EPOCHS:-4}"
+py=/usr/bin/python3
+
+run_jgan() {
+  "$here/jgan" bench --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --json "$out/$1.json" > "$out/$1.txt" 2>&1
+  grep -o '"medianMs" : [0-9.]*' "$out/$1.json" | awk '{print $3}'
+}
+
+run_py() { # name, then env assignments
+  local name=$1; shift
+  env -u OMP_WAIT_POLICY -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
+    "$py" "$seed_gan" --data-dir "$data" --epochs "$epochs" --loader tensor --no-final --no-grids \
+    --out "$out/$name" > "$out/$name.txt" 2>&1
+  # rows: epoch seconds it/s ...; median of epochs >= 2, in ms per iteration (100 iterations/epoch)
+  awk -F'\t' '$1 ~ /^[0-9]+$/ && $1 >= 2 {print $2 * 10}' "$out/$name.txt" | sort -n |
+    awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
+j1=$(run_jgan jgan-1)
+pd=$(run_py torch-default)
+pb=$(run_py torch-best OMP_WAIT_POLICY=PASSIVE)
+pm=$(run_py torch-best-malloc OMP_WAIT_POLICY=PASSIVE MALLOC_MMAP_THRESHOLD_=33554432 \
+      MALLOC_TRIM_THRESHOLD_=4294967296 MALLOC_TOP_PAD_=67108864)
+j2=$(run_jgan jgan-2)
+
+printf '| run | ms/iteration (median) | PyTorch / jgan (jgan = mean of its two runs) |\n|---|---|---|\n'
+jm=$(awk -v a="$j1" -v b="$j2" 'BEGIN{printf "%.2f", (a+b)/2}')
+printf '| jgan (1st) | %.2f | |\n' "$j1"
+printf '| PyTorch seed_gan.py, default (2 threads) | %.2f | %.2fx |\n' "$pd" "$(awk -v p="$pd" -v j="$jm" 'BEGIN{print p/j}')"
+printf '| PyTorch, OMP_WAIT_POLICY=PASSIVE (its best) | %.2f | %.2fx |\n' "$pb" "$(awk -v p="$pb" -v j="$jm" 'BEGIN{print p/j}')"
+printf '| PyTorch, PASSIVE + jgan'"'"'s malloc settings | %.2f | %.2fx |\n' "$pm" "$(awk -v p="$pm" -v j="$jm" 'BEGIN{print p/j}')"
+printf '| jgan (2nd) | %.2f | |\n' "$j2"
+echo "details in $out"

@@ -1,0 +1,91 @@
+package io.jgan.train;
+
+import io.jgan.config.PixelRange;
+import io.jgan.metrics.StepRecord;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+/**
+ * Warns (once each, without stopping) about the two failures the tutorials tell learners to
+ * watch for: D winning outright, so that G gets almost no signal (seeds 001, 003), and G
+ * collapsing to nearly one output whatever the noise.
+ */
+public final class HealthListener implements TrainingListener {
+
+    /** Iterations over which D(G(z)) is averaged. */
+    static final int WINDOW = 200;
+    /** Mean D(G(z)) below this for a whole window: D wins outright. */
+    static final double D_WINS = 0.01;
+    /** How often the fixed-noise samples are checked for collapse. */
+    static final int COLLAPSE_EVERY = 500;
+    /** Mean per-pixel standard deviation across the fixed-noise samples (in [0, 1] units) below this: collapse. */
+    static final double COLLAPSED = 0.02;
+
+    private final PrintWriter err;
+    private final double[] recent = new double[WINDOW];
+    private int seen;
+    private boolean warnedDWins;
+    private boolean warnedCollapse;
+
+    /**
+     * Creates the listener.
+     *
+     * @param err where warnings go
+     */
+    public HealthListener(PrintWriter err) {
+        this.err = err;
+    }
+
+    @Override
+    public void onStep(GanTrainer trainer, StepRecord r) {
+        recent[seen++ % WINDOW] = r.dFake();
+        if (!warnedDWins && seen >= WINDOW) {
+            double mean = 0;
+            for (double v : recent) {
+                mean += v;
+            }
+            mean /= WINDOW;
+            if (mean < D_WINS) {
+                warnedDWins = true;
+                warn(String.format(Locale.ROOT, "at step %d D has won outright for %d steps (mean D(G(z)) %.4f):"
+                        + " G gets almost no signal and may not recover. Try --label-smoothing, a lower --lr-d,"
+                        + " or another --seed", r.step(), WINDOW, mean));
+            }
+        }
+        if (!warnedCollapse && r.step() % COLLAPSE_EVERY == 0) {
+            double spread = spread(trainer);
+            if (spread < COLLAPSED) {
+                warnedCollapse = true;
+                warn(String.format(Locale.ROOT, "at step %d the %d fixed-noise samples are nearly identical"
+                        + " (mean pixel spread %.4f): G may have collapsed to one output", r.step(),
+                        trainer.config().train().fixedNoiseCount(), spread));
+            }
+        }
+    }
+
+    /** @return the mean over pixels of the standard deviation across G's fixed-noise samples, in [0, 1] units */
+    static double spread(GanTrainer trainer) {
+        float[] x = trainer.generateFixed(); // (n, dataDim)
+        int n = trainer.config().train().fixedNoiseCount();
+        int dim = x.length / n;
+        PixelRange range = trainer.config().model().range();
+        double total = 0;
+        for (int j = 0; j < dim; j++) {
+            double sum = 0;
+            double sumSq = 0;
+            for (int i = 0; i < n; i++) {
+                double v = range.toZeroOne(x[i * dim + j]);
+                sum += v;
+                sumSq += v * v;
+            }
+            double mean = sum / n;
+            total += Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+        }
+        return total / dim;
+    }
+
+    private void warn(String message) {
+        err.println("jgan: warning: " + message);
+        err.flush();
+    }
+}

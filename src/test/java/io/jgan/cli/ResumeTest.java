@@ -1,0 +1,89 @@
+package io.jgan.cli;
+
+import static io.jgan.cli.CliSmokeTest.jgan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jgan.JganException;
+import io.jgan.sample.Sampler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** N steps, stop, resume for N more: the same run, step for step, as 2N steps without a stop. */
+class ResumeTest {
+
+    @TempDir
+    Path tmp;
+
+    static String[] args(Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--limit", "200", "--batch-size", "50", "--seed", "4",
+                "--grid-every", "3", "--checkpoint-every", "4", "--keep-checkpoints", "5", "--no-progress", "--out",
+                out.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void resumedRunMatchesUninterruptedRun() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        assertThat(jgan(args(a, "--max-steps", "10")).exitCode()).isZero();
+        assertThat(jgan(args(b, "--max-steps", "6")).exitCode()).isZero();
+        // as if killed after step 6 but before its checkpoint: the newest checkpoint is step 4, while
+        // metrics rows 5-6, a half-written row 7 and the grids of steps 4 and 6 are ahead of it
+        try (Stream<Path> s = Files.walk(b.resolve("checkpoints/step-00000006"))) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.writeString(b.resolve("metrics.csv"), "7,2,3,0.12", java.nio.file.StandardOpenOption.APPEND); // half a row
+
+        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "10", "--keep-checkpoints", "5",
+                "--no-progress");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("resuming", "step 4");
+
+        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        assertThat(list(b.resolve("grids"))).isEqualTo(list(a.resolve("grids")));
+        assertThat(list(b.resolve("checkpoints"))).isEqualTo(list(a.resolve("checkpoints")));
+        assertThat(b.resolve("progress.gif")).isRegularFile();
+        try (Sampler sa = Sampler.load(a); Sampler sb = Sampler.load(b)) {
+            assertThat(sb.sample(4, 1)).isEqualTo(sa.sample(4, 1));
+        }
+    }
+
+    @Test
+    void resumeKeepsTheRunsSettingsAndSaysWhenThereIsNothingToDo() {
+        Path c = tmp.resolve("c");
+        assertThat(jgan(args(c, "--max-steps", "4")).exitCode()).isZero();
+        CliSmokeTest.Run r = jgan("train", "--resume", c.toString(), "--lr", "0.1");
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(r.err()).contains("--lr cannot be given with --resume");
+        r = jgan("train", "--resume", c.toString(), "--no-progress");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("is complete (step 4 of 4)");
+        r = jgan("train", "--resume", tmp.resolve("none").toString());
+        assertThat(r.exitCode()).isEqualTo(JganException.BAD_CHECKPOINT);
+    }
+
+    /** step..D(G(z)) of every row: everything but the timings. */
+    static List<String> lossColumns(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.csv"))) {
+            String[] f = line.split(",");
+            out.add(String.join(",", List.of(f).subList(0, 7)));
+        }
+        return out;
+    }
+
+    static List<String> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
