@@ -57,7 +57,9 @@ public final class SampleCommand implements Callable<Integer> {
         }
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
-            throw new JganException(JganException.IO, "output folder " + parent + " does not exist: create it first");
+            throw new JganException(JganException.IO, Files.exists(parent)
+                    ? "cannot write " + out + ": " + parent + " is a file, not a folder"
+                    : "output folder " + parent + " does not exist: create it first");
         }
         try (Sampler sampler = Sampler.load(checkpoint)) {
             ModelConfig m = sampler.model();

@@ -41,7 +41,7 @@ public final class TrainingData {
         if (DataConfig.EMBEDDED.equals(data.source())) {
             images = IdxReader.readImages(resource("train-images-idx3-ubyte.gz"), "embedded MNIST images");
             labels = IdxReader.readLabels(resource("train-labels-idx1-ubyte.gz"), "embedded MNIST labels");
-            description = "embedded MNIST subset (10,000 digits)";
+            description = "the embedded MNIST digits";
         } else {
             Path dir = Path.of(data.source());
             Path imageFile = findImages(dir);
@@ -55,7 +55,9 @@ public final class TrainingData {
                             + "' expects " + model.channels() + "x" + model.height() + "x" + model.width()
                             + ": use 28x28 grayscale IDX data");
         }
+        int all = images.count();
         images = images.limit(data.limit());
+        description = String.format(java.util.Locale.ROOT, "%,d of %,d images of %s", images.count(), all, description);
         if (labels != null && labels.length > images.count()) {
             labels = java.util.Arrays.copyOf(labels, images.count());
         }

@@ -27,6 +27,15 @@ public interface AdversarialLoss {
     NDArray generatorLoss(NDArray fakeLogits);
 
     /**
+     * A loss magnitude beyond which training has blown up even if the numbers are still finite.
+     *
+     * @return the bound (infinity if the objective has none)
+     */
+    default double divergedAbove() {
+        return Double.POSITIVE_INFINITY;
+    }
+
+    /**
      * Returns the objective a training config names.
      *
      * @param train the validated config

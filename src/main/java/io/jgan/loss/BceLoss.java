@@ -43,4 +43,13 @@ public final class BceLoss implements AdversarialLoss {
                 ? BinaryCrossEntropy.withLogits(fakeLogits, 0f).neg()
                 : BinaryCrossEntropy.withLogits(fakeLogits, 1f);
     }
+
+    /**
+     * BCE from logits is at most about |logit|; a loss of 10^4 means logits of 10^4, which no
+     * healthy pair of networks produces (the tutorial's BCELoss even clamps its logs at -100).
+     */
+    @Override
+    public double divergedAbove() {
+        return 1e4;
+    }
 }

@@ -55,6 +55,7 @@ public final class GanTrainer implements AutoCloseable {
     private final int batchesPerIteration;
     private final int iterationsPerEpoch;
     private final long totalSteps;
+    private final double divergedAbove;
     private long step;
 
     /**
@@ -85,8 +86,10 @@ public final class GanTrainer implements AutoCloseable {
                 train.eps(), root);
         this.optimizerD = new Adam(discriminator.trainableParameters(), train.lrD(), train.beta1(), train.beta2(),
                 train.eps(), root);
+        AdversarialLoss loss = AdversarialLoss.of(train);
+        this.divergedAbove = loss.divergedAbove();
         this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,
-                AdversarialLoss.of(train), config.model().latentDim(),
+                loss, config.model().latentDim(),
                 Models.discriminatorIsPerSample(config.model()));
         this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
         this.fixedNoise = gaussian(new Random(train.seed() * 31 + 7), train.fixedNoiseCount() * config.model().latentDim());
@@ -159,11 +162,11 @@ public final class GanTrainer implements AutoCloseable {
         step++;
         StepRecord record = new StepRecord(step, epoch, iteration + 1, r.lossD(), r.lossG(), r.dReal(), r.dFake(),
                 (System.nanoTime() - start) / 1e6);
-        if (!record.finite()) {
+        if (!record.finite() || Math.abs(record.lossD()) > divergedAbove || Math.abs(record.lossG()) > divergedAbove) {
             throw new JganException(JganException.DIVERGED, String.format(
                     "training diverged at step %d: lossD=%s lossG=%s. Likely causes: a learning rate too high"
                             + " (try --lr 1e-4), data not scaled to the model's range, or D winning outright"
-                            + " (try --real-label 0.9). The last good checkpoint is kept.",
+                            + " (try --real-label 0.9). Checkpoints written so far are kept.",
                     step, record.lossD(), record.lossG()));
         }
         for (TrainingListener l : listeners) {
