@@ -44,11 +44,12 @@ public final class Benchmark {
      * @param gflops achieved GFLOP/s at the median
      * @param firstIterationAfterStartS seconds from JVM start to the end of the first iteration
      * @param rssMb resident memory (MiB) after the given iteration counts
+     * @param heapMb of which the JVM's committed heap (MiB): what is left is native memory
      * @param threads intra-op threads of the engine
      */
     public record Result(int iterations, int warmup, double medianMs, double minMs, double maxMs, double p10Ms,
             double p90Ms, double itPerSec, double gflopPerIteration, double gflops,
-            double firstIterationAfterStartS, Map<Long, Long> rssMb, String threads) {}
+            double firstIterationAfterStartS, Map<Long, Long> rssMb, Map<Long, Long> heapMb, String threads) {}
 
     /**
      * Runs the benchmark.
@@ -66,6 +67,7 @@ public final class Benchmark {
         Samples samples = TrainingData.load(timed.data(), timed.model(), timed.train().seed());
         double[] ms = new double[iterations];
         Map<Long, Long> rss = new LinkedHashMap<>();
+        Map<Long, Long> heap = new LinkedHashMap<>();
         double[] firstEnd = {0};
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double flop;
@@ -83,6 +85,7 @@ public final class Benchmark {
                     }
                     if ((rssEvery > 0 && r.step() % rssEvery == 0) || r.step() == total) {
                         rss.put(r.step(), residentMb());
+                        heap.put(r.step(), Runtime.getRuntime().totalMemory() >> 20);
                     }
                 }
             });
@@ -92,7 +95,7 @@ public final class Benchmark {
         Arrays.sort(sorted);
         double median = percentile(sorted, 50);
         return new Result(iterations, warmup, median, sorted[0], sorted[sorted.length - 1], percentile(sorted, 10),
-                percentile(sorted, 90), 1000 / median, flop, flop > 0 ? flop / (median / 1000) : 0, firstEnd[0], rss,
+                percentile(sorted, 90), 1000 / median, flop, flop > 0 ? flop / (median / 1000) : 0, firstEnd[0], rss, heap,
                 threads());
     }
 
@@ -191,6 +194,9 @@ public final class Benchmark {
         StringBuilder rss = new StringBuilder("resident memory (MiB) after iteration:");
         r.rssMb().forEach((k, v) -> rss.append(' ').append(k).append('=').append(v));
         out.add(rss.toString());
+        StringBuilder heap = new StringBuilder("  of which JVM heap (MiB):              ");
+        r.heapMb().forEach((k, v) -> heap.append(' ').append(k).append('=').append(v));
+        out.add(heap.toString());
         out.add("threads: " + r.threads());
         return out;
     }
