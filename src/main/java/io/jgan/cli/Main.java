@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             "3:missing or malformed data",
             "4:missing, corrupt or incompatible checkpoint",
             "5:output cannot be written",
-            "6:training diverged (NaN or infinite loss)"
+            "6:training diverged (NaN, infinite or blown-up loss)"
         })
 public final class Main implements Runnable {
 
