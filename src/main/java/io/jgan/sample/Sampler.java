@@ -8,11 +8,11 @@ import io.jgan.config.ModelConfig;
 import io.jgan.io.CheckpointManifest;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
+import io.jgan.model.LatentNoise;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 
 /**
  * A trained generator rebuilt from a checkpoint alone: the manifest's model config gives the
@@ -68,7 +68,7 @@ public final class Sampler implements AutoCloseable {
     }
 
     /** Writes saved tensors into the network; a mismatch is a bad checkpoint, not a bug. */
-    public static void copyInto(Network network, List<NamedTensor> tensors, Path dir) {
+    private static void copyInto(Network network, List<NamedTensor> tensors, Path dir) {
         try {
             network.copyFrom(tensors);
         } catch (IllegalArgumentException e) {
@@ -91,12 +91,7 @@ public final class Sampler implements AutoCloseable {
      */
     public float[] sample(int n, long seed) {
         int latent = manifest.config().model().latentDim();
-        Random rng = new Random(seed);
-        float[] z = new float[n * latent];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) rng.nextGaussian();
-        }
-        return generate(z, n);
+        return generate(LatentNoise.gaussian(seed, n * latent), n);
     }
 
     /**

@@ -16,6 +16,7 @@ import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.metrics.StepRecord;
+import io.jgan.model.LatentNoise;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class GanTrainer implements AutoCloseable {
                 loss, config.model().latentDim(),
                 Models.discriminatorIsPerSample(config.model()));
         this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
-        this.fixedNoise = gaussian(new Random(train.seed() * 31 + 7), train.fixedNoiseCount() * config.model().latentDim());
+        this.fixedNoise = LatentNoise.gaussian(train.seed() * 31 + 7, train.fixedNoiseCount() * config.model().latentDim());
         int batches = (count + train.batchSize() - 1) / train.batchSize();
         this.batchesPerIteration = train.dSteps();
         this.iterationsPerEpoch = Math.max(1, batches / train.dSteps());
@@ -195,7 +196,7 @@ public final class GanTrainer implements AutoCloseable {
      */
     public float[] generate(int n, long seed) {
         try (NDManager m = root.newSubManager()) {
-            NDArray z = m.create(gaussian(new Random(seed), n * config.model().latentDim()),
+            NDArray z = m.create(LatentNoise.gaussian(seed, n * config.model().latentDim()),
                     new Shape(n, config.model().latentDim()));
             return generator.forward(z, false).toFloatArray();
         }
@@ -307,14 +308,6 @@ public final class GanTrainer implements AutoCloseable {
             p[j] = t;
         }
         return p;
-    }
-
-    static float[] gaussian(Random rng, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) rng.nextGaussian();
-        }
-        return v;
     }
 
     /** SplitMix64 of (seed, counter), folded to the int the engine takes. */

@@ -12,7 +12,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +59,7 @@ class CliSmokeTest {
         assertThat(metrics).hasSize(1 + 6);
         assertThat(metrics.get(6)).startsWith("6,2,2,");
         // grids after the 1st, 3rd, 5th batch (the tutorial's n_batch % N == 0) and at the end
-        assertThat(list(run.resolve("grids"))).containsExactly("step-00000001.png", "step-00000003.png",
+        assertThat(ResumeTest.list(run.resolve("grids"))).containsExactly("step-00000001.png", "step-00000003.png",
                 "step-00000005.png", "step-00000006.png");
         BufferedImage grid = ImageIO.read(run.resolve("grids/step-00000006.png").toFile());
         assertThat(grid.getWidth()).isEqualTo(grid.getHeight()).isGreaterThan(4 * 28);
@@ -68,8 +67,8 @@ class CliSmokeTest {
         assertThat(ImageIO.read(run.resolve("progress.gif").toFile())).isNotNull();
         assertThat(ImageIO.read(run.resolve("training.png").toFile())).isNotNull();
         // checkpoints at step 4 and at the end, each complete, nothing half-written left
-        assertThat(list(run.resolve("checkpoints"))).containsExactly("step-00000004", "step-00000006");
-        assertThat(list(run.resolve("checkpoints/step-00000006"))).contains("checkpoint.json")
+        assertThat(ResumeTest.list(run.resolve("checkpoints"))).containsExactly("step-00000004", "step-00000006");
+        assertThat(ResumeTest.list(run.resolve("checkpoints/step-00000006"))).contains("checkpoint.json")
                 .anyMatch(f -> f.startsWith("generator")).anyMatch(f -> f.startsWith("adam-discriminator"));
     }
 
@@ -112,7 +111,7 @@ class CliSmokeTest {
 
         r = jgan("train", "--max-steps", "1", "--out", run.toString()); // would overwrite a run
         assertUserError(r, JganException.USAGE, run.toString());
-        assertThat(list(run.resolve("checkpoints"))).containsExactly("step-00000004", "step-00000006");
+        assertThat(ResumeTest.list(run.resolve("checkpoints"))).containsExactly("step-00000004", "step-00000006");
 
         r = jgan("sample", "--checkpoint", tmp.resolve("nothing").toString(), "--out", tmp.resolve("g.png").toString());
         assertUserError(r, JganException.BAD_CHECKPOINT, "nothing");
@@ -128,11 +127,5 @@ class CliSmokeTest {
     private static void assertUserError(Run r, int code, String mentioned) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(code);
         assertThat(r.err()).startsWith("jgan: error: ").contains(mentioned).doesNotContain("\tat ");
-    }
-
-    private static List<String> list(Path dir) throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
-        }
     }
 }
