@@ -65,14 +65,17 @@ public final class SampleCommand implements Callable<Integer> {
             ModelConfig m = sampler.model();
             float[] x = sampler.sample(n, seed);
             try {
-                if (format.equals("idx")) {
+                if (format.equals("idx") && m.channels() != 1) {
+                    throw new JganException(JganException.USAGE, "--format idx holds grayscale images only and this"
+                            + " generator makes " + m.channels() + "-channel images: use --format png");
+                } else if (format.equals("idx")) {
                     byte[] px = new byte[x.length];
                     for (int i = 0; i < x.length; i++) {
                         px[i] = (byte) m.range().toByte(x[i]);
                     }
                     IdxWriter.writeImages(out, n, m.height(), m.width(), px);
                 } else {
-                    ImageGrid.writePng(out, ImageGrid.render(x, n, m.height(), m.width(), m.range(),
+                    ImageGrid.writePng(out, ImageGrid.render(x, n, m.channels(), m.height(), m.width(), m.range(),
                             nrow != null ? nrow : ImageGrid.squareRow(n), 2, scale));
                 }
             } catch (IOException e) {

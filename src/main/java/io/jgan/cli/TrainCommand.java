@@ -49,8 +49,16 @@ public final class TrainCommand implements Callable<Integer> {
     String model = "mlp";
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "folder with MNIST-layout IDX files (train-images-idx3-ubyte[.gz]); default: the embedded digits")
+            description = "folder with MNIST-layout IDX files (train-images-idx3-ubyte[.gz]) or PNG/JPEG images"
+                    + " (class subfolders give labels); default: the embedded digits")
     Path data;
+
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "image folders: resize (shorter side) and centre-crop every image to NxN (default: keep; sizes must agree)")
+    int imageSize;
+
+    @Option(names = "--channels", paramLabel = "C", description = "image folders: 1 (gray) or 3 (RGB) (default: 1 if all are gray)")
+    int channels;
 
     @Option(names = "--limit", paramLabel = "N", description = "use only the first N samples (0 = all)")
     int limit;
@@ -102,14 +110,14 @@ public final class TrainCommand implements Callable<Integer> {
     int gridEvery = 100;
 
     @Option(names = "--grid-scale", paramLabel = "N", description = "pixel magnification of saved grids (default ${DEFAULT-VALUE})")
-    int gridScale = 2;
+    int gridScale = TrainConfig.DEFAULT_GRID_SCALE;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",
             description = "checkpoint every N iterations, 0 = only at the end (default ${DEFAULT-VALUE})")
     int checkpointEvery = 1000;
 
     @Option(names = "--keep-checkpoints", paramLabel = "N", description = "newest checkpoints kept (default ${DEFAULT-VALUE})")
-    int keepCheckpoints = 2;
+    int keepCheckpoints = TrainConfig.DEFAULT_KEEP;
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/<time>-<model>)")
     Path out;
@@ -131,9 +139,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return resume();
         }
-        GanConfig config = config().validate();
-        // Data and model first: a run that cannot start leaves no folder behind.
-        Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
+        config().validate(); // flags first: a typo is reported before any data is read
+        // Data and model next: a run that cannot start leaves no folder behind. The data fixes
+        // the image shape (channels, height, width) of a new model.
+        TrainingData.Images images = TrainingData.read(dataConfig());
+        GanConfig config = config(images).validate();
+        Samples samples = TrainingData.samples(images, config.model());
         try (GanTrainer trainer = new GanTrainer(config, samples)) {
             RunFolder run = RunFolder.create(out, config.model().family());
             run.writeConfig(config);
@@ -156,11 +167,14 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig t = saved.withSchedule(pr.hasMatchedOption("--epochs") ? epochs : saved.epochs(),
                 pr.hasMatchedOption("--max-steps") ? maxSteps : saved.maxSteps(),
                 pr.hasMatchedOption("--grid-every") ? gridEvery : saved.gridEvery(),
-                pr.hasMatchedOption("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery());
+                pr.hasMatchedOption("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
+                pr.hasMatchedOption("--keep-checkpoints") ? keepCheckpoints : saved.keepCheckpoints(),
+                pr.hasMatchedOption("--grid-scale") ? gridScale : saved.gridScale());
         GanConfig config = new GanConfig(manifest.config().data(), manifest.config().model(), t).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
         try (GanTrainer trainer = new GanTrainer(config, samples)) {
             trainer.restore(checkpoint, manifest);
+            restoredFrom = checkpoint;
             PrintWriter w = spec.commandLine().getOut();
             if (trainer.step() >= trainer.totalSteps()) {
                 w.printf("jgan: %s is complete (step %d of %d): give more --epochs or --max-steps to go on%n", runDir,
@@ -175,6 +189,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The checkpoint a resumed run continues from (its metrics are restored from it). */
+    private Path restoredFrom;
+
     /** Adds the run's listeners, trains, and prints the summary. */
     private Integer train(GanTrainer trainer, RunFolder run, Samples samples) {
         GanConfig config = trainer.config();
@@ -188,11 +205,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (!noProgress) {
             trainer.addListener(new ProgressListener());
         }
-        MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
+        MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"), restoredFrom);
         trainer.addListener(metrics)
                 .addListener(new HealthListener(spec.commandLine().getErr()))
-                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), gridScale))
-                .addListener(new CheckpointListener(run.checkpoints(), t.checkpointEvery(), keepCheckpoints));
+                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), t.gridScale()))
+                .addListener(new CheckpointListener(run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints(),
+                        run.metrics()));
         long firstStep = trainer.step();
         long t0 = System.nanoTime();
         trainer.fit();
@@ -209,16 +227,29 @@ public final class TrainCommand implements Callable<Integer> {
     /** Builds the config: the model's preset, then every option the user set. */
     GanConfig config() {
         GanConfig preset = Presets.forFamily(model, epochs);
+        return config(preset.model().channels(), preset.model().height(), preset.model().width());
+    }
+
+    /** The config for a model shaped like the data that was read. */
+    private GanConfig config(TrainingData.Images images) {
+        return config(images.images().channels(), images.images().rows(), images.images().cols());
+    }
+
+    private DataConfig dataConfig() {
+        return new DataConfig(data != null ? data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED, limit,
+                0, 0, 0, imageSize, channels);
+    }
+
+    private GanConfig config(int c, int h, int w) {
+        GanConfig preset = Presets.forFamily(model, epochs);
         ModelConfig pm = preset.model();
         TrainConfig pt = preset.train();
-        ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), pm.channels(), pm.height(),
-                pm.width(), pm.range());
+        ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), c, h, w, pm.range());
         double lrBoth = lr != null ? lr : pt.lrG();
         TrainConfig t = new TrainConfig(epochs, maxSteps, batchSize != null ? batchSize : pt.batchSize(),
                 lrG != null ? lrG : lrBoth, lrD != null ? lrD : lrBoth, beta1 != null ? beta1 : pt.beta1(), pt.beta2(),
                 pt.eps(), dSteps, labelSmoothing ? 0.9 : realLabel, loss, pt.averageDTerms(), seed, gridEvery,
-                checkpointEvery, pt.fixedNoiseCount());
-        DataConfig d = new DataConfig(data != null ? data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED, limit, 0, 0, 0);
-        return new GanConfig(d, m, t);
+                checkpointEvery, pt.fixedNoiseCount(), keepCheckpoints, gridScale);
+        return new GanConfig(dataConfig(), m, t);
     }
 }

@@ -23,7 +23,7 @@ public final class Presets {
                 DataConfig.embedded(0),
                 new ModelConfig("mlp", 100, 1, 28, 28, PixelRange.SYMMETRIC),
                 new TrainConfig(epochs, 0, 100, 2e-4, 2e-4, 0.9, 0.999, 1e-8, 1, 1.0, "bce", false,
-                        0, 100, 0, 16));
+                        0, 100, 0, 16, 0, 0));
     }
 
     /**
@@ -39,7 +39,7 @@ public final class Presets {
                 DataConfig.embedded(0),
                 new ModelConfig("mlp-bn", 10, 1, 28, 28, PixelRange.UNIT),
                 new TrainConfig(epochs, 0, 128, 1e-5, 1e-5, 0.9, 0.999, 1e-8, 1, 1.0, "bce", true,
-                        0, 100, 0, 16));
+                        0, 100, 0, 16, 0, 0));
     }
 
     /**
@@ -56,10 +56,10 @@ public final class Presets {
      */
     public static GanConfig toy(double mean, double std, long steps) {
         return new GanConfig(
-                new DataConfig(DataConfig.GAUSSIAN, 0, mean, std, 10_000),
+                new DataConfig(DataConfig.GAUSSIAN, 0, mean, std, 10_000, 0, 0),
                 new ModelConfig("toy", 4, 1, 1, 1, PixelRange.SYMMETRIC),
                 new TrainConfig(1_000_000, steps, 500, 2e-4, 8e-4, 0.0, 0.999, 1e-8, 1, 1.0, "bce",
-                        false, 0, 0, 0, 256));
+                        false, 0, 0, 0, 256, 0, 0));
     }
 
     /**

@@ -24,6 +24,9 @@ import java.util.List;
  * @param gridEvery write a grid of the fixed noise every this many iterations (0 = only at the end)
  * @param checkpointEvery write a checkpoint every this many iterations (0 = only at the end)
  * @param fixedNoiseCount number of fixed test noise vectors (the tutorial: 16, a 4x4 grid)
+ * @param keepCheckpoints how many newest checkpoints to keep (0 in configs written before it
+ *     existed reads as 2)
+ * @param gridScale pixel magnification of saved grids (0 reads as 2)
  */
 public record TrainConfig(
         int epochs,
@@ -41,7 +44,20 @@ public record TrainConfig(
         long seed,
         int gridEvery,
         int checkpointEvery,
-        int fixedNoiseCount) {
+        int fixedNoiseCount,
+        int keepCheckpoints,
+        int gridScale) {
+
+    /** Default of {@link #keepCheckpoints}. */
+    public static final int DEFAULT_KEEP = 2;
+    /** Default of {@link #gridScale}. */
+    public static final int DEFAULT_GRID_SCALE = 2;
+
+    /** Compact constructor: 0 (a field missing from an older config) means the default. */
+    public TrainConfig {
+        keepCheckpoints = keepCheckpoints == 0 ? DEFAULT_KEEP : keepCheckpoints;
+        gridScale = gridScale == 0 ? DEFAULT_GRID_SCALE : gridScale;
+    }
 
     /** The adversarial objectives this version offers. */
     public static final List<String> LOSSES = List.of("bce", "bce-saturating");
@@ -68,6 +84,9 @@ public record TrainConfig(
         require(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
         require(fixedNoiseCount >= 1 && fixedNoiseCount <= 1024,
                 "fixed noise count must be in 1..1024, got " + fixedNoiseCount);
+        require(keepCheckpoints >= 1 && keepCheckpoints <= 1000, "--keep-checkpoints must be in 1..1000, got "
+                + keepCheckpoints);
+        require(gridScale >= 1 && gridScale <= 16, "--grid-scale must be in 1..16, got " + gridScale);
     }
 
     /**
@@ -78,7 +97,7 @@ public record TrainConfig(
      */
     public TrainConfig withSeed(long newSeed) {
         return new TrainConfig(epochs, maxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
-                averageDTerms, newSeed, gridEvery, checkpointEvery, fixedNoiseCount);
+                averageDTerms, newSeed, gridEvery, checkpointEvery, fixedNoiseCount, keepCheckpoints, gridScale);
     }
 
     /**
@@ -90,7 +109,8 @@ public record TrainConfig(
      */
     public TrainConfig withBatch(int newBatchSize, long newMaxSteps) {
         return new TrainConfig(epochs, newMaxSteps, newBatchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
-                averageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount);
+                averageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount,
+                keepCheckpoints, gridScale);
     }
 
     /**
@@ -100,11 +120,14 @@ public record TrainConfig(
      * @param newMaxSteps iteration limit (0 = none)
      * @param newGridEvery grid cadence
      * @param newCheckpointEvery checkpoint cadence
+     * @param newKeep checkpoints kept
+     * @param newGridScale grid magnification
      * @return the new config
      */
-    public TrainConfig withSchedule(int newEpochs, long newMaxSteps, int newGridEvery, int newCheckpointEvery) {
+    public TrainConfig withSchedule(int newEpochs, long newMaxSteps, int newGridEvery, int newCheckpointEvery,
+            int newKeep, int newGridScale) {
         return new TrainConfig(newEpochs, newMaxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
-                averageDTerms, seed, newGridEvery, newCheckpointEvery, fixedNoiseCount);
+                averageDTerms, seed, newGridEvery, newCheckpointEvery, fixedNoiseCount, newKeep, newGridScale);
     }
 
     private static void require(boolean ok, String message) {

@@ -81,7 +81,7 @@ public final class IdxReader {
         }
         checkRawSize(file, rawSize, 16 + size);
         byte[] pixels = readPayload(in, file, size);
-        return new ImageSet((int) n, (int) rows, (int) cols, pixels);
+        return new ImageSet((int) n, 1, (int) rows, (int) cols, pixels);
     }
 
     /**

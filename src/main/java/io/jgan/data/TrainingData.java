@@ -20,7 +20,20 @@ public final class TrainingData {
             "train-images-idx3-ubyte.gz", "train-images-idx3-ubyte",
             "train-images.idx3-ubyte.gz", "train-images.idx3-ubyte");
 
+    /** MNIST's class names. */
+    static final List<String> DIGITS = List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+
     private TrainingData() {}
+
+    /**
+     * Images as read from their source, before scaling: what fixes a new model's shape.
+     *
+     * @param images the pixels
+     * @param labels class labels, or {@code null}
+     * @param classes class names (digits "0".."9" for MNIST; folder names for image folders)
+     * @param description where they came from
+     */
+    public record Images(ImageSet images, byte[] labels, List<String> classes, String description) {}
 
     /**
      * Loads and scales the training samples.
@@ -35,8 +48,21 @@ public final class TrainingData {
         if (DataConfig.GAUSSIAN.equals(data.source())) {
             return gaussian(data, seed);
         }
+        return samples(read(data), model);
+    }
+
+    /**
+     * Reads the images a config names: the embedded digits, an MNIST-layout IDX folder, or a
+     * folder of PNG/JPEG images. Applies the config's limit.
+     *
+     * @param data the source
+     * @return the images
+     */
+    public static Images read(DataConfig data) {
+        data.validate();
         ImageSet images;
         byte[] labels;
+        List<String> classes = DIGITS;
         String description;
         if (DataConfig.EMBEDDED.equals(data.source())) {
             images = IdxReader.readImages(resource("train-images-idx3-ubyte.gz"), "embedded MNIST images");
@@ -44,24 +70,53 @@ public final class TrainingData {
             description = "the embedded MNIST digits";
         } else {
             Path dir = Path.of(data.source());
-            Path imageFile = findImages(dir);
-            images = IdxReader.readImages(imageFile);
-            labels = readLabelsBeside(imageFile, images.count());
-            description = imageFile.toString();
-        }
-        if (images.rows() != model.height() || images.cols() != model.width() || model.channels() != 1) {
-            throw new JganException(JganException.BAD_DATA,
-                    "the images are " + images.rows() + "x" + images.cols() + " but model '" + model.family()
-                            + "' expects " + model.channels() + "x" + model.height() + "x" + model.width()
-                            + ": use 28x28 grayscale IDX data");
+            Path imageFile = findIdx(dir);
+            if (imageFile != null) {
+                images = IdxReader.readImages(imageFile);
+                labels = readLabelsBeside(imageFile, images.count());
+                description = imageFile.toString();
+            } else if (ImageFolderReader.hasImages(dir)) {
+                ImageFolderReader.Result r = ImageFolderReader.read(dir, data.imageSize(), data.channels(), data.limit());
+                images = r.images();
+                labels = r.labels();
+                classes = r.classes();
+                description = "the images in " + dir;
+            } else {
+                throw new JganException(JganException.BAD_DATA, Files.isDirectory(dir)
+                        ? "no training images in " + dir + ": expected one of " + String.join(", ", IMAGE_NAMES)
+                                + ", or PNG/JPEG files"
+                        : "data folder not found: " + dir + " (give --data a folder of MNIST-layout IDX files or"
+                                + " PNG/JPEG images, or leave --data out for the embedded digits)");
+            }
         }
         int all = images.count();
         images = images.limit(data.limit());
-        description = String.format(java.util.Locale.ROOT, "%,d of %,d images of %s", images.count(), all, description);
         if (labels != null && labels.length > images.count()) {
             labels = java.util.Arrays.copyOf(labels, images.count());
         }
-        return new Samples(images.count(), model.dataDim(), scale(images, model), labels, description);
+        description = String.format(java.util.Locale.ROOT, "%,d of %,d images of %s", images.count(),
+                Math.max(all, images.count()), description);
+        return new Images(images, labels, classes, description);
+    }
+
+    /**
+     * Scales read images into a model's range, checking that their shape is the model's.
+     *
+     * @param read the images
+     * @param model the model
+     * @return the samples
+     */
+    public static Samples samples(Images read, ModelConfig model) {
+        ImageSet images = read.images();
+        if (images.channels() != model.channels() || images.rows() != model.height()
+                || images.cols() != model.width()) {
+            throw new JganException(JganException.BAD_DATA,
+                    "the images are " + images.channels() + "x" + images.rows() + "x" + images.cols()
+                            + " (channels x height x width) but model '" + model.family() + "' expects "
+                            + model.channels() + "x" + model.height() + "x" + model.width()
+                            + ": use data of that shape (or --image-size/--channels for image folders)");
+        }
+        return new Samples(images.count(), model.dataDim(), scale(images, model), read.labels(), read.description());
     }
 
     /**
@@ -84,20 +139,14 @@ public final class TrainingData {
         return out;
     }
 
-    private static Path findImages(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new JganException(JganException.BAD_DATA,
-                    "data folder not found: " + dir + " (give --data a folder holding train-images-idx3-ubyte[.gz],"
-                            + " or leave --data out for the embedded digits)");
-        }
+    private static Path findIdx(Path dir) {
         for (String name : IMAGE_NAMES) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) {
                 return p;
             }
         }
-        throw new JganException(JganException.BAD_DATA,
-                "no training images in " + dir + ": expected one of " + String.join(", ", IMAGE_NAMES));
+        return null;
     }
 
     /** Labels are optional for an unconditional GAN; if present they must match the images. */

@@ -44,10 +44,12 @@ public final class Checkpoints {
      * @param manifest what it is
      * @param parts tensor files by part name, in order
      * @param keep how many checkpoints to keep (at least 1)
+     * @param files plain files copied in under their own names (the metrics log so far); missing
+     *     ones are skipped
      * @return the checkpoint folder
      */
     public static Path save(Path checkpointsDir, CheckpointManifest manifest, Map<String, List<NamedTensor>> parts,
-            int keep) {
+            int keep, List<Path> files) {
         String name = String.format("step-%08d", manifest.step());
         Path target = checkpointsDir.resolve(name);
         Path tmp = checkpointsDir.resolve("." + name + ".tmp");
@@ -57,6 +59,13 @@ public final class Checkpoints {
             Files.createDirectory(tmp);
             for (Map.Entry<String, List<NamedTensor>> part : parts.entrySet()) {
                 TensorFile.write(tmp.resolve(part.getKey() + ".tensors"), part.getValue());
+            }
+            for (Path f : files) {
+                if (Files.isRegularFile(f)) {
+                    Path copy = tmp.resolve(f.getFileName());
+                    Files.copy(f, copy);
+                    force(copy);
+                }
             }
             Path manifestFile = tmp.resolve(MANIFEST);
             Files.write(manifestFile, Json.MAPPER.writeValueAsBytes(manifest), StandardOpenOption.CREATE_NEW);

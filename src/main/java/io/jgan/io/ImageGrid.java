@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /**
- * Tiles grayscale samples into one image, as torchvision's {@code make_grid}: {@code nrow}
+ * Tiles grayscale or RGB samples into one image, as torchvision's {@code make_grid}: {@code nrow}
  * images per row, {@code padding} black pixels around each, then optionally scaled up by an
  * integer factor (nearest neighbour) so 28x28 digits are visible on a screen.
  */
@@ -18,18 +18,22 @@ public final class ImageGrid {
     /**
      * Builds the grid image.
      *
-     * @param samples (n, height*width) row-major values in {@code range}
+     * @param samples (n, channels, height, width) values in {@code range}
      * @param n number of samples
+     * @param channels 1 (gray) or 3 (RGB)
      * @param height sample height
      * @param width sample width
      * @param range how values map to bytes
      * @param nrow samples per grid row
      * @param padding pixels between samples
      * @param scale integer magnification, at least 1
-     * @return an 8-bit grayscale image
+     * @return an 8-bit grayscale image, or an RGB image for 3 channels
      */
-    public static BufferedImage render(float[] samples, int n, int height, int width, PixelRange range, int nrow,
-            int padding, int scale) {
+    public static BufferedImage render(float[] samples, int n, int channels, int height, int width, PixelRange range,
+            int nrow, int padding, int scale) {
+        if (channels == 3) {
+            return renderRgb(samples, n, height, width, range, nrow, padding, scale);
+        }
         int rows = (n + nrow - 1) / nrow;
         int w = nrow * (width + padding) + padding;
         int h = rows * (height + padding) + padding;
@@ -46,6 +50,33 @@ public final class ImageGrid {
                         int row = ((y0 + y) * scale + sy) * stride;
                         for (int sx = 0; sx < scale; sx++) {
                             px[row + (x0 + x) * scale + sx] = b;
+                        }
+                    }
+                }
+            }
+        }
+        return img;
+    }
+
+    private static BufferedImage renderRgb(float[] samples, int n, int height, int width, PixelRange range, int nrow,
+            int padding, int scale) {
+        int rows = (n + nrow - 1) / nrow;
+        int w = nrow * (width + padding) + padding;
+        int h = rows * (height + padding) + padding;
+        BufferedImage img = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_INT_RGB);
+        int plane = height * width;
+        for (int k = 0; k < n; k++) {
+            int y0 = padding + (k / nrow) * (height + padding);
+            int x0 = padding + (k % nrow) * (width + padding);
+            int base = k * 3 * plane;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int i = base + y * width + x;
+                    int rgb = range.toByte(samples[i]) << 16 | range.toByte(samples[i + plane]) << 8
+                            | range.toByte(samples[i + 2 * plane]);
+                    for (int sy = 0; sy < scale; sy++) {
+                        for (int sx = 0; sx < scale; sx++) {
+                            img.setRGB((x0 + x) * scale + sx, (y0 + y) * scale + sy, rgb);
                         }
                     }
                 }

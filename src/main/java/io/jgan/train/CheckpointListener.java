@@ -18,6 +18,7 @@ public final class CheckpointListener implements TrainingListener {
     private final Path dir;
     private final int every;
     private final int keep;
+    private final List<Path> files;
     private long lastSaved = -1;
 
     /**
@@ -26,11 +27,14 @@ public final class CheckpointListener implements TrainingListener {
      * @param dir {@code RUN/checkpoints}
      * @param every save every this many iterations (0: only at the end)
      * @param keep how many checkpoints to keep
+     * @param metrics {@code RUN/metrics.csv}, copied into each checkpoint so that the checkpoint
+     *     alone holds the run's history (or {@code null})
      */
-    public CheckpointListener(Path dir, int every, int keep) {
+    public CheckpointListener(Path dir, int every, int keep, Path metrics) {
         this.dir = dir;
         this.every = every;
         this.keep = keep;
+        this.files = metrics != null ? List.of(metrics) : List.of();
     }
 
     @Override
@@ -60,7 +64,7 @@ public final class CheckpointListener implements TrainingListener {
                 Instant.now().toString(), trainer.step(), trainer.epoch(), trainer.config().train().seed(),
                 adam[0], adam[1], trainer.config(), List.copyOf(parts.keySet()));
         lastSaved = trainer.step();
-        return Checkpoints.save(dir, m, parts, keep);
+        return Checkpoints.save(dir, m, parts, keep, files);
     }
 
     private static String versionOrDev() {

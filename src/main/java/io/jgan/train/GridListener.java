@@ -106,7 +106,7 @@ public final class GridListener implements TrainingListener {
     private void save(GanTrainer trainer, long step) {
         ModelConfig m = trainer.config().model();
         int n = trainer.config().train().fixedNoiseCount();
-        BufferedImage grid = ImageGrid.render(trainer.generateFixed(), n, m.height(), m.width(), m.range(),
+        BufferedImage grid = ImageGrid.render(trainer.generateFixed(), n, m.channels(), m.height(), m.width(), m.range(),
                 ImageGrid.squareRow(n), 2, scale);
         Path file = gridsDir.resolve(String.format("step-%08d.png", step));
         try {

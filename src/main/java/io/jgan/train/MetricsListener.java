@@ -5,7 +5,9 @@ import io.jgan.io.MetricsLog;
 import io.jgan.io.Plots;
 import io.jgan.metrics.StepRecord;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +20,7 @@ public final class MetricsListener implements TrainingListener {
     private final Path csv;
     private final Path curves;
     private final List<StepRecord> history = new ArrayList<>();
+    private final Path restoreFrom;
     private MetricsLog log;
 
     /**
@@ -25,16 +28,25 @@ public final class MetricsListener implements TrainingListener {
      *
      * @param csv {@code RUN/metrics.csv}
      * @param curves {@code RUN/training.png}
+     * @param restoreFrom the checkpoint a resumed run starts from, whose copy of the log replaces
+     *     the run's (which may be lost or run ahead of it); {@code null} for a new run
      */
-    public MetricsListener(Path csv, Path curves) {
+    public MetricsListener(Path csv, Path curves, Path restoreFrom) {
         this.csv = csv;
         this.curves = curves;
+        this.restoreFrom = restoreFrom;
     }
 
     @Override
     public void onStart(GanTrainer trainer) {
         try {
             if (trainer.step() > 0) { // resumed: keep the log up to the checkpoint, continue its clock
+                Path saved = restoreFrom != null ? restoreFrom.resolve(csv.getFileName()) : null;
+                if (saved != null && Files.isRegularFile(saved)) {
+                    Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
+                    Files.copy(saved, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
                 history.addAll(MetricsLog.truncate(csv, trainer.step()));
                 log = new MetricsLog(csv, MetricsLog.lastElapsed(csv));
             } else {

@@ -71,6 +71,53 @@ class ResumeTest {
         assertThat(r.exitCode()).isEqualTo(JganException.BAD_CHECKPOINT);
     }
 
+    @Test
+    void theCheckpointHoldsTheMetricsAndTheRunsKeepSetting() throws IOException {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        assertThat(jgan(args(a, "--max-steps", "10")).exitCode()).isZero();
+        assertThat(jgan(args(b, "--max-steps", "4")).exitCode()).isZero();
+        assertThat(b.resolve("checkpoints/step-00000004/metrics.csv")).hasSameTextualContentAs(b.resolve("metrics.csv"));
+        Files.delete(b.resolve("metrics.csv")); // the run's log is lost; the checkpoint's copy is not
+        // neither --keep-checkpoints 5 nor --grid-every is repeated: the run's own settings hold
+        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "10", "--no-progress");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        assertThat(list(b.resolve("checkpoints"))).isEqualTo(list(a.resolve("checkpoints"))).hasSize(3);
+    }
+
+    @Test
+    void trainsOnAFolderOfRgbImages() throws Exception {
+        Path images = tmp.resolve("images");
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < 12; i++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(20, 24,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 24; y++) {
+                for (int x = 0; x < 20; x++) {
+                    img.setRGB(x, y, rng.nextInt(1 << 24));
+                }
+            }
+            javax.imageio.ImageIO.write(img, "jpg", images.resolve(i + ".jpg").toFile().getAbsoluteFile()
+                    .getParentFile().mkdirs() || true ? images.resolve(i + ".jpg").toFile() : null);
+        }
+        Path run = tmp.resolve("rgb");
+        CliSmokeTest.Run r = jgan("train", "--data", images.toString(), "--image-size", "16", "--batch-size", "4",
+                "--max-steps", "3", "--no-progress", "--out", run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("12 of 12 images of the images in");
+        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(run.resolve("grids/step-00000003.png").toFile());
+        assertThat(grid.getColorModel().getNumComponents()).isEqualTo(3);
+        try (Sampler s = Sampler.load(run)) {
+            assertThat(s.model().channels()).isEqualTo(3);
+            assertThat(s.sample(2, 0)).hasSize(2 * 3 * 16 * 16);
+        }
+        r = jgan("train", "--data", images.toString(), "--max-steps", "1", "--no-progress", "--out",
+                tmp.resolve("x").toString(), "--image-size", "500");
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(tmp.resolve("x")).doesNotExist();
+    }
+
     /** step..D(G(z)) of every row: everything but the timings. */
     static List<String> lossColumns(Path run) throws IOException {
         List<String> out = new ArrayList<>();
