@@ -12,7 +12,11 @@ import io.jgan.io.CheckpointManifest;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.RunFolder;
 import io.jgan.metrics.StepRecord;
+import io.jgan.eval.ClassifierBuilder;
+import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.EvalInputs;
 import io.jgan.train.CheckpointListener;
+import io.jgan.train.EvalListener;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.GridListener;
 import io.jgan.train.HealthListener;
@@ -45,7 +49,8 @@ public final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME",
-            description = "mlp (seed 004, default) or mlp-bn (seed 001: BatchNorm G, z of 10, data in [0,1], lr 1e-5, batch 128)")
+            description = "mlp (seed 004, default), mlp-bn (seed 001: BatchNorm G, z of 10, data in [0,1], lr 1e-5, batch 128)"
+                    + " or dcgan (convolutional, batch norm; Adam 2e-4 beta1 0.5, batch 128; sides 28, 32, 64)")
     String model = "mlp";
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -97,7 +102,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", description = "same as --real-label 0.9 (seed 002)")
     boolean labelSmoothing;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "bce (non-saturating G, default) or bce-saturating")
+    @Option(names = "--loss", paramLabel = "NAME", description = "bce (non-saturating G, default), bce-saturating, lsgan (least squares), hinge or wgan-gp"
+                    + " (Wasserstein, gradient penalty 10; the paper also uses --lr 1e-4 --beta1 0 --d-steps 5)")
     String loss = "bce";
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
@@ -119,6 +125,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--keep-checkpoints", paramLabel = "N", description = "newest checkpoints kept (default ${DEFAULT-VALUE})")
     int keepCheckpoints = TrainConfig.DEFAULT_KEEP;
 
+    @Option(names = "--ema", paramLabel = "DECAY",
+            description = "keep an exponential moving average of G's weights (e.g. 0.999); grids, sample and eval use it (default 0: off)")
+    double ema;
+
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "measure sample quality (FCD, KID, precision/recall...) every N iterations into eval.csv/eval.png (default 0: never)")
+    int evalEvery;
+
+    @Option(names = "--eval-samples", paramLabel = "N", description = "samples per quality measurement (default ${DEFAULT-VALUE})")
+    int evalSamples = TrainConfig.DEFAULT_EVAL_SAMPLES;
+
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/<time>-<model>)")
     Path out;
 
@@ -132,7 +149,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Options a resumed run may set; every other option belongs to the run being resumed. */
     private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--epochs", "--max-steps", "--grid-every",
-            "--grid-scale", "--checkpoint-every", "--keep-checkpoints", "--no-progress");
+            "--grid-scale", "--checkpoint-every", "--keep-checkpoints", "--no-progress", "--eval-every", "--eval-samples");
 
     @Override
     public Integer call() {
@@ -145,10 +162,11 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingData.Images images = TrainingData.read(dataConfig());
         GanConfig config = config(images).validate();
         Samples samples = TrainingData.samples(images, config.model());
-        try (GanTrainer trainer = new GanTrainer(config, samples)) {
+        try (ClassifierBundle quality = qualityClassifier(config, images);
+                GanTrainer trainer = new GanTrainer(config, samples)) {
             RunFolder run = RunFolder.create(out, config.model().family());
             run.writeConfig(config);
-            return train(trainer, run, samples);
+            return train(trainer, run, samples, quality);
         }
     }
 
@@ -169,10 +187,14 @@ public final class TrainCommand implements Callable<Integer> {
                 pr.hasMatchedOption("--grid-every") ? gridEvery : saved.gridEvery(),
                 pr.hasMatchedOption("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
                 pr.hasMatchedOption("--keep-checkpoints") ? keepCheckpoints : saved.keepCheckpoints(),
-                pr.hasMatchedOption("--grid-scale") ? gridScale : saved.gridScale());
+                pr.hasMatchedOption("--grid-scale") ? gridScale : saved.gridScale(),
+                pr.hasMatchedOption("--eval-every") ? evalEvery : saved.evalEvery(),
+                pr.hasMatchedOption("--eval-samples") ? evalSamples : saved.evalSamples());
         GanConfig config = new GanConfig(manifest.config().data(), manifest.config().model(), t).validate();
-        Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
-        try (GanTrainer trainer = new GanTrainer(config, samples)) {
+        TrainingData.Images images = TrainingData.read(config.data());
+        Samples samples = TrainingData.samples(images, config.model());
+        try (ClassifierBundle quality = qualityClassifier(config, images);
+                GanTrainer trainer = new GanTrainer(config, samples)) {
             trainer.restore(checkpoint, manifest);
             restoredFrom = checkpoint;
             PrintWriter w = spec.commandLine().getOut();
@@ -185,15 +207,35 @@ public final class TrainCommand implements Callable<Integer> {
                     trainer.step(), trainer.epoch());
             RunFolder run = new RunFolder(runDir);
             run.writeConfig(config);
-            return train(trainer, run, samples);
+            return train(trainer, run, samples, quality);
         }
+    }
+
+    /** The domain classifier for {@code --eval-every}, or null when it is off. */
+    private static ClassifierBundle qualityClassifier(GanConfig config, TrainingData.Images images) {
+        if (config.train().evalEvery() == 0) {
+            return null;
+        }
+        ModelConfig m = config.model();
+        if (m.channels() != 1 || m.height() != 28 || m.width() != 28) {
+            throw new JganException(JganException.USAGE, "--eval-every needs 1x28x28 gray images (the quality"
+                    + " classifiers know MNIST digits and Fashion-MNIST), but this data is " + m.channels() + "x"
+                    + m.height() + "x" + m.width());
+        }
+        String domain = EvalInputs.detectDomain(config.data(), ClassifierBuilder.fingerprint(images.images()));
+        if (domain == null) {
+            throw new JganException(JganException.USAGE, "--eval-every: jgan has quality classifiers for the embedded"
+                    + " MNIST digits and Fashion-MNIST, and this data is neither: train without --eval-every and use"
+                    + " `jgan eval --domain ...` on samples");
+        }
+        return ClassifierBundle.shipped(domain);
     }
 
     /** The checkpoint a resumed run continues from (its metrics are restored from it). */
     private Path restoredFrom;
 
     /** Adds the run's listeners, trains, and prints the summary. */
-    private Integer train(GanTrainer trainer, RunFolder run, Samples samples) {
+    private Integer train(GanTrainer trainer, RunFolder run, Samples samples, ClassifierBundle quality) {
         GanConfig config = trainer.config();
         TrainConfig t = config.train();
         PrintWriter w = spec.commandLine().getOut();
@@ -208,9 +250,13 @@ public final class TrainCommand implements Callable<Integer> {
         MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"), restoredFrom);
         trainer.addListener(metrics)
                 .addListener(new HealthListener(spec.commandLine().getErr()))
-                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), t.gridScale()))
-                .addListener(new CheckpointListener(run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints(),
-                        run.metrics()));
+                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), t.gridScale()));
+        if (quality != null) { // before the checkpoint listener: a checkpoint copies eval.csv as of its step
+            trainer.addListener(new EvalListener(quality, t.evalEvery(), t.evalSamples(), run.dir().resolve("eval.csv"),
+                    run.dir().resolve("eval.png"), restoredFrom));
+        }
+        trainer.addListener(new CheckpointListener(run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints(),
+                run.metrics(), run.dir().resolve("eval.csv")));
         long firstStep = trainer.step();
         long t0 = System.nanoTime();
         trainer.fit();
@@ -249,7 +295,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig t = new TrainConfig(epochs, maxSteps, batchSize != null ? batchSize : pt.batchSize(),
                 lrG != null ? lrG : lrBoth, lrD != null ? lrD : lrBoth, beta1 != null ? beta1 : pt.beta1(), pt.beta2(),
                 pt.eps(), dSteps, labelSmoothing ? 0.9 : realLabel, loss, pt.averageDTerms(), seed, gridEvery,
-                checkpointEvery, pt.fixedNoiseCount(), keepCheckpoints, gridScale);
+                checkpointEvery, pt.fixedNoiseCount(), keepCheckpoints, gridScale, evalEvery, evalSamples, ema);
         return new GanConfig(dataConfig(), m, t);
     }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * What to build: the network family and its sizes. Saved in every checkpoint so that
  * {@code sample} can rebuild the generator from the checkpoint alone.
  *
- * @param family {@code mlp} (seed 004), {@code mlp-bn} (seed 001) or {@code toy} (seed 000)
+ * @param family {@code mlp} (seed 004), {@code mlp-bn} (seed 001), {@code dcgan} or {@code toy}
+ *     (seed 000)
  * @param latentDim size of the noise vector z
  * @param channels image channels (1 for MNIST)
  * @param height image height in pixels
@@ -18,7 +19,10 @@ public record ModelConfig(
         String family, int latentDim, int channels, int height, int width, PixelRange range) {
 
     /** The model families this version can build. */
-    public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "toy");
+    public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "dcgan", "toy");
+
+    /** Image sides the DCGAN family is built for. */
+    public static final List<Integer> DCGAN_SIDES = List.of(28, 32, 64);
 
     /** Largest image side a model may have. */
     public static final int MAX_SIDE = 128;
@@ -59,6 +63,12 @@ public record ModelConfig(
                     JganException.USAGE,
                     "image shape " + channels + "x" + height + "x" + width + " is not supported: use 1 or 3"
                             + " channels and sides up to " + MAX_SIDE);
+        }
+        if (family.equals("dcgan") && (height != width || !DCGAN_SIDES.contains(height))) {
+            throw new JganException(
+                    JganException.USAGE,
+                    "dcgan is built for square images of side 28, 32 or 64, but the data is " + height + "x" + width
+                            + ": use --image-size 32 or 64 for an image folder");
         }
     }
 }

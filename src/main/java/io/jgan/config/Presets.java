@@ -23,7 +23,7 @@ public final class Presets {
                 DataConfig.embedded(0),
                 new ModelConfig("mlp", 100, 1, 28, 28, PixelRange.SYMMETRIC),
                 new TrainConfig(epochs, 0, 100, 2e-4, 2e-4, 0.9, 0.999, 1e-8, 1, 1.0, "bce", false,
-                        0, 100, 0, 16, 0, 0));
+                        0, 100, 0, 16, 0, 0, 0, 0, 0));
     }
 
     /**
@@ -39,7 +39,7 @@ public final class Presets {
                 DataConfig.embedded(0),
                 new ModelConfig("mlp-bn", 10, 1, 28, 28, PixelRange.UNIT),
                 new TrainConfig(epochs, 0, 128, 1e-5, 1e-5, 0.9, 0.999, 1e-8, 1, 1.0, "bce", true,
-                        0, 100, 0, 16, 0, 0));
+                        0, 100, 0, 16, 0, 0, 0, 0, 0));
     }
 
     /**
@@ -59,7 +59,22 @@ public final class Presets {
                 new DataConfig(DataConfig.GAUSSIAN, 0, mean, std, 10_000, 0, 0),
                 new ModelConfig("toy", 4, 1, 1, 1, PixelRange.SYMMETRIC),
                 new TrainConfig(1_000_000, steps, 500, 2e-4, 8e-4, 0.0, 0.999, 1e-8, 1, 1.0, "bce",
-                        false, 0, 0, 0, 256, 0, 0));
+                        false, 0, 0, 0, 256, 0, 0, 0, 0, 0));
+    }
+
+    /**
+     * DCGAN (Radford et al. 2016): z of 100, Adam 2e-4 with beta1 0.5, batch 128, BCE with the
+     * non-saturating G loss, data in [-1, 1].
+     *
+     * @param epochs passes over the data
+     * @return the config on the embedded digits
+     */
+    public static GanConfig dcgan(int epochs) {
+        return new GanConfig(
+                DataConfig.embedded(0),
+                new ModelConfig("dcgan", 100, 1, 28, 28, PixelRange.SYMMETRIC),
+                new TrainConfig(epochs, 0, 128, 2e-4, 2e-4, 0.5, 0.999, 1e-8, 1, 1.0, "bce", false,
+                        0, 100, 0, 16, 0, 0, 0, 0, 0));
     }
 
     /**
@@ -70,6 +85,10 @@ public final class Presets {
      * @return the preset
      */
     public static GanConfig forFamily(String family, int epochs) {
-        return "mlp-bn".equals(family) ? course(epochs) : vanilla(epochs);
+        return switch (family) {
+            case "mlp-bn" -> course(epochs);
+            case "dcgan" -> dcgan(epochs);
+            default -> vanilla(epochs);
+        };
     }
 }

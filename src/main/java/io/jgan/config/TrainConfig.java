@@ -16,8 +16,8 @@ import java.util.List;
  * @param eps Adam epsilon (PyTorch default 1e-8)
  * @param dSteps k: discriminator steps per generator step (Goodfellow 2014, Algorithm 1)
  * @param realLabel target for real samples in D's loss; 0.9 is one-sided label smoothing (seed 002)
- * @param loss the adversarial objective: {@code bce} (non-saturating G, the tutorial) or
- *     {@code bce-saturating}
+ * @param loss the adversarial objective: {@code bce} (non-saturating G, the tutorial),
+ *     {@code bce-saturating}, {@code lsgan}, {@code hinge} or {@code wgan-gp}
  * @param averageDTerms D's loss is the mean of its real and fake terms (seed 001) instead of
  *     their sum (seed 004)
  * @param seed seeds initialisation, data order, noise and dropout
@@ -27,6 +27,10 @@ import java.util.List;
  * @param keepCheckpoints how many newest checkpoints to keep (0 in configs written before it
  *     existed reads as 2)
  * @param gridScale pixel magnification of saved grids (0 reads as 2)
+ * @param evalEvery measure sample quality every this many iterations (0 = never)
+ * @param evalSamples samples per quality measurement (0 reads as 1,000)
+ * @param emaDecay decay of an exponential moving average of G's weights, sampled from when
+ *     present (0 = none; 0.999 is usual)
  */
 public record TrainConfig(
         int epochs,
@@ -46,7 +50,10 @@ public record TrainConfig(
         int checkpointEvery,
         int fixedNoiseCount,
         int keepCheckpoints,
-        int gridScale) {
+        int gridScale,
+        int evalEvery,
+        int evalSamples,
+        double emaDecay) {
 
     /** Default of {@link #keepCheckpoints}. */
     public static final int DEFAULT_KEEP = 2;
@@ -57,10 +64,14 @@ public record TrainConfig(
     public TrainConfig {
         keepCheckpoints = keepCheckpoints == 0 ? DEFAULT_KEEP : keepCheckpoints;
         gridScale = gridScale == 0 ? DEFAULT_GRID_SCALE : gridScale;
+        evalSamples = evalSamples == 0 ? DEFAULT_EVAL_SAMPLES : evalSamples;
     }
 
+    /** Default of {@link #evalSamples}. */
+    public static final int DEFAULT_EVAL_SAMPLES = 1000;
+
     /** The adversarial objectives this version offers. */
-    public static final List<String> LOSSES = List.of("bce", "bce-saturating");
+    public static final List<String> LOSSES = List.of("bce", "bce-saturating", "lsgan", "hinge", "wgan-gp");
 
     /**
      * Checks the values, before any native memory is touched.
@@ -87,6 +98,10 @@ public record TrainConfig(
         require(keepCheckpoints >= 1 && keepCheckpoints <= 1000, "--keep-checkpoints must be in 1..1000, got "
                 + keepCheckpoints);
         require(gridScale >= 1 && gridScale <= 16, "--grid-scale must be in 1..16, got " + gridScale);
+        require(evalEvery >= 0, "--eval-every must be >= 0 (0 = never), got " + evalEvery);
+        require(emaDecay == 0 || (emaDecay >= 0.5 && emaDecay < 1), "--ema must be 0 (off) or in [0.5, 1), got "
+                + emaDecay);
+        require(evalSamples >= 10 && evalSamples <= 50_000, "--eval-samples must be in 10..50000, got " + evalSamples);
     }
 
     /**
@@ -97,7 +112,20 @@ public record TrainConfig(
      */
     public TrainConfig withSeed(long newSeed) {
         return new TrainConfig(epochs, maxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
-                averageDTerms, newSeed, gridEvery, checkpointEvery, fixedNoiseCount, keepCheckpoints, gridScale);
+                averageDTerms, newSeed, gridEvery, checkpointEvery, fixedNoiseCount, keepCheckpoints, gridScale,
+                evalEvery, evalSamples, emaDecay);
+    }
+
+    /**
+     * Returns a copy that keeps an average of G's weights.
+     *
+     * @param decay the average's decay (0 = none)
+     * @return the copy
+     */
+    public TrainConfig withEma(double decay) {
+        return new TrainConfig(epochs, maxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
+                averageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount, keepCheckpoints, gridScale, evalEvery,
+                evalSamples, decay);
     }
 
     /**
@@ -110,7 +138,7 @@ public record TrainConfig(
     public TrainConfig withBatch(int newBatchSize, long newMaxSteps) {
         return new TrainConfig(epochs, newMaxSteps, newBatchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
                 averageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount,
-                keepCheckpoints, gridScale);
+                keepCheckpoints, gridScale, evalEvery, evalSamples, emaDecay);
     }
 
     /**
@@ -122,12 +150,15 @@ public record TrainConfig(
      * @param newCheckpointEvery checkpoint cadence
      * @param newKeep checkpoints kept
      * @param newGridScale grid magnification
+     * @param newEvalEvery quality-measurement cadence
+     * @param newEvalSamples samples per measurement
      * @return the new config
      */
     public TrainConfig withSchedule(int newEpochs, long newMaxSteps, int newGridEvery, int newCheckpointEvery,
-            int newKeep, int newGridScale) {
+            int newKeep, int newGridScale, int newEvalEvery, int newEvalSamples) {
         return new TrainConfig(newEpochs, newMaxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss,
-                averageDTerms, seed, newGridEvery, newCheckpointEvery, fixedNoiseCount, newKeep, newGridScale);
+                averageDTerms, seed, newGridEvery, newCheckpointEvery, fixedNoiseCount, newKeep, newGridScale,
+                newEvalEvery, newEvalSamples, emaDecay);
     }
 
     private static void require(boolean ok, String message) {

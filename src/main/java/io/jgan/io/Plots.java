@@ -75,6 +75,36 @@ public final class Plots {
         }
     }
 
+    /**
+     * Writes {@code eval.png}: FCD over steps (top, log scale) and recall, coverage and precision
+     * (bottom).
+     *
+     * @param file the PNG
+     * @param steps evaluation steps
+     * @param fcd FCD at each
+     * @param precision precision at each
+     * @param recall recall at each
+     * @param coverage coverage at each
+     * @throws IOException if writing fails
+     */
+    public static void evalCurves(Path file, double[] steps, double[] fcd, double[] precision, double[] recall,
+            double[] coverage) throws IOException {
+        XYChart top = chart("FCD (Frechet distance in the domain classifier's features; lower is better)", "FCD");
+        top.getStyler().setYAxisLogarithmic(true);
+        add(top, "FCD", steps, fcd).setMarker(SeriesMarkers.CIRCLE);
+        XYChart bottom = chart("Precision (quality), recall and coverage (diversity)", "share");
+        add(bottom, "precision", steps, precision).setMarker(SeriesMarkers.CIRCLE);
+        add(bottom, "recall", steps, recall).setMarker(SeriesMarkers.CIRCLE);
+        add(bottom, "coverage", steps, coverage).setMarker(SeriesMarkers.CIRCLE);
+        bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+        for (XYChart c : List.of(top, bottom)) {
+            c.getStyler().setXAxisDecimalPattern("#,##0").setXAxisTickMarkSpacingHint(110);
+        }
+        try (OutputStream out = Files.newOutputStream(file)) {
+            BitmapEncoder.saveBitmap(List.of(top, bottom), 2, 1, out, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
     static double[] density(float[] values, double lo, double hi, int bins) {
         double[] d = new double[bins];
         double width = (hi - lo) / bins;

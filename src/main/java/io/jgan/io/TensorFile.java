@@ -87,6 +87,17 @@ public final class TensorFile {
         } catch (IOException e) {
             throw new JganException(JganException.BAD_CHECKPOINT, "cannot read " + file + ": " + e.getMessage(), e);
         }
+        return read(all, file);
+    }
+
+    /**
+     * Reads and verifies a tensor file already in memory (e.g. a resource of the jar).
+     *
+     * @param all the file's bytes
+     * @param file its name, for messages
+     * @return the tensors, in file order
+     */
+    public static List<NamedTensor> read(byte[] all, Path file) {
         if (all.length < MAGIC.length + 4 + 8) {
             throw corrupt(file, "is too short to be a tensor file (truncated)");
         }

@@ -36,6 +36,16 @@ public interface AdversarialLoss {
     }
 
     /**
+     * The weight of a gradient penalty on D at points between real and generated samples (0 =
+     * none; WGAN-GP's lambda).
+     *
+     * @return lambda
+     */
+    default double gradientPenaltyWeight() {
+        return 0;
+    }
+
+    /**
      * Returns the objective a training config names.
      *
      * @param train the validated config
@@ -45,6 +55,9 @@ public interface AdversarialLoss {
         return switch (train.loss()) {
             case "bce" -> new BceLoss((float) train.realLabel(), train.averageDTerms(), false);
             case "bce-saturating" -> new BceLoss((float) train.realLabel(), train.averageDTerms(), true);
+            case "lsgan" -> new LeastSquaresLoss();
+            case "hinge" -> new HingeLoss();
+            case "wgan-gp" -> new WassersteinGpLoss();
             default -> throw new IllegalArgumentException("unvalidated loss " + train.loss());
         };
     }

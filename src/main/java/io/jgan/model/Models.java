@@ -19,6 +19,7 @@ public final class Models {
             case "mlp" -> VanillaMlp.generator(model.latentDim(), model.dataDim());
             case "mlp-bn" -> CourseMlp.generator(model.latentDim(), model.dataDim());
             case "toy" -> ToyMlp.generator(model.latentDim());
+            case "dcgan" -> Dcgan.generator(model.latentDim(), model.channels(), model.height());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }
@@ -34,6 +35,7 @@ public final class Models {
             case "mlp" -> VanillaMlp.discriminator(model.dataDim());
             case "mlp-bn" -> CourseMlp.discriminator(model.dataDim());
             case "toy" -> ToyMlp.discriminator();
+            case "dcgan" -> Dcgan.discriminator(model.channels(), model.height());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }
@@ -43,7 +45,7 @@ public final class Models {
      * real and generated samples may share one forward pass without changing the maths.
      *
      * @param model the model config
-     * @return true for every current family
+     * @return true for the MLP families; false for DCGAN, whose D has batch norm
      */
     public static boolean discriminatorIsPerSample(ModelConfig model) {
         return switch (model.family()) {

@@ -125,6 +125,33 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * Copies every parameter out of the engine, under its stable name.
+     *
+     * @return the tensors, in the block's order
+     */
+    public List<NamedTensor> toTensors() {
+        List<NamedTensor> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : parameters) {
+            NDArray a = p.getValue().getArray();
+            out.add(new NamedTensor(p.getKey(), a.getShape().getShape(), a.toFloatArray()));
+        }
+        return out;
+    }
+
+    /**
+     * Runs one part of this network's block (e.g. a feature extractor inside it) on a batch,
+     * with this network's parameters.
+     *
+     * @param part a block contained in this network's block
+     * @param input its input
+     * @param training true for dropout and batch-norm batch statistics
+     * @return the part's output
+     */
+    public NDArray forward(Block part, NDArray input, boolean training) {
+        return part.forward(store, new NDList(input), training).singletonOrThrow();
+    }
+
+    /**
      * Returns the parameters the optimiser updates.
      *
      * @return the trainable parameters in the block's order

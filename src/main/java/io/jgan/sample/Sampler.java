@@ -55,7 +55,9 @@ public final class Sampler implements AutoCloseable {
             throw new JganException(JganException.BAD_CHECKPOINT, "checkpoint " + dir + " names a model this jgan"
                     + " cannot build: " + e.getMessage());
         }
-        List<NamedTensor> tensors = Checkpoints.readPart(dir, "generator");
+        // G's weight average when the run kept one (--ema): that is what users sample from
+        boolean ema = manifest.contents().contains("generator-ema");
+        List<NamedTensor> tensors = Checkpoints.readPart(dir, ema ? "generator-ema" : "generator");
         NDManager manager = NDManager.newBaseManager();
         try {
             Network g = new Network("generator", Models.generator(model), manager, model.latentDim());

@@ -8,6 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Network;
@@ -84,6 +87,18 @@ public final class AdversarialStep {
         int n = (int) real.getShape().get(0);
         // Outside a collector the engine records no graph: this is G(z).detach(), (n, dataDim)
         NDArray fake = generator.forward(noise(it, n), true);
+        float[] result = discriminatorBackward(it, real, fake);
+        optimizerD.step(); // updates D only, then zeroes D's gradients
+        return result;
+    }
+
+    /**
+     * D's loss on a real and a generated batch, back-propagated into D's gradients (not applied).
+     *
+     * @return {lossD, mean D(x), mean D(G(z))}
+     */
+    float[] discriminatorBackward(NDManager it, NDArray real, NDArray fake) {
+        int n = (int) real.getShape().get(0);
         NDArray lossD;
         NDArray realLogits;
         NDArray fakeLogits;
@@ -99,13 +114,40 @@ public final class AdversarialStep {
                 fakeLogits = discriminator.forward(fake, true); // (n, 1)
             }
             lossD = loss.discriminatorLoss(realLogits, fakeLogits);
+            double lambda = loss.gradientPenaltyWeight();
+            if (lambda > 0) {
+                lossD = lossD.add(gradientPenalty(it, real, fake).mul((float) lambda));
+            }
             gc.backward(lossD);
         }
-        optimizerD.step(); // updates D only, then zeroes D's gradients
         return new float[] {
             lossD.getFloat(), Activation.sigmoid(realLogits).mean().getFloat(),
             Activation.sigmoid(fakeLogits).mean().getFloat()
         };
+    }
+
+    /**
+     * WGAN-GP's penalty {@code E[(||grad_xhat D(xhat)||_2 - 1)^2]} at {@code xhat = eps x + (1 - eps)
+     * G(z)}, eps ~ U(0, 1) per sample, as a term whose own gradient reaches D's weights.
+     *
+     * <p>DJL's collector has no {@code torch.autograd.grad(..., create_graph=True)}; libtorch's
+     * backward with create_graph does the same through DJL's engine-specific JniUtils, but it
+     * also accumulates d sum D(xhat) / dW into D's weight gradients, which are zeroed before the
+     * real backward pass.
+     */
+    NDArray gradientPenalty(NDManager it, NDArray real, NDArray fake) {
+        int n = (int) real.getShape().get(0);
+        NDArray eps = it.randomUniform(0f, 1f, new Shape(n, 1)); // (n, 1), broadcast over pixels
+        NDArray xhat = real.mul(eps).add(fake.mul(eps.neg().add(1f))); // (n, dataDim), a new leaf
+        xhat.setRequiresGradient(true);
+        NDArray out = discriminator.forward(xhat, true).sum(); // scalar: sum_i D(xhat_i)
+        JniUtils.backward((PtNDArray) out, (PtNDArray) out.onesLike(), true, true); // keep graph, create graph
+        NDArray grad = xhat.getGradient(); // (n, dataDim), d D(xhat_i) / d xhat_i, itself differentiable
+        for (Parameter p : discriminator.trainableParameters()) {
+            JniUtils.zeroGrad((PtNDArray) p.getArray());
+        }
+        NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt(); // (n)
+        return norm.sub(1f).square().mean();
     }
 
     /**

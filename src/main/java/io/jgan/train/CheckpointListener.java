@@ -27,14 +27,14 @@ public final class CheckpointListener implements TrainingListener {
      * @param dir {@code RUN/checkpoints}
      * @param every save every this many iterations (0: only at the end)
      * @param keep how many checkpoints to keep
-     * @param metrics {@code RUN/metrics.csv}, copied into each checkpoint so that the checkpoint
-     *     alone holds the run's history (or {@code null})
+     * @param logs {@code RUN/metrics.csv} (and {@code eval.csv}), copied into each checkpoint so
+     *     that the checkpoint alone holds the run's history; missing files are skipped
      */
-    public CheckpointListener(Path dir, int every, int keep, Path metrics) {
+    public CheckpointListener(Path dir, int every, int keep, Path... logs) {
         this.dir = dir;
         this.every = every;
         this.keep = keep;
-        this.files = metrics != null ? List.of(metrics) : List.of();
+        this.files = java.util.Arrays.stream(logs).filter(java.util.Objects::nonNull).toList();
     }
 
     @Override

@@ -58,6 +58,10 @@ public final class GanTrainer implements AutoCloseable {
     private final long totalSteps;
     private final double divergedAbove;
     private long step;
+    /** Checkpoint part holding G's weight average. */
+    public static final String EMA_PART = "generator-ema";
+    /** G's exponential moving average (Yazici et al. 2019), or null when --ema is off. */
+    private final Network emaGenerator;
 
     /**
      * Builds both networks, their optimisers and the in-engine data set.
@@ -92,6 +96,13 @@ public final class GanTrainer implements AutoCloseable {
         this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,
                 loss, config.model().latentDim(),
                 Models.discriminatorIsPerSample(config.model()));
+        if (train.emaDecay() > 0) {
+            this.emaGenerator = new Network("generator-ema", Models.generator(config.model()), root,
+                    config.model().latentDim());
+            emaGenerator.copyFrom(generator.toTensors());
+        } else {
+            this.emaGenerator = null;
+        }
         this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
         this.fixedNoise = LatentNoise.gaussian(train.seed() * 31 + 7, train.fixedNoiseCount() * config.model().latentDim());
         int batches = (count + train.batchSize() - 1) / train.batchSize();
@@ -159,6 +170,9 @@ public final class GanTrainer implements AutoCloseable {
                 real.add(shuffled.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, dataDim), a view
             }
             r = adversarialStep.run(it, real);
+            if (emaGenerator != null) {
+                updateEma(it);
+            }
         }
         step++;
         StepRecord record = new StepRecord(step, epoch, iteration + 1, r.lossD(), r.lossG(), r.dReal(), r.dFake(),
@@ -175,6 +189,37 @@ public final class GanTrainer implements AutoCloseable {
         }
     }
 
+    /** ema = decay * ema + (1 - decay) * w for every trainable weight of G, in place. */
+    private void updateEma(NDManager it) {
+        float decay = (float) train.emaDecay();
+        List<Parameter> live = generator.trainableParameters();
+        List<Parameter> avg = emaGenerator.trainableParameters();
+        for (int i = 0; i < live.size(); i++) {
+            avg.get(i).getArray().muli(decay).addi(live.get(i).getArray().mul(1f - decay));
+        }
+    }
+
+    /**
+     * The generator that samples are drawn from: the weight average when there is one (with the
+     * live G's batch-norm statistics copied in, as EMA implementations do), else G.
+     *
+     * @return the network
+     */
+    public Network samplingGenerator() {
+        if (emaGenerator == null) {
+            return generator;
+        }
+        List<ai.djl.util.Pair<String, Parameter>> live = generator.namedParameters();
+        List<ai.djl.util.Pair<String, Parameter>> avg = emaGenerator.namedParameters();
+        for (int i = 0; i < live.size(); i++) {
+            Parameter p = live.get(i).getValue();
+            if (!p.requiresGradient()) { // running mean / variance
+                avg.get(i).getValue().getArray().muli(0f).addi(p.getArray());
+            }
+        }
+        return emaGenerator;
+    }
+
     /**
      * Runs G on the fixed test noise, in inference mode (batch norm uses running statistics).
      *
@@ -183,7 +228,7 @@ public final class GanTrainer implements AutoCloseable {
     public float[] generateFixed() {
         try (NDManager m = root.newSubManager()) {
             NDArray z = m.create(fixedNoise, new Shape(train.fixedNoiseCount(), config.model().latentDim()));
-            return generator.forward(z, false).toFloatArray();
+            return samplingGenerator().forward(z, false).toFloatArray();
         }
     }
 
@@ -198,7 +243,7 @@ public final class GanTrainer implements AutoCloseable {
         try (NDManager m = root.newSubManager()) {
             NDArray z = m.create(LatentNoise.gaussian(seed, n * config.model().latentDim()),
                     new Shape(n, config.model().latentDim()));
-            return generator.forward(z, false).toFloatArray();
+            return samplingGenerator().forward(z, false).toFloatArray();
         }
     }
 
@@ -215,16 +260,14 @@ public final class GanTrainer implements AutoCloseable {
         parts.put("adam-discriminator", moments(discriminator, optimizerD));
         parts.put("fixed-noise", List.of(new NamedTensor("fixedNoise",
                 new long[] {train.fixedNoiseCount(), config.model().latentDim()}, fixedNoise.clone())));
+        if (emaGenerator != null) {
+            parts.put(EMA_PART, samplingGenerator().toTensors());
+        }
         return parts;
     }
 
     private static List<NamedTensor> tensors(Network network) {
-        List<NamedTensor> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : network.namedParameters()) {
-            NDArray a = p.getValue().getArray();
-            out.add(new NamedTensor(p.getKey(), a.getShape().getShape(), a.toFloatArray()));
-        }
-        return out;
+        return network.toTensors();
     }
 
     private static List<NamedTensor> moments(Network network, Adam adam) {
@@ -256,6 +299,9 @@ public final class GanTrainer implements AutoCloseable {
             discriminator.copyFrom(Checkpoints.readPart(checkpointDir, "discriminator"));
             restoreMoments(optimizerG, generator, Checkpoints.readPart(checkpointDir, "adam-generator"));
             restoreMoments(optimizerD, discriminator, Checkpoints.readPart(checkpointDir, "adam-discriminator"));
+            if (emaGenerator != null) {
+                emaGenerator.copyFrom(Checkpoints.readPart(checkpointDir, EMA_PART));
+            }
             List<NamedTensor> noise = Checkpoints.readPart(checkpointDir, "fixed-noise");
             if (noise.size() != 1 || noise.get(0).data().length != fixedNoise.length) {
                 throw new IllegalArgumentException("fixed noise has the wrong size");

@@ -29,7 +29,7 @@ class BadInputTest {
         assertThat(tmp.resolve("a")).doesNotExist();
         assertRefused(jgan("train", "--lr", "2"), JganException.USAGE, "learning rates must be in (0, 1)");
         assertRefused(jgan("train", "--real-label", "0.3"), JganException.USAGE, "--real-label");
-        assertRefused(jgan("train", "--loss", "hinge"), JganException.USAGE, "unknown loss 'hinge'");
+        assertRefused(jgan("train", "--loss", "wasserstein"), JganException.USAGE, "unknown loss 'wasserstein'");
         assertRefused(jgan("train", "--latent", "0"), JganException.USAGE, "latent size 0");
         assertRefused(jgan("toy", "--std", "0.5"), JganException.USAGE, "must lie in [-1, 1]");
         CliSmokeTest.Run r = jgan("train", "--epochs", "many");

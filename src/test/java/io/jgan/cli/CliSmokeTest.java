@@ -21,7 +21,7 @@ import picocli.CommandLine;
 
 /** `jgan train` then `jgan sample`, through the command line, on a few steps of tiny data. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CliSmokeTest {
+public class CliSmokeTest {
 
     @TempDir
     static Path tmp;
@@ -29,9 +29,10 @@ class CliSmokeTest {
     private Path run;
     private Run trained;
 
-    record Run(int exitCode, String out, String err) {}
+    /** What a CLI run printed and returned. */
+    public record Run(int exitCode, String out, String err) {}
 
-    static Run jgan(String... args) {
+    public static Run jgan(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();

@@ -61,7 +61,7 @@ class ReaderFuzzTest {
         Path good;
         try (GanTrainer trainer = new GanTrainer(toy, samples)) {
             trainer.fit();
-            good = new CheckpointListener(tmp.resolve("good/checkpoints"), 0, 1, null).save(trainer);
+            good = new CheckpointListener(tmp.resolve("good/checkpoints"), 0, 1).save(trainer);
         }
         List<String> files = List.of("checkpoint.json", "generator.tensors");
         Random rng = new Random(2);

@@ -29,7 +29,7 @@ class CheckpointRoundTripTest {
         try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 5))) {
             trainer.fit();
             expected = trainer.generate(6, 42);
-            checkpoint = new CheckpointListener(dir.resolve("checkpoints"), 0, 2, null).save(trainer);
+            checkpoint = new CheckpointListener(dir.resolve("checkpoints"), 0, 2).save(trainer);
         }
         assertThat(checkpoint.getFileName().toString()).isEqualTo("step-00000006");
         CheckpointManifest m = Checkpoints.readManifest(checkpoint);

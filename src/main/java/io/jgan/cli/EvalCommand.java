@@ -1,0 +1,145 @@
+package io.jgan.cli;
+
+import io.jgan.JganException;
+import io.jgan.config.DataConfig;
+import io.jgan.eval.Calibration;
+import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.EvalInputs;
+import io.jgan.eval.EvalReport;
+import io.jgan.eval.Evaluator;
+import io.jgan.io.Json;
+import io.jgan.sample.Sampler;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jgan eval}: how good is a generator, measured in a domain classifier's feature space. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure sample quality: FCD, KID, classifier score, class shares (mode collapse),",
+            "precision/recall/density/coverage and nearest training images (memorisation), in the",
+            "feature space of a classifier trained on the domain. Prints a table; --json writes JSON."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    static final class Source {
+        @Option(names = "--checkpoint", paramLabel = "RUN", description = "run folder (newest checkpoint) or checkpoint folder")
+        Path checkpoint;
+
+        @Option(names = "--samples", paramLabel = "FILE", description = "IDX images file, e.g. from `jgan sample --format idx`")
+        Path samples;
+
+        @Option(names = "--calibrate", description = "measure the calibration sets (real held-out, real training, noise,"
+                + " blurred, one image per class, one class) and print the README's table")
+        boolean calibrate;
+    }
+
+    @Option(names = "--n", paramLabel = "N", description = "samples to draw from a checkpoint (default ${DEFAULT-VALUE})")
+    int n = 5000;
+
+    @Option(names = "--seed", paramLabel = "S", description = "noise seed (default ${DEFAULT-VALUE})")
+    long seed = 0;
+
+    @Option(names = "--domain", paramLabel = "NAME",
+            description = "classifier domain: mnist or fashion (default: recognised from the run's data; mnist for --samples)")
+    String domain;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "training images for the memorisation check with --samples / the Fashion-MNIST folder for --calibrate")
+    Path data;
+
+    @Option(names = "--classifier", paramLabel = "DIR", description = "a classifier folder from `jgan classifier` instead of the shipped one")
+    Path classifier;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON (- for standard output)")
+    Path json;
+
+    @Override
+    public Integer call() {
+        if (n < 2 || n > 100_000) {
+            throw new JganException(JganException.USAGE, "--n must be in 2..100000, got " + n);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (source.calibrate) {
+            return calibrate(w);
+        }
+        EvalInputs.Images samples;
+        EvalInputs.Images training = null;
+        String d = domain;
+        if (source.checkpoint != null) {
+            try (Sampler sampler = Sampler.load(source.checkpoint)) {
+                samples = EvalInputs.generated(sampler, n, seed);
+                DataConfig data = sampler.manifest().config().data();
+                try {
+                    training = EvalInputs.training(data);
+                } catch (JganException e) {
+                    spec.commandLine().getErr().println("jgan: warning: no memorisation check: the run's training data"
+                            + " cannot be read (" + e.getMessage() + ")");
+                }
+                if (d == null && training != null) {
+                    d = EvalInputs.detectDomain(data, training);
+                }
+                if (d == null) {
+                    throw new JganException(JganException.USAGE, "cannot tell which classifier fits this run's data ("
+                            + data.source() + "): give --domain mnist or --domain fashion");
+                }
+            }
+        } else {
+            samples = EvalInputs.idx(source.samples, 0);
+            d = d != null ? d : "mnist";
+            if (data != null) {
+                training = EvalInputs.training(new DataConfig(data.toAbsolutePath().toString(), 0, 0, 0, 0, 0, 0));
+            } else if (d.equals("mnist")) {
+                training = EvalInputs.training(DataConfig.embedded(0));
+            }
+        }
+        try (ClassifierBundle bundle = classifier != null ? ClassifierBundle.load(classifier) : ClassifierBundle.shipped(d)) {
+            EvalReport report = Evaluator.evaluate(bundle, samples.pixels(), samples.n(),
+                    training != null ? training.pixels() : null, training != null ? training.n() : 0,
+                    training != null ? training.description() : null, samples.description(), seed);
+            w.print(report.table());
+            writeJson(report, w);
+        }
+        w.flush();
+        return 0;
+    }
+
+    private Integer calibrate(PrintWriter w) {
+        String d = domain != null ? domain : "mnist";
+        try (ClassifierBundle bundle = classifier != null ? ClassifierBundle.load(classifier) : ClassifierBundle.shipped(d)) {
+            List<Calibration.Row> rows = Calibration.run(bundle, data, seed);
+            w.print(Calibration.markdown(rows));
+            writeJson(rows, w);
+        }
+        w.flush();
+        return 0;
+    }
+
+    private void writeJson(Object value, PrintWriter w) {
+        if (json == null) {
+            return;
+        }
+        try {
+            if (json.toString().equals("-")) {
+                w.println(Json.MAPPER.writeValueAsString(value));
+            } else {
+                Files.write(json, Json.MAPPER.writeValueAsBytes(value));
+            }
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot write " + json + ": " + e.getMessage());
+        }
+        w.flush();
+    }
+}

@@ -1,0 +1,197 @@
+package io.jgan.eval;
+
+import io.jgan.JganException;
+import io.jgan.config.DataConfig;
+import io.jgan.data.IdxReader;
+import io.jgan.data.ImageSet;
+import io.jgan.data.TrainingData;
+import io.jgan.io.NamedTensor;
+import io.jgan.io.TensorFile;
+import io.jgan.train.CheckpointListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Trains a domain classifier and writes it with its reference statistics ({@code jgan
+ * classifier}). The splits:
+ *
+ * <ul>
+ *   <li>mnist: the embedded 10,000 digits; images 0-8,999 train it and are the reference,
+ *       images 9,000-9,999 are held out for its accuracy (and for calibration).
+ *   <li>fashion: Fashion-MNIST's 60,000 training images train it and are the reference; its
+ *       10,000 test images are held out.
+ * </ul>
+ */
+public final class ClassifierBuilder {
+
+    /** Reference feature vectors kept for KID and precision/recall. */
+    public static final int KEPT_FEATURES = 2000;
+
+    private ClassifierBuilder() {}
+
+    /** Real images of a domain, split. */
+    record Split(float[] train, byte[] trainLabels, int trainCount, float[] heldOut, byte[] heldOutLabels,
+            int heldOutCount, List<String> classes, String trainedOn, String heldOutSplit, String fingerprint) {}
+
+    /**
+     * Reads a domain's real images and splits them as documented above.
+     *
+     * @param domain mnist or fashion
+     * @param dataDir the Fashion-MNIST folder (ignored for mnist)
+     * @return the split
+     */
+    static Split split(String domain, Path dataDir) {
+        if (domain.equals("mnist")) {
+            TrainingData.Images all = TrainingData.read(DataConfig.embedded(0));
+            ImageSet s = all.images();
+            int train = 9000;
+            float[] px = unit(s);
+            return new Split(Arrays.copyOf(px, train * 784), Arrays.copyOf(all.labels(), train), train,
+                    Arrays.copyOfRange(px, train * 784, s.count() * 784),
+                    Arrays.copyOfRange(all.labels(), train, s.count()), s.count() - train, all.classes(),
+                    "embedded MNIST digits 0-8999", "embedded MNIST digits 9000-9999", fingerprint(s));
+        }
+        if (!domain.equals("fashion")) {
+            throw new JganException(JganException.USAGE, "unknown domain '" + domain + "': use mnist or fashion");
+        }
+        if (dataDir == null) {
+            throw new JganException(JganException.USAGE, "--data is needed for fashion: the Fashion-MNIST folder"
+                    + " (Debian's dataset-fashion-mnist installs /usr/share/datasets/fashion-mnist)");
+        }
+        ImageSet train = IdxReader.readImages(find(dataDir, "train-images-idx3-ubyte"));
+        byte[] trainLabels = IdxReader.readLabels(find(dataDir, "train-labels-idx1-ubyte"));
+        ImageSet test = IdxReader.readImages(find(dataDir, "t10k-images-idx3-ubyte"));
+        byte[] testLabels = IdxReader.readLabels(find(dataDir, "t10k-labels-idx1-ubyte"));
+        return new Split(unit(train), trainLabels, train.count(), unit(test), testLabels, test.count(),
+                List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                        "Ankle boot"),
+                "Fashion-MNIST train (60,000)", "Fashion-MNIST t10k (10,000)", fingerprint(train));
+    }
+
+    private static Path find(Path dir, String name) {
+        for (String n : List.of(name + ".gz", name)) {
+            if (Files.isRegularFile(dir.resolve(n))) {
+                return dir.resolve(n);
+            }
+        }
+        throw new JganException(JganException.BAD_DATA, "no " + name + "[.gz] in " + dir);
+    }
+
+    /**
+     * Pixels to [0, 1] floats.
+     *
+     * @param s images
+     * @return (count, 784) values
+     */
+    static float[] unit(ImageSet s) {
+        float[] out = new float[s.pixels().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (s.pixels()[i] & 0xff) / 255f;
+        }
+        return out;
+    }
+
+    /**
+     * Recognises a data set: SHA-256 of its first 16 images' bytes.
+     *
+     * @param s the images
+     * @return hex digest
+     */
+    public static String fingerprint(ImageSet s) {
+        return DomainClassifier.sha256(Arrays.copyOf(s.pixels(), Math.min(s.pixels().length, 16 * s.imageSize())));
+    }
+
+    /**
+     * Trains, measures and writes a classifier folder.
+     *
+     * @param domain mnist or fashion
+     * @param dataDir Fashion-MNIST folder, or null
+     * @param epochs passes over the training split
+     * @param seed everything random
+     * @param out the folder to write
+     * @param command the command line, recorded
+     * @param log progress
+     * @return what was written
+     * @throws IOException if writing fails
+     */
+    public static ClassifierInfo build(String domain, Path dataDir, int epochs, long seed, Path out, String command,
+            PrintWriter log) throws IOException {
+        Split s = split(domain, dataDir);
+        int k = s.classes().size();
+        try (DomainClassifier c = DomainClassifier.create(k, seed)) {
+            c.train(s.train(), s.trainLabels(), s.trainCount(), epochs, seed, log);
+            DomainClassifier.Output held = c.run(s.heldOut(), s.heldOutCount());
+            int right = 0;
+            for (int i = 0; i < s.heldOutCount(); i++) {
+                right += held.argmax(i) == (s.heldOutLabels()[i] & 0xff) ? 1 : 0;
+            }
+            double accuracy = right / (double) s.heldOutCount();
+            double noiseMaxProb = noiseConfidence(c, 1000, seed + 1);
+            log.printf(Locale.ROOT, "classifier: held-out accuracy %.4f (%d/%d), mean max probability on noise %.3f%n",
+                    accuracy, right, s.heldOutCount(), noiseMaxProb);
+
+            DomainClassifier.Output ref = c.run(s.train(), s.trainCount());
+            int d = DomainClassifier.FEATURES;
+            double[] mu = FeatureMath.mean(ref.features(), ref.n(), d);
+            double[][] sigma = FeatureMath.covariance(ref.features(), ref.n(), d);
+            int kept = Math.min(KEPT_FEATURES, ref.n());
+            int[] pick = new Random(seed + 2).ints(0, ref.n()).distinct().limit(kept).toArray();
+            float[] keptFeatures = new float[kept * d];
+            for (int i = 0; i < kept; i++) {
+                System.arraycopy(ref.features(), pick[i] * d, keptFeatures, i * d, d);
+            }
+            float[] muF = new float[d];
+            float[] sigmaF = new float[d * d];
+            for (int i = 0; i < d; i++) {
+                muF[i] = (float) mu[i];
+                for (int j = 0; j < d; j++) {
+                    sigmaF[i * d + j] = (float) sigma[i][j];
+                }
+            }
+            Files.createDirectories(out);
+            Path weights = out.resolve("classifier.tensors");
+            Path reference = out.resolve("reference.tensors");
+            Files.deleteIfExists(weights);
+            Files.deleteIfExists(reference);
+            TensorFile.write(weights, c.tensors());
+            TensorFile.write(reference, List.of(new NamedTensor("mu", new long[] {d}, muF),
+                    new NamedTensor("sigma", new long[] {d, d}, sigmaF),
+                    new NamedTensor("features", new long[] {kept, d}, keptFeatures)));
+            ClassifierInfo info = new ClassifierInfo(ClassifierInfo.FORMAT, ClassifierInfo.FORMAT_VERSION, domain,
+                    DomainClassifier.ARCHITECTURE, s.classes(), d, s.trainedOn(), s.trainCount(), epochs, seed,
+                    s.heldOutSplit(), s.heldOutCount(), accuracy, noiseMaxProb, s.trainedOn(), ref.n(), kept,
+                    s.fingerprint(), DomainClassifier.sha256(Files.readAllBytes(weights)),
+                    DomainClassifier.sha256(Files.readAllBytes(reference)), command, CheckpointListener.VERSION);
+            DomainClassifier.writeInfo(out, info);
+            return info;
+        }
+    }
+
+    /**
+     * Mean largest class probability on uniform-noise images (1/classes = perfectly unsure).
+     *
+     * @param c the classifier
+     * @param n images
+     * @param seed noise
+     * @return the mean
+     */
+    static double noiseConfidence(DomainClassifier c, int n, long seed) {
+        Random rng = new Random(seed);
+        float[] x = new float[n * 784];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextFloat();
+        }
+        DomainClassifier.Output o = c.run(x, n);
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += o.probabilities()[i * o.classes() + o.argmax(i)];
+        }
+        return sum / n;
+    }
+}

@@ -1,0 +1,161 @@
+package io.jgan.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.training.initializer.NormalInitializer;
+
+/**
+ * DCGAN (Radford et al. 2016) for square images of side 28, 32 or 64: a generator of transposed
+ * convolutions with batch norm and ReLU, a discriminator of strided convolutions with LeakyReLU
+ * 0.2 and batch norm (not on its first layer), no pooling, no fully connected hidden layers, and
+ * the paper's initialisation: weights from N(0, 0.02), batch-norm scales from N(1, 0.02).
+ *
+ * <p>The networks keep jgan's flat interface: G maps (N, latent) to (N, C*S*S), D maps
+ * (N, C*S*S) to (N, 1) logits; the reshapes happen inside.
+ *
+ * <p>Widths are {@code G_WIDTH} / {@code D_WIDTH} feature maps at the finest convolutional
+ * layer, doubling towards the 4x4 (7x7 for 28) end, half of the paper's 128/64 so that a
+ * 2-core CPU trains it in minutes.
+ */
+public final class Dcgan {
+
+    /** Generator feature maps in its last hidden layer. */
+    static final int G_WIDTH = 32;
+    /** Discriminator feature maps in its first layer. */
+    static final int D_WIDTH = 32;
+
+    private Dcgan() {}
+
+    /**
+     * The generator.
+     *
+     * @param latentDim z size
+     * @param channels 1 or 3
+     * @param side 28, 32 or 64
+     * @return the block
+     */
+    public static Block generator(int latentDim, int channels, int side) {
+        int ups = upsamplings(side); // stride-2 layers after the first
+        int start = side == 28 ? 7 : 4; // side of the first feature map
+        int width = G_WIDTH << (ups - 1);
+        // A transposed convolution from a 1x1 input is exactly a linear map: z to start x start maps
+        Linear project = Linear.builder().setUnits((long) width * start * start).optBias(false).build();
+        project.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        SequentialBlock g = new SequentialBlock()
+                .add(project) // (N, width*start*start)
+                .add(reshape(width, start, start)) // (N, width, start, start)
+                .add(batchNorm())
+                .add(Activation.reluBlock());
+        for (int i = 1; i < ups; i++) {
+            width /= 2;
+            g.add(upconv(width)) // side doubles: (N, width, 2s, 2s)
+                    .add(batchNorm())
+                    .add(Activation.reluBlock());
+        }
+        return g.add(upconv(channels)) // (N, C, side, side)
+                .add(Activation.tanhBlock()) // pixels in [-1, 1]
+                .add(Blocks.batchFlattenBlock()); // (N, C*side*side)
+    }
+
+    /**
+     * The discriminator.
+     *
+     * @param channels 1 or 3
+     * @param side 28, 32 or 64
+     * @return the block, returning logits (N, 1)
+     */
+    public static Block discriminator(int channels, int side) {
+        int downs = upsamplings(side);
+        int end = side == 28 ? 7 : 4;
+        int width = D_WIDTH;
+        SequentialBlock d = new SequentialBlock()
+                .add(reshape(channels, side, side)) // (N, C, side, side)
+                .add(conv(width, 4, 2, 1)) // (N, width, side/2, side/2)
+                .add(Activation.leakyReluBlock(0.2f));
+        for (int i = 1; i < downs; i++) {
+            width *= 2;
+            d.add(conv(width, 4, 2, 1)) // side halves, width doubles
+                    .add(batchNorm())
+                    .add(Activation.leakyReluBlock(0.2f));
+        }
+        return d.add(conv(1, end, 1, 0)) // (N, 1, 1, 1): one logit over the whole end x end map
+                .add(Blocks.batchFlattenBlock()); // (N, 1)
+    }
+
+    /**
+     * Stride-2 layers for a side: 28 = 7 * 2^2, 32 = 4 * 2^3, 64 = 4 * 2^4.
+     *
+     * @param side image side
+     * @return the count
+     */
+    static int upsamplings(int side) {
+        return switch (side) {
+            case 28 -> 2;
+            case 32 -> 3;
+            case 64 -> 4;
+            default -> throw new IllegalArgumentException("DCGAN side must be 28, 32 or 64, got " + side);
+        };
+    }
+
+    private static Block reshape(long c, long h, long w) {
+        return new LambdaBlock(x -> new NDList(x.singletonOrThrow().reshape(new Shape(-1, c, h, w))));
+    }
+
+    /**
+     * ConvTranspose2d(kernel 4, stride 2, padding 1, no bias): (N, C, H, W) to (N, filters, 2H, 2W).
+     *
+     * <p>DJL's PyTorch engine does not implement deconvolution ({@code UnsupportedOperationException}
+     * in 0.35.1), so this is the textbook identity: a stride-2 transposed convolution equals
+     * inserting a zero between neighbouring pixels, (N, C, 2H-1, 2W-1), then an ordinary stride-1
+     * convolution with padding k-1-p = 2 and the kernel flipped (the weights are learned, so the
+     * flip is only a relabelling). {@code DcganTest} checks it against the transposed-convolution
+     * sum written out.
+     */
+    static Block upconv(int filters) {
+        return new SequentialBlock()
+                .add(new LambdaBlock(x -> new NDList(zeroInsert(x.singletonOrThrow())))) // (N, C, 2H-1, 2W-1)
+                .add(conv(filters, 4, 1, 2)); // (N, filters, 2H, 2W)
+    }
+
+    /** (N, C, H, W) to (N, C, 2H-1, 2W-1) with the input at even positions, zeros between. */
+    static NDArray zeroInsert(NDArray x) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        NDArray cols = NDArrays.stack(new NDList(x, x.zerosLike()), 4).reshape(n, c, h, 2 * w) // (N, C, H, 2W)
+                .get(new NDIndex(":, :, :, :{}", 2 * w - 1)); // (N, C, H, 2W-1)
+        return NDArrays.stack(new NDList(cols, cols.zerosLike()), 3).reshape(n, c, 2 * h, 2 * w - 1) // (N, C, 2H, 2W-1)
+                .get(new NDIndex(":, :, :{}", 2 * h - 1)); // (N, C, 2H-1, 2W-1)
+    }
+
+    private static Block conv(int filters, int kernel, int stride, int pad) {
+        Block b = Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad)).optBias(false).build();
+        b.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        return b;
+    }
+
+    /** BatchNorm2d (eps 1e-5, PyTorch momentum 0.1), scale from N(1, 0.02), shift 0. */
+    private static Block batchNorm() {
+        Block b = BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+        Initializer nearOne = (manager, shape, type) -> manager.randomNormal(1f, 0.02f, shape, type);
+        b.setInitializer(nearOne, Parameter.Type.GAMMA);
+        b.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
+        return b;
+    }
+}

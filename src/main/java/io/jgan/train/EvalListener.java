@@ -1,0 +1,152 @@
+package io.jgan.train;
+
+import io.jgan.JganException;
+import io.jgan.config.ModelConfig;
+import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.EvalReport;
+import io.jgan.eval.Evaluator;
+import io.jgan.io.Plots;
+import io.jgan.metrics.StepRecord;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures sample quality every N iterations ({@code train --eval-every N}): the same metrics as
+ * {@code jgan eval} but the memorisation check, on {@code samples} draws from a fixed noise
+ * seed, appended to {@code eval.csv} and drawn in {@code eval.png}. Copied into checkpoints and
+ * restored on resume like {@code metrics.csv}.
+ */
+public final class EvalListener implements TrainingListener {
+
+    /** The CSV header. */
+    public static final String HEADER = "step,fcd,kid,classifier_score,class_kl,precision,recall,density,coverage,seconds";
+    /** Noise seed of the evaluation samples (the same at every evaluation). */
+    static final long NOISE_SEED = 20_261_124L;
+
+    private final ClassifierBundle bundle;
+    private final int every;
+    private final int samples;
+    private final Path csv;
+    private final Path plot;
+    private final Path restoreFrom;
+    private final List<double[]> rows = new ArrayList<>();
+    private long lastEvaluated = -1;
+
+    /**
+     * Creates the listener.
+     *
+     * @param bundle the domain classifier (owned by the caller)
+     * @param every evaluate every this many iterations
+     * @param samples samples per evaluation
+     * @param csv {@code RUN/eval.csv}
+     * @param plot {@code RUN/eval.png}
+     * @param restoreFrom checkpoint of a resumed run, or null
+     */
+    public EvalListener(ClassifierBundle bundle, int every, int samples, Path csv, Path plot, Path restoreFrom) {
+        this.bundle = bundle;
+        this.every = every;
+        this.samples = samples;
+        this.csv = csv;
+        this.plot = plot;
+        this.restoreFrom = restoreFrom;
+    }
+
+    @Override
+    public void onStart(GanTrainer trainer) {
+        try {
+            Path saved = restoreFrom != null ? restoreFrom.resolve(csv.getFileName()) : null;
+            if (saved != null && Files.isRegularFile(saved)) {
+                Files.copy(saved, csv, StandardCopyOption.REPLACE_EXISTING);
+            }
+            if (trainer.step() > 0 && Files.isRegularFile(csv)) {
+                for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
+                    if (line.isEmpty() || line.startsWith("step")) {
+                        continue;
+                    }
+                    String[] f = line.split(",");
+                    if (f.length == 10 && Long.parseLong(f[0]) <= trainer.step()) {
+                        double[] r = new double[10];
+                        for (int i = 0; i < 10; i++) {
+                            r[i] = Double.parseDouble(f[i]);
+                        }
+                        rows.add(r);
+                    }
+                }
+            }
+            rewrite();
+        } catch (IOException | NumberFormatException e) {
+            throw new JganException(JganException.IO, "cannot write " + csv + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onStep(GanTrainer trainer, StepRecord record) {
+        if (record.step() % every == 0) {
+            evaluate(trainer);
+        }
+    }
+
+    @Override
+    public void onEnd(GanTrainer trainer) {
+        if (lastEvaluated != trainer.step() && (rows.isEmpty() || rows.get(rows.size() - 1)[0] != trainer.step())) {
+            evaluate(trainer);
+        }
+        if (rows.size() >= 1) {
+            double[][] cols = new double[5][rows.size()];
+            for (int i = 0; i < rows.size(); i++) {
+                double[] r = rows.get(i);
+                cols[0][i] = r[0];
+                cols[1][i] = Math.max(1e-3, r[1]);
+                cols[2][i] = r[5];
+                cols[3][i] = r[6];
+                cols[4][i] = r[8];
+            }
+            try {
+                Plots.evalCurves(plot, cols[0], cols[1], cols[2], cols[3], cols[4]);
+            } catch (IOException e) {
+                throw new JganException(JganException.IO, "cannot write " + plot + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private void evaluate(GanTrainer trainer) {
+        long t0 = System.nanoTime();
+        ModelConfig m = trainer.config().model();
+        float[] x = trainer.generate(samples, NOISE_SEED);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = m.range().toByte(x[i]) / 255f; // as a saved image holds it
+        }
+        EvalReport r = Evaluator.evaluate(bundle, x, samples, null, 0, null, "step " + trainer.step(), NOISE_SEED);
+        double[] row = {trainer.step(), r.fcd(), r.kid(), r.classifierScore(), r.classKlToUniform(), r.precision(),
+            r.recall(), r.density(), r.coverage(), (System.nanoTime() - t0) / 1e9};
+        rows.add(row);
+        lastEvaluated = trainer.step();
+        try {
+            Files.writeString(csv, format(row), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot write " + csv + ": " + e.getMessage());
+        }
+    }
+
+    private void rewrite() throws IOException {
+        StringBuilder b = new StringBuilder(HEADER).append('\n');
+        for (double[] r : rows) {
+            b.append(format(r));
+        }
+        Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
+        Files.writeString(tmp, b, StandardCharsets.UTF_8);
+        Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String format(double[] r) {
+        return String.format(Locale.ROOT, "%d,%.4f,%.6f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.2f%n", (long) r[0], r[1], r[2],
+                r[3], r[4], r[5], r[6], r[7], r[8], r[9]);
+    }
+}
