@@ -116,6 +116,9 @@ final class LatentCommands {
         @Option(names = "--scale", paramLabel = "N", description = "pixel magnification (default ${DEFAULT-VALUE})")
         int scale = 2;
 
+        @Option(names = "--label", paramLabel = "K", description = "class, for a conditional generator (default 0)")
+        int label;
+
         @Option(names = "--out", required = true, paramLabel = "FILE", description = "PNG to write")
         Path out;
 
@@ -135,7 +138,15 @@ final class LatentCommands {
                 check(k.length <= 128, "at most 128 dimensions per grid");
                 float[] z = LatentWalks.traversal(LatentNoise.gaussian(seed, latent), k, steps, range);
                 int rows = k.length * steps;
-                BufferedImage grid = ImageGrid.render(sampler.generate(z, rows), rows, m.channels(), m.height(),
+                float[] x;
+                if (m.conditional()) {
+                    int[] labels = new int[rows];
+                    java.util.Arrays.fill(labels, label);
+                    x = sampler.generate(z, labels);
+                } else {
+                    x = sampler.generate(z, rows);
+                }
+                BufferedImage grid = ImageGrid.render(x, rows, m.channels(), m.height(),
                         m.width(), m.range(), steps, 2, scale);
                 write(() -> ImageGrid.writePng(out, grid), out);
                 spec.commandLine().getOut().printf("jgan: wrote %d rows (dimensions %s) x %d values to %s%n", k.length,

@@ -38,6 +38,9 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default) or idx (uint8 IDX3, 0 = black)")
     String format = "png";
 
+    @Option(names = "--label", paramLabel = "K", description = "class to draw, for a conditional generator (default: all classes in turn)")
+    Integer label;
+
     @Option(names = "--nrow", paramLabel = "N", description = "samples per grid row (default: square)")
     Integer nrow;
 
@@ -63,7 +66,7 @@ public final class SampleCommand implements Callable<Integer> {
         }
         try (Sampler sampler = Sampler.load(checkpoint)) {
             ModelConfig m = sampler.model();
-            float[] x = sampler.sample(n, seed);
+            float[] x = label != null ? sampler.sample(n, seed, label) : sampler.sample(n, seed);
             try {
                 if (format.equals("idx") && m.channels() != 1) {
                     throw new JganException(JganException.USAGE, "--format idx holds grayscale images only and this"

@@ -89,6 +89,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta1", paramLabel = "B", description = "Adam beta1 (default 0.9, PyTorch's)")
     Double beta1;
 
+    @Option(names = "--conditional", description = "class-conditional GAN: G and D also see the one-hot label (the data's"
+            + " classes: MNIST's digits, an image folder's subfolders); the grids show one row per class")
+    boolean conditional;
+
     @Option(names = "--latent", paramLabel = "N", description = "noise size (mlp 100, mlp-bn 10)")
     Integer latent;
 
@@ -278,7 +282,17 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The config for a model shaped like the data that was read. */
     private GanConfig config(TrainingData.Images images) {
-        return config(images.images().channels(), images.images().rows(), images.images().cols());
+        GanConfig c = config(images.images().channels(), images.images().rows(), images.images().cols());
+        if (!conditional) {
+            return c;
+        }
+        if (images.labels() == null) {
+            throw new JganException(JganException.USAGE, "--conditional needs class labels, and " + images.description()
+                    + " has none: use IDX data with its labels file, or an image folder with one subfolder per class");
+        }
+        ModelConfig m = c.model();
+        return new GanConfig(c.data(), new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
+                m.range(), images.classes().size()), c.train());
     }
 
     private DataConfig dataConfig() {

@@ -14,9 +14,40 @@ import java.util.List;
  * @param height image height in pixels
  * @param width image width in pixels
  * @param range the pixel range the generator outputs
+ * @param classes for a conditional GAN (Mirza and Osindero 2014; seed 003's D(x, condition)):
+ *     the number of classes whose one-hot code both networks also see; 0 = unconditional
  */
 public record ModelConfig(
-        String family, int latentDim, int channels, int height, int width, PixelRange range) {
+        String family, int latentDim, int channels, int height, int width, PixelRange range, int classes) {
+
+    /**
+     * An unconditional model.
+     *
+     * @param family family
+     * @param latentDim z size
+     * @param channels channels
+     * @param height height
+     * @param width width
+     * @param range pixel range
+     */
+    public ModelConfig(String family, int latentDim, int channels, int height, int width, PixelRange range) {
+        this(family, latentDim, channels, height, width, range, 0);
+    }
+
+    /** @return whether G and D see a class label */
+    public boolean conditional() {
+        return classes > 0;
+    }
+
+    /** @return G's input size: z, then the one-hot class code if conditional */
+    public int generatorInputDim() {
+        return latentDim + classes;
+    }
+
+    /** @return D's input size: the flattened image, then the one-hot class code if conditional */
+    public int discriminatorInputDim() {
+        return dataDim() + classes;
+    }
 
     /** The model families this version can build. */
     public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "dcgan", "toy");
@@ -63,6 +94,9 @@ public record ModelConfig(
                     JganException.USAGE,
                     "image shape " + channels + "x" + height + "x" + width + " is not supported: use 1 or 3"
                             + " channels and sides up to " + MAX_SIDE);
+        }
+        if (classes < 0 || classes > 256) {
+            throw new JganException(JganException.USAGE, "a conditional model needs 1..256 classes, got " + classes);
         }
         if (family.equals("dcgan") && (height != width || !DCGAN_SIDES.contains(height))) {
             throw new JganException(

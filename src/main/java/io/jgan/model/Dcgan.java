@@ -75,14 +75,17 @@ public final class Dcgan {
      *
      * @param channels 1 or 3
      * @param side 28, 32 or 64
+     * @param classes 0, or the number of classes of a conditional D: its input then ends in a
+     *     one-hot code, which becomes K constant feature maps beside the image's channels
      * @return the block, returning logits (N, 1)
      */
-    public static Block discriminator(int channels, int side) {
+    public static Block discriminator(int channels, int side, int classes) {
         int downs = upsamplings(side);
         int end = side == 28 ? 7 : 4;
         int width = D_WIDTH;
         SequentialBlock d = new SequentialBlock()
-                .add(reshape(channels, side, side)) // (N, C, side, side)
+                .add(classes == 0 ? reshape(channels, side, side) // (N, C, side, side)
+                        : withLabelMaps(channels, side, classes)) // (N, C + K, side, side)
                 .add(conv(width, 4, 2, 1)) // (N, width, side/2, side/2)
                 .add(Activation.leakyReluBlock(0.2f));
         for (int i = 1; i < downs; i++) {
@@ -108,6 +111,18 @@ public final class Dcgan {
             case 64 -> 4;
             default -> throw new IllegalArgumentException("DCGAN side must be 28, 32 or 64, got " + side);
         };
+    }
+
+    /** (N, C*S*S + K) to (N, C + K, S, S): the image, then each class bit as a constant map. */
+    private static Block withLabelMaps(int c, int side, int k) {
+        long pixels = (long) c * side * side;
+        return new LambdaBlock(in -> {
+            NDArray x = in.singletonOrThrow();
+            NDArray image = x.get(new NDIndex(":, :{}", pixels)).reshape(new Shape(-1, c, side, side));
+            NDArray code = x.get(new NDIndex(":, {}:", pixels)).reshape(new Shape(-1, k, 1, 1))
+                    .broadcast(new Shape(image.getShape().get(0), k, side, side));
+            return new NDList(NDArrays.concat(new NDList(image, code), 1));
+        });
     }
 
     private static Block reshape(long c, long h, long w) {

@@ -26,4 +26,38 @@ public final class LatentNoise {
         }
         return v;
     }
+
+    /**
+     * Labels 0, 1, ..., k-1, 0, 1, ...: balanced classes for a conditional generator's samples.
+     *
+     * @param n how many
+     * @param k classes
+     * @return the labels
+     */
+    public static int[] cyclicLabels(int n, int k) {
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % k;
+        }
+        return y;
+    }
+
+    /**
+     * Appends one-hot class codes to latent vectors: a conditional G's input.
+     *
+     * @param z (n, latent) row-major
+     * @param labels n class indices
+     * @param latent z size
+     * @param k classes
+     * @return (n, latent + k) row-major
+     */
+    public static float[] withOneHot(float[] z, int[] labels, int latent, int k) {
+        int n = labels.length;
+        float[] out = new float[n * (latent + k)];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(z, i * latent, out, i * (latent + k), latent);
+            out[i * (latent + k) + latent + labels[i]] = 1f;
+        }
+        return out;
+    }
 }

@@ -16,10 +16,10 @@ public final class Models {
      */
     public static Block generator(ModelConfig model) {
         return switch (model.family()) {
-            case "mlp" -> VanillaMlp.generator(model.latentDim(), model.dataDim());
-            case "mlp-bn" -> CourseMlp.generator(model.latentDim(), model.dataDim());
-            case "toy" -> ToyMlp.generator(model.latentDim());
-            case "dcgan" -> Dcgan.generator(model.latentDim(), model.channels(), model.height());
+            case "mlp" -> VanillaMlp.generator(model.generatorInputDim(), model.dataDim());
+            case "mlp-bn" -> CourseMlp.generator(model.generatorInputDim(), model.dataDim());
+            case "toy" -> ToyMlp.generator(model.generatorInputDim());
+            case "dcgan" -> Dcgan.generator(model.generatorInputDim(), model.channels(), model.height());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }
@@ -32,10 +32,10 @@ public final class Models {
      */
     public static Block discriminator(ModelConfig model) {
         return switch (model.family()) {
-            case "mlp" -> VanillaMlp.discriminator(model.dataDim());
-            case "mlp-bn" -> CourseMlp.discriminator(model.dataDim());
-            case "toy" -> ToyMlp.discriminator();
-            case "dcgan" -> Dcgan.discriminator(model.channels(), model.height());
+            case "mlp" -> VanillaMlp.discriminator(model.discriminatorInputDim());
+            case "mlp-bn" -> CourseMlp.discriminator(model.discriminatorInputDim());
+            case "toy" -> ToyMlp.discriminator(model.discriminatorInputDim());
+            case "dcgan" -> Dcgan.discriminator(model.channels(), model.height(), model.classes());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }

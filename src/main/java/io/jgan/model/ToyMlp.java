@@ -33,11 +33,12 @@ public final class ToyMlp {
     /**
      * The discriminator: a value (N, 1) to a logit (N, 1).
      *
+     * @param inputDim 1, plus the class count of a conditional toy
      * @return the block
      */
-    public static Block discriminator() {
+    public static Block discriminator(int inputDim) {
         return new SequentialBlock()
-                .add(Layers.linear(1, HIDDEN)) // (N, 32)
+                .add(Layers.linear(inputDim, HIDDEN)) // (N, 32)
                 .add(Activation.leakyReluBlock(0.2f))
                 .add(Layers.linear(HIDDEN, HIDDEN)) // (N, 32)
                 .add(Activation.leakyReluBlock(0.2f))

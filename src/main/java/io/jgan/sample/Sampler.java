@@ -60,7 +60,7 @@ public final class Sampler implements AutoCloseable {
         List<NamedTensor> tensors = Checkpoints.readPart(dir, ema ? "generator-ema" : "generator");
         NDManager manager = NDManager.newBaseManager();
         try {
-            Network g = new Network("generator", Models.generator(model), manager, model.latentDim());
+            Network g = new Network("generator", Models.generator(model), manager, model.generatorInputDim());
             copyInto(g, tensors, dir);
             return new Sampler(manager, g, manifest, dir);
         } catch (RuntimeException e) {
@@ -97,6 +97,42 @@ public final class Sampler implements AutoCloseable {
     }
 
     /**
+     * Draws samples of one class from a conditional generator.
+     *
+     * @param n how many
+     * @param seed noise seed
+     * @param label the class
+     * @return (n, dataDim) row-major samples
+     */
+    public float[] sample(int n, long seed, int label) {
+        int latent = manifest.config().model().latentDim();
+        int[] labels = new int[n];
+        java.util.Arrays.fill(labels, label);
+        return generate(LatentNoise.gaussian(seed, n * latent), labels);
+    }
+
+    /**
+     * Runs a conditional G on given latent vectors and labels.
+     *
+     * @param z (n, latentDim) row-major
+     * @param labels n classes
+     * @return (n, dataDim) row-major samples
+     */
+    public float[] generate(float[] z, int[] labels) {
+        ModelConfig m = manifest.config().model();
+        if (!m.conditional()) {
+            throw new JganException(JganException.USAGE, "this generator is not conditional: it takes no --label");
+        }
+        for (int y : labels) {
+            if (y < 0 || y >= m.classes()) {
+                throw new JganException(JganException.USAGE, "--label " + y + " is not a class of this generator: use 0.."
+                        + (m.classes() - 1));
+            }
+        }
+        return forward(LatentNoise.withOneHot(z, labels, m.latentDim(), m.classes()), labels.length);
+    }
+
+    /**
      * Runs G on given latent vectors, in inference mode.
      *
      * @param z (n, latentDim) row-major
@@ -104,12 +140,21 @@ public final class Sampler implements AutoCloseable {
      * @return (n, dataDim) row-major samples
      */
     public float[] generate(float[] z, int n) {
-        int latent = manifest.config().model().latentDim();
+        ModelConfig model = manifest.config().model();
+        int latent = model.latentDim();
         if (z.length != n * latent) {
             throw new IllegalArgumentException("z has " + z.length + " values, expected " + n + " x " + latent);
         }
+        if (model.conditional()) { // balanced classes: 0, 1, ..., k-1, 0, ...
+            return generate(z, LatentNoise.cyclicLabels(n, model.classes()));
+        }
+        return forward(z, n);
+    }
+
+    private float[] forward(float[] in, int n) {
+        int dim = manifest.config().model().generatorInputDim();
         try (NDManager m = manager.newSubManager()) {
-            return generator.forward(m.create(z, new Shape(n, latent)), false).toFloatArray();
+            return generator.forward(m.create(in, new Shape(n, dim)), false).toFloatArray();
         }
     }
 

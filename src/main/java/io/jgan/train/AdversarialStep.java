@@ -29,6 +29,7 @@ public final class AdversarialStep {
     private final AdversarialLoss loss;
     private final int latentDim;
     private final boolean jointBatch;
+    private final int classes;
 
     /**
      * Wires the two networks, their optimisers and the objective.
@@ -41,9 +42,11 @@ public final class AdversarialStep {
      * @param latentDim size of z
      * @param jointBatch pass real and fake through D as one batch (only for a D without batch
      *     statistics, where it is the same maths)
+     * @param classes 0, or the class count of a conditional GAN: both networks' inputs then end
+     *     in a one-hot class code
      */
     public AdversarialStep(Network generator, Network discriminator, Adam optimizerG, Adam optimizerD,
-            AdversarialLoss loss, int latentDim, boolean jointBatch) {
+            AdversarialLoss loss, int latentDim, boolean jointBatch, int classes) {
         this.generator = generator;
         this.discriminator = discriminator;
         this.optimizerG = optimizerG;
@@ -51,6 +54,7 @@ public final class AdversarialStep {
         this.loss = loss;
         this.latentDim = latentDim;
         this.jointBatch = jointBatch;
+        this.classes = classes;
     }
 
     /** The scalars one iteration reports. */
@@ -61,14 +65,17 @@ public final class AdversarialStep {
      *
      * @param it the iteration's manager, closed by the caller
      * @param realBatches k real batches, each (N, dataDim)
+     * @param labelBatches their one-hot labels (N, classes) for a conditional GAN, else null
      * @return the losses and D's mean outputs
      */
-    public Result run(NDManager it, List<NDArray> realBatches) {
+    public Result run(NDManager it, List<NDArray> realBatches, List<NDArray> labelBatches) {
         float lossD = 0f;
         float dReal = 0f;
         float dFake = 0f;
-        for (NDArray real : realBatches) {
-            float[] d = discriminatorStep(it, real);
+        for (int b = 0; b < realBatches.size(); b++) {
+            NDArray real = realBatches.get(b);
+            float[] d = labelBatches == null ? discriminatorStep(it, real)
+                    : conditionalDiscriminatorStep(it, real, labelBatches.get(b));
             lossD += d[0];
             dReal += d[1];
             dFake += d[2];
@@ -83,6 +90,22 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))}
      */
+    /**
+     * (1) for a conditional GAN: real samples with their labels, generated ones made for the same
+     * labels; every D input is [image | one-hot label].
+     */
+    private float[] conditionalDiscriminatorStep(NDManager it, NDArray real, NDArray labels) {
+        int n = (int) real.getShape().get(0);
+        NDArray fake = generator.forward(withLabels(noise(it, n), labels), true); // (n, dataDim), no graph
+        float[] result = discriminatorBackward(it, withLabels(real, labels), withLabels(fake, labels));
+        optimizerD.step();
+        return result;
+    }
+
+    private static NDArray withLabels(NDArray x, NDArray oneHot) {
+        return NDArrays.concat(new NDList(x, oneHot), 1);
+    }
+
     float[] discriminatorStep(NDManager it, NDArray real) {
         int n = (int) real.getShape().get(0);
         // Outside a collector the engine records no graph: this is G(z).detach(), (n, dataDim)
@@ -146,6 +169,9 @@ public final class AdversarialStep {
         for (Parameter p : discriminator.trainableParameters()) {
             JniUtils.zeroGrad((PtNDArray) p.getArray());
         }
+        if (classes > 0) { // the penalty is on the image part; the label columns are not a direction of x
+            grad = grad.get(new NDIndex(":, :{}", grad.getShape().get(1) - classes));
+        }
         NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt(); // (n)
         return norm.sub(1f).square().mean();
     }
@@ -160,8 +186,14 @@ public final class AdversarialStep {
         NDArray lossG;
         discriminator.freeze(true);
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray fake = generator.forward(noise(it, n), true); // (n, dataDim), graph recorded
-            lossG = loss.generatorLoss(discriminator.forward(fake, true));
+            NDArray z = noise(it, n);
+            NDArray labels = null;
+            if (classes > 0) { // labels uniform over the classes, (n, classes) one-hot
+                labels = it.randomInteger(0, classes, new Shape(n), ai.djl.ndarray.types.DataType.INT64).oneHot(classes);
+                z = withLabels(z, labels);
+            }
+            NDArray fake = generator.forward(z, true); // (n, dataDim), graph recorded
+            lossG = loss.generatorLoss(discriminator.forward(labels == null ? fake : withLabels(fake, labels), true));
             gc.backward(lossG);
         } finally {
             discriminator.freeze(false);

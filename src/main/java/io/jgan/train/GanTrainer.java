@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import io.jgan.JganException;
 import io.jgan.config.GanConfig;
+import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
 import io.jgan.io.CheckpointManifest;
@@ -50,6 +51,7 @@ public final class GanTrainer implements AutoCloseable {
     private final Adam optimizerD;
     private final AdversarialStep adversarialStep;
     private final NDArray dataset; // (count, dataDim), in the pixel range of the model
+    private final NDArray labels; // (count, classes) one-hot, for a conditional GAN; else null
     private final int count;
     private final float[] fixedNoise; // (fixedNoiseCount, latentDim), row-major
     private final List<TrainingListener> listeners = new ArrayList<>();
@@ -84,9 +86,10 @@ public final class GanTrainer implements AutoCloseable {
         this.count = samples.count();
         this.root = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed(mix(train.seed(), -1)); // initial weights
-        this.generator = new Network("generator", Models.generator(config.model()), root, config.model().latentDim());
-        this.discriminator = new Network("discriminator", Models.discriminator(config.model()), root,
-                config.model().dataDim());
+        ModelConfig model = config.model();
+        this.generator = new Network("generator", Models.generator(model), root, model.generatorInputDim());
+        this.discriminator = new Network("discriminator", Models.discriminator(model), root,
+                model.discriminatorInputDim());
         this.optimizerG = new Adam(generator.trainableParameters(), train.lrG(), train.beta1(), train.beta2(),
                 train.eps(), root);
         this.optimizerD = new Adam(discriminator.trainableParameters(), train.lrD(), train.beta1(), train.beta2(),
@@ -95,15 +98,16 @@ public final class GanTrainer implements AutoCloseable {
         this.divergedAbove = loss.divergedAbove();
         this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,
                 loss, config.model().latentDim(),
-                Models.discriminatorIsPerSample(config.model()));
+                Models.discriminatorIsPerSample(config.model()), model.classes());
         if (train.emaDecay() > 0) {
             this.emaGenerator = new Network("generator-ema", Models.generator(config.model()), root,
-                    config.model().latentDim());
+                    model.generatorInputDim());
             emaGenerator.copyFrom(generator.toTensors());
         } else {
             this.emaGenerator = null;
         }
         this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
+        this.labels = model.conditional() ? oneHot(samples, model.classes()) : null;
         this.fixedNoise = LatentNoise.gaussian(train.seed() * 31 + 7, train.fixedNoiseCount() * config.model().latentDim());
         int batches = (count + train.batchSize() - 1) / train.batchSize();
         this.batchesPerIteration = train.dSteps();
@@ -152,24 +156,30 @@ public final class GanTrainer implements AutoCloseable {
         try (NDManager epochManager = root.newSubManager()) {
             NDArray order = epochManager.create(permutation(count, new Random(mix(train.seed(), epoch))));
             NDArray shuffled = dataset.get(epochManager, new NDIndex("{}", order)); // (count, dataDim)
+            NDArray shuffledLabels = labels == null ? null
+                    : labels.get(epochManager, new NDIndex("{}", order)); // (count, classes)
             for (int i = skip; i < iterationsPerEpoch && step < totalSteps; i++) {
-                iterate(shuffled, epoch, i);
+                iterate(shuffled, shuffledLabels, epoch, i);
             }
         }
     }
 
-    private void iterate(NDArray shuffled, int epoch, int iteration) {
+    private void iterate(NDArray shuffled, NDArray shuffledLabels, int epoch, int iteration) {
         long start = System.nanoTime();
         Engine.getInstance().setRandomSeed(mix(train.seed(), step + 1));
         AdversarialStep.Result r;
         try (NDManager it = root.newSubManager()) {
             List<NDArray> real = new ArrayList<>(batchesPerIteration);
+            List<NDArray> realLabels = shuffledLabels == null ? null : new ArrayList<>(batchesPerIteration);
             for (int b = 0; b < batchesPerIteration; b++) {
                 long from = (long) (iteration * batchesPerIteration + b) * train.batchSize();
                 long to = Math.min(from + train.batchSize(), count);
                 real.add(shuffled.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, dataDim), a view
+                if (realLabels != null) {
+                    realLabels.add(shuffledLabels.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, classes)
+                }
             }
-            r = adversarialStep.run(it, real);
+            r = adversarialStep.run(it, real, realLabels);
             if (emaGenerator != null) {
                 updateEma(it);
             }
@@ -227,8 +237,24 @@ public final class GanTrainer implements AutoCloseable {
      */
     public float[] generateFixed() {
         try (NDManager m = root.newSubManager()) {
-            NDArray z = m.create(fixedNoise, new Shape(train.fixedNoiseCount(), config.model().latentDim()));
-            return samplingGenerator().forward(z, false).toFloatArray();
+            ModelConfig model = config.model();
+            int latent = model.latentDim();
+            if (!model.conditional()) {
+                NDArray z = m.create(fixedNoise, new Shape(train.fixedNoiseCount(), latent));
+                return samplingGenerator().forward(z, false).toFloatArray();
+            }
+            // one row per class, one column per fixed noise vector: (classes * columns, dataDim)
+            int cols = fixedGridColumns();
+            int k = model.classes();
+            float[] z = new float[k * cols * latent];
+            int[] rowLabels = new int[k * cols];
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < cols; j++) {
+                    System.arraycopy(fixedNoise, j * latent, z, (c * cols + j) * latent, latent);
+                    rowLabels[c * cols + j] = c;
+                }
+            }
+            return forwardConditional(m, z, rowLabels);
         }
     }
 
@@ -241,10 +267,48 @@ public final class GanTrainer implements AutoCloseable {
      */
     public float[] generate(int n, long seed) {
         try (NDManager m = root.newSubManager()) {
-            NDArray z = m.create(LatentNoise.gaussian(seed, n * config.model().latentDim()),
-                    new Shape(n, config.model().latentDim()));
+            float[] noise = LatentNoise.gaussian(seed, n * config.model().latentDim());
+            if (config.model().conditional()) {
+                return forwardConditional(m, noise, LatentNoise.cyclicLabels(n, config.model().classes()));
+            }
+            NDArray z = m.create(noise, new Shape(n, config.model().latentDim()));
             return samplingGenerator().forward(z, false).toFloatArray();
         }
+    }
+
+    private float[] forwardConditional(NDManager m, float[] z, int[] labels) {
+        ModelConfig model = config.model();
+        float[] in = LatentNoise.withOneHot(z, labels, model.latentDim(), model.classes());
+        return samplingGenerator().forward(m.create(in, new Shape(labels.length, model.generatorInputDim())), false)
+                .toFloatArray();
+    }
+
+    /** @return samples in the fixed-noise grid: the fixed noise count, or classes x columns */
+    public int fixedSampleCount() {
+        return config.model().conditional() ? config.model().classes() * fixedGridColumns() : train.fixedNoiseCount();
+    }
+
+    /** @return columns of the fixed-noise grid: square, or at most 10 per class row */
+    public int fixedGridColumns() {
+        return config.model().conditional() ? Math.min(10, train.fixedNoiseCount())
+                : io.jgan.io.ImageGrid.squareRow(train.fixedNoiseCount());
+    }
+
+    private NDArray oneHot(Samples samples, int k) {
+        if (samples.labels() == null) {
+            throw new JganException(JganException.USAGE, "a conditional GAN needs class labels, and this data has none:"
+                    + " use IDX data with its labels file, or an image folder with one subfolder per class");
+        }
+        float[] code = new float[samples.count() * k];
+        for (int i = 0; i < samples.count(); i++) {
+            int y = samples.labels()[i] & 0xff;
+            if (y >= k) {
+                throw new JganException(JganException.BAD_DATA, "label " + y + " of sample " + i + " is outside the "
+                        + k + " classes of this model");
+            }
+            code[i * k + y] = 1f;
+        }
+        return root.create(code, new Shape(samples.count(), k));
     }
 
     /**

@@ -105,9 +105,9 @@ public final class GridListener implements TrainingListener {
 
     private void save(GanTrainer trainer, long step) {
         ModelConfig m = trainer.config().model();
-        int n = trainer.config().train().fixedNoiseCount();
+        int n = trainer.fixedSampleCount();
         BufferedImage grid = ImageGrid.render(trainer.generateFixed(), n, m.channels(), m.height(), m.width(), m.range(),
-                ImageGrid.squareRow(n), 2, scale);
+                trainer.fixedGridColumns(), 2, scale);
         Path file = gridsDir.resolve(String.format("step-%08d.png", step));
         try {
             Files.createDirectories(gridsDir);

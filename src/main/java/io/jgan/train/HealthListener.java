@@ -58,7 +58,7 @@ public final class HealthListener implements TrainingListener {
                 warnedCollapse = true;
                 warn(String.format(Locale.ROOT, "at step %d the %d fixed-noise samples are nearly identical"
                         + " (mean pixel spread %.4f): G may have collapsed to one output", r.step(),
-                        trainer.config().train().fixedNoiseCount(), spread));
+                        trainer.fixedSampleCount(), spread));
             }
         }
     }
@@ -66,7 +66,7 @@ public final class HealthListener implements TrainingListener {
     /** @return the mean over pixels of the standard deviation across G's fixed-noise samples, in [0, 1] units */
     static double spread(GanTrainer trainer) {
         float[] x = trainer.generateFixed(); // (n, dataDim)
-        int n = trainer.config().train().fixedNoiseCount();
+        int n = trainer.fixedSampleCount();
         int dim = x.length / n;
         PixelRange range = trainer.config().model().range();
         double total = 0;

@@ -74,7 +74,7 @@ class DcganTest {
                 int c = cs[0];
                 int side = cs[1];
                 Network g = new Network("generator", Dcgan.generator(16, c, side), m, 16);
-                Network d = new Network("discriminator", Dcgan.discriminator(c, side), m, c * side * side);
+                Network d = new Network("discriminator", Dcgan.discriminator(c, side, 0), m, c * side * side);
                 NDArray x = g.forward(m.randomNormal(new Shape(5, 16)), true);
                 assertThat(x.getShape()).isEqualTo(new Shape(5, (long) c * side * side));
                 assertThat(x.max().getFloat()).isLessThanOrEqualTo(1f); // tanh

@@ -38,7 +38,7 @@ class GradientPenaltyTest {
             try (Adam ag = new Adam(generator.trainableParameters(), 1e-3, 0.9, 0.999, 1e-8, m);
                     Adam ad = new Adam(params, 1e-3, 0.9, 0.999, 1e-8, m);
                     NDManager it = m.newSubManager()) {
-                AdversarialStep step = new AdversarialStep(generator, critic, ag, ad, new WassersteinGpLoss(), 2, false);
+                AdversarialStep step = new AdversarialStep(generator, critic, ag, ad, new WassersteinGpLoss(), 2, false, 0);
                 NDArray real = it.create(new float[] {1, 2, 3, -1, 0, 1}, new Shape(2, d));
                 NDArray fake = it.create(new float[] {0, 0, 1, 2, 2, 2}, new Shape(2, d));
                 float[] out = step.discriminatorBackward(it, real, fake);

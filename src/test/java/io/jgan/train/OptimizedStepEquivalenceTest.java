@@ -45,7 +45,7 @@ class OptimizedStepEquivalenceTest {
             for (int step = 0; step < 4; step++) {
                 NDArray real = data.get(new NDIndex("{}:{}", step * N, (step + 1) * N));
                 Engine.getInstance().setRandomSeed(100 + step);
-                AdversarialStep.Result a = fast.adversarialStep().run(m, List.of(real));
+                AdversarialStep.Result a = fast.adversarialStep().run(m, List.of(real), null);
                 Engine.getInstance().setRandomSeed(100 + step);
                 float[] b = plainStep(m, plain.generator(), plain.discriminator(), adamG, adamD, real,
                         config.model().latentDim());
