@@ -24,7 +24,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "mlp (seed 004, default) or mlp-bn (seed 001)")
+    @Option(names = "--model", paramLabel = "NAME", description = "mlp (seed 004, default), mlp-bn (seed 001) or dcgan")
     String model = "mlp";
 
     @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (default: the model's)")

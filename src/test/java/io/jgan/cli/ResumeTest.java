@@ -112,6 +112,17 @@ class ResumeTest {
             assertThat(s.model().channels()).isEqualTo(3);
             assertThat(s.sample(2, 0)).hasSize(2 * 3 * 16 * 16);
         }
+        Path dc = tmp.resolve("dcgan");
+        r = jgan("train", "--model", "dcgan", "--data", images.toString(), "--image-size", "32", "--batch-size", "4",
+                "--max-steps", "2", "--no-progress", "--out", dc.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try (Sampler s = Sampler.load(dc)) {
+            assertThat(s.sample(2, 0)).hasSize(2 * 3 * 32 * 32);
+        }
+        r = jgan("train", "--model", "dcgan", "--data", images.toString(), "--image-size", "16", "--max-steps", "1",
+                "--no-progress", "--out", tmp.resolve("x").toString());
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(r.err()).contains("dcgan is built for square images of side 28, 32 or 64");
         r = jgan("train", "--data", images.toString(), "--max-steps", "1", "--no-progress", "--out",
                 tmp.resolve("x").toString(), "--image-size", "500");
         assertThat(r.exitCode()).isEqualTo(JganException.USAGE);

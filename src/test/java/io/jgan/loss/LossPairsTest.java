@@ -1,0 +1,55 @@
+package io.jgan.loss;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.jgan.config.Presets;
+import org.junit.jupiter.api.Test;
+
+/** The loss pairs against values worked out by hand for D outputs real (1, -1), fake (0.5, 2). */
+class LossPairsTest {
+
+    private static double[] losses(AdversarialLoss loss) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray real = m.create(new float[] {1f, -1f}, new Shape(2, 1));
+            NDArray fake = m.create(new float[] {0.5f, 2f}, new Shape(2, 1));
+            return new double[] {loss.discriminatorLoss(real, fake).getFloat(), loss.generatorLoss(fake).getFloat()};
+        }
+    }
+
+    @Test
+    void leastSquares() {
+        // D: 1/2 mean((r - 1)^2) + 1/2 mean(f^2) = 1/2 (0 + 4)/2 + 1/2 (0.25 + 4)/2 = 2.0625
+        // G: 1/2 mean((f - 1)^2) = 1/2 (0.25 + 1)/2 = 0.3125
+        assertThat(losses(new LeastSquaresLoss())).containsExactly(new double[] {2.0625, 0.3125}, within(1e-6));
+    }
+
+    @Test
+    void hinge() {
+        // D: mean(max(0, 1 - r)) + mean(max(0, 1 + f)) = (0 + 2)/2 + (1.5 + 3)/2 = 3.25; G: -mean(f) = -1.25
+        assertThat(losses(new HingeLoss())).containsExactly(new double[] {3.25, -1.25}, within(1e-6));
+    }
+
+    @Test
+    void wassersteinWithoutItsPenalty() {
+        // D: mean(f) - mean(r) = 1.25 - 0; G: -mean(f); the penalty is added by the step (GradientPenaltyTest)
+        WassersteinGpLoss loss = new WassersteinGpLoss();
+        assertThat(losses(loss)).containsExactly(new double[] {1.25, -1.25}, within(1e-6));
+        assertThat(loss.gradientPenaltyWeight()).isEqualTo(10.0);
+        assertThat(new HingeLoss().gradientPenaltyWeight()).isZero();
+    }
+
+    @Test
+    void everyNamedLossIsBuilt() {
+        var base = Presets.vanilla(1).train();
+        for (String name : io.jgan.config.TrainConfig.LOSSES) {
+            var t = new io.jgan.config.TrainConfig(base.epochs(), 0, base.batchSize(), base.lrG(), base.lrD(), base.beta1(),
+                    base.beta2(), base.eps(), 1, 1.0, name, false, 0, 0, 0, 16, 0, 0, 0, 0, 0);
+            t.validate();
+            assertThat(AdversarialLoss.of(t)).isNotNull();
+        }
+    }
+}
