@@ -76,7 +76,7 @@ public final class Plots {
     }
 
     /**
-     * Writes {@code eval.png}: FCD over steps (top, log scale) and recall, coverage and precision
+     * Writes {@code eval.png}: FCD over steps (top) and recall, coverage and precision
      * (bottom).
      *
      * @param file the PNG
@@ -90,7 +90,8 @@ public final class Plots {
     public static void evalCurves(Path file, double[] steps, double[] fcd, double[] precision, double[] recall,
             double[] coverage) throws IOException {
         XYChart top = chart("FCD (Frechet distance in the domain classifier's features; lower is better)", "FCD");
-        top.getStyler().setYAxisLogarithmic(true);
+        // linear: a log axis over less than a decade (FCD 200-550, say) gets no tick labels in XChart
+        top.getStyler().setYAxisMin(0.0);
         add(top, "FCD", steps, fcd).setMarker(SeriesMarkers.CIRCLE);
         XYChart bottom = chart("Precision (quality), recall and coverage (diversity)", "share");
         add(bottom, "precision", steps, precision).setMarker(SeriesMarkers.CIRCLE);
