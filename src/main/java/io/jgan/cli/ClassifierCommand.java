@@ -18,9 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * its reference statistics. The shipped ones were made by the commands in the README.
  */
 @Command(name = "classifier", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train the domain classifier whose features jgan's quality metrics use, and write it",
-            "with the reference statistics of the real data (classifier.json, classifier.tensors,",
-            "reference.tensors)."})
+        description = {"Train the domain classifier behind `jgan eval`.",
+            "Writes it with the reference statistics of the real data (classifier.json,",
+            "classifier.tensors, reference.tensors)."})
 public final class ClassifierCommand implements Callable<Integer> {
 
     @Spec

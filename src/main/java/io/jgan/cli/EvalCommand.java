@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jgan eval}: how good is a generator, measured in a domain classifier's feature space. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure sample quality: FCD, KID, classifier score, class shares (mode collapse),",
-            "precision/recall/density/coverage and nearest training images (memorisation), in the",
-            "feature space of a classifier trained on the domain. Prints a table; --json writes JSON."})
+        description = {"Measure sample quality in a domain classifier's feature space.",
+            "FCD, KID, classifier score, class shares (mode collapse), precision/recall/density/coverage",
+            "and nearest training images (memorisation). Prints a table; --json writes JSON."})
 public final class EvalCommand implements Callable<Integer> {
 
     @Spec

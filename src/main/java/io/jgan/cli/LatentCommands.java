@@ -26,8 +26,8 @@ final class LatentCommands {
 
     /** {@code jgan interpolate}: a GIF of samples walking between pairs of latent points. */
     @Command(name = "interpolate", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Write an animated GIF of G's samples walking between random latent points",
-                "(--n walks side by side, slerp by default, there and back)."})
+            description = {"Write an animated GIF of samples walking between latent points.",
+                "--n walks side by side, slerp by default, there and back."})
     static final class Interpolate implements Callable<Integer> {
 
         @Spec
@@ -90,8 +90,9 @@ final class LatentCommands {
 
     /** {@code jgan traverse}: one row per latent dimension, that dimension swept, the rest fixed. */
     @Command(name = "traverse", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Write a grid with one row per latent dimension: the dimension runs from -range to",
-                "+range while the others stay at one random point (seed 003's experiment)."})
+            description = {"Write a grid with one row per latent dimension (seed 003).",
+                "Each row sweeps its dimension from -range to +range while the others stay at one",
+                "random point."})
     static final class Traverse implements Callable<Integer> {
 
         @Spec

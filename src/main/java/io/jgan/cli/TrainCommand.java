@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
 /** {@code jgan train}: train a GAN and write a run folder. Defaults reproduce the tutorial. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Train a GAN. With no options: the tutorial's vanilla GAN (seed 004) on the embedded",
-            "10,000 MNIST digits, Adam 2e-4, batch 100, BCE with the non-saturating G loss."
+            "Train a GAN (with no options: the tutorial's, seed 004).",
+            "The vanilla MLP GAN on the embedded 10,000 MNIST digits, Adam 2e-4, batch 100, BCE with",
+            "the non-saturating G loss."
         })
 public final class TrainCommand implements Callable<Integer> {
 
