@@ -331,7 +331,7 @@ public final class FeatureMath {
      * @param fake (f, d)
      * @param f generated rows
      * @param d columns
-     * @param k neighbours (the papers: 3 and 5; we use 5 for all four, as Naeem et al.)
+     * @param k neighbours (the papers use 3 and 5; jgan uses 3 for all four)
      * @return {precision, recall, density, coverage}
      */
     public static double[] precisionRecallDensityCoverage(float[] real, int r, float[] fake, int f, int d, int k) {
