@@ -62,6 +62,21 @@ public final class ClassifierBundle implements AutoCloseable {
     }
 
     /**
+     * Reads only a shipped domain's {@code classifier.json}: what it is, without building the
+     * network or hashing its tensors (enough to recognise a data set by its fingerprint).
+     *
+     * @param domain one of {@link #DOMAINS}
+     * @return its description
+     */
+    public static ClassifierInfo shippedInfo(String domain) {
+        try {
+            return Json.MAPPER.readValue(resource(domain, "classifier.json"), ClassifierInfo.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("the " + domain + " classifier is missing from the jar", e);
+        }
+    }
+
+    /**
      * Loads a classifier folder (as {@code jgan classifier} writes it).
      *
      * @param dir the folder

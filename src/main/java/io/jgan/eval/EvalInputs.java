@@ -36,12 +36,24 @@ public final class EvalInputs {
     public static Images generated(Sampler sampler, int n, long seed) {
         ModelConfig m = sampler.model();
         requireDigitShape(m.channels(), m.height(), m.width(), "this generator");
-        float[] x = sampler.sample(n, seed);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = m.range().toByte(x[i]) / 255f;
-        }
+        float[] x = asSaved(sampler.sample(n, seed), m.range());
         return new Images(x, n, String.format("%s (step %d), %d samples, noise seed %d", sampler.checkpoint(),
                 sampler.manifest().step(), n, seed), null);
+    }
+
+    /**
+     * Quantises generator output to bytes and back to [0, 1], in place: the values a PNG or IDX
+     * file of the samples holds, which is what real images are measured as.
+     *
+     * @param x samples in {@code range}
+     * @param range the generator's pixel range
+     * @return x, now in [0, 1] steps of 1/255
+     */
+    public static float[] asSaved(float[] x, io.jgan.config.PixelRange range) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = range.toByte(x[i]) / 255f;
+        }
+        return x;
     }
 
     /**
@@ -94,10 +106,8 @@ public final class EvalInputs {
             return "mnist";
         }
         for (String d : ClassifierBundle.DOMAINS) {
-            try (ClassifierBundle b = ClassifierBundle.shipped(d)) {
-                if (fp.equals(b.info().dataFingerprint())) {
-                    return d;
-                }
+            if (fp.equals(ClassifierBundle.shippedInfo(d).dataFingerprint())) {
+                return d;
             }
         }
         return null;

@@ -1,8 +1,8 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
-import io.jgan.config.ModelConfig;
 import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
 import io.jgan.io.Plots;
@@ -118,11 +118,7 @@ public final class EvalListener implements TrainingListener {
 
     private void evaluate(GanTrainer trainer) {
         long t0 = System.nanoTime();
-        ModelConfig m = trainer.config().model();
-        float[] x = trainer.generate(samples, NOISE_SEED);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = m.range().toByte(x[i]) / 255f; // as a saved image holds it
-        }
+        float[] x = EvalInputs.asSaved(trainer.generate(samples, NOISE_SEED), trainer.config().model().range());
         EvalReport r = Evaluator.evaluate(bundle, x, samples, null, 0, null, "step " + trainer.step(), NOISE_SEED);
         double[] row = {trainer.step(), r.fcd(), r.kid(), r.classifierScore(), r.classKlToUniform(), r.precision(),
             r.recall(), r.density(), r.coverage(), (System.nanoTime() - t0) / 1e9};
