@@ -178,6 +178,23 @@ public final class Checkpoints {
         return TensorFile.read(file);
     }
 
+    /**
+     * Replaces a run's file with the copy a checkpoint holds under the same name ({@code save}'s
+     * {@code files}), atomically. Nothing happens without a checkpoint or without a copy in it.
+     *
+     * @param checkpointDir the checkpoint a run resumes from, or {@code null}
+     * @param target the run's file, e.g. {@code RUN/metrics.csv}
+     * @throws IOException if copying fails
+     */
+    public static void restoreFile(Path checkpointDir, Path target) throws IOException {
+        Path saved = checkpointDir != null ? checkpointDir.resolve(target.getFileName()) : null;
+        if (saved != null && Files.isRegularFile(saved)) {
+            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+            Files.copy(saved, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
+    }
+
     private static long stepOf(Path p) {
         Matcher m = STEP_DIR.matcher(p.getFileName().toString());
         return m.matches() ? Long.parseLong(m.group(1)) : -1;

@@ -5,6 +5,7 @@ import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
+import io.jgan.io.Checkpoints;
 import io.jgan.io.Plots;
 import io.jgan.metrics.StepRecord;
 import java.io.IOException;
@@ -61,10 +62,7 @@ public final class EvalListener implements TrainingListener {
     @Override
     public void onStart(GanTrainer trainer) {
         try {
-            Path saved = restoreFrom != null ? restoreFrom.resolve(csv.getFileName()) : null;
-            if (saved != null && Files.isRegularFile(saved)) {
-                Files.copy(saved, csv, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Checkpoints.restoreFile(restoreFrom, csv);
             if (trainer.step() > 0 && Files.isRegularFile(csv)) {
                 for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
                     if (line.isEmpty() || line.startsWith("step")) {

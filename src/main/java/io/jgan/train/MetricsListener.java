@@ -1,13 +1,12 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
+import io.jgan.io.Checkpoints;
 import io.jgan.io.MetricsLog;
 import io.jgan.io.Plots;
 import io.jgan.metrics.StepRecord;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,12 +40,7 @@ public final class MetricsListener implements TrainingListener {
     public void onStart(GanTrainer trainer) {
         try {
             if (trainer.step() > 0) { // resumed: keep the log up to the checkpoint, continue its clock
-                Path saved = restoreFrom != null ? restoreFrom.resolve(csv.getFileName()) : null;
-                if (saved != null && Files.isRegularFile(saved)) {
-                    Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
-                    Files.copy(saved, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                }
+                Checkpoints.restoreFile(restoreFrom, csv);
                 history.addAll(MetricsLog.truncate(csv, trainer.step()));
                 log = new MetricsLog(csv, MetricsLog.lastElapsed(csv));
             } else {
