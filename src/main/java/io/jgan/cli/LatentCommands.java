@@ -9,7 +9,6 @@ import io.jgan.sample.LatentWalks;
 import io.jgan.sample.Sampler;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +58,7 @@ final class LatentCommands {
             check(n >= 1 && n <= 256, "--n must be in 1..256, got " + n);
             check(frames >= 2 && frames <= 500, "--frames must be in 2..500, got " + frames);
             check(scale >= 1 && scale <= 16, "--scale must be in 1..16, got " + scale);
-            checkParent(out);
+            SampleCommand.requireOutputFolder(out);
             try (Sampler sampler = Sampler.load(checkpoint)) {
                 ModelConfig m = sampler.model();
                 int latent = m.latentDim();
@@ -128,7 +127,7 @@ final class LatentCommands {
             check(steps >= 2 && steps <= 64, "--steps must be in 2..64, got " + steps);
             check(range > 0 && range <= 100, "--range must be in (0, 100], got " + range);
             check(scale >= 1 && scale <= 16, "--scale must be in 1..16, got " + scale);
-            checkParent(out);
+            SampleCommand.requireOutputFolder(out);
             try (Sampler sampler = Sampler.load(checkpoint)) {
                 ModelConfig m = sampler.model();
                 int latent = m.latentDim();
@@ -172,13 +171,6 @@ final class LatentCommands {
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new JganException(JganException.USAGE, message);
-        }
-    }
-
-    private static void checkParent(Path out) {
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new JganException(JganException.IO, "output folder " + parent + " does not exist: create it first");
         }
     }
 }

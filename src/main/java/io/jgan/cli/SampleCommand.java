@@ -58,12 +58,7 @@ public final class SampleCommand implements Callable<Integer> {
         if (scale < 1 || scale > 16) {
             throw new JganException(JganException.USAGE, "--scale must be in 1..16, got " + scale);
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new JganException(JganException.IO, Files.exists(parent)
-                    ? "cannot write " + out + ": " + parent + " is a file, not a folder"
-                    : "output folder " + parent + " does not exist: create it first");
-        }
+        requireOutputFolder(out);
         try (Sampler sampler = Sampler.load(checkpoint)) {
             ModelConfig m = sampler.model();
             float[] x = label != null ? sampler.sample(n, seed, label) : sampler.sample(n, seed);
@@ -88,5 +83,21 @@ public final class SampleCommand implements Callable<Integer> {
                     sampler.checkpoint(), sampler.manifest().step(), out);
         }
         return 0;
+    }
+
+    /**
+     * Checks, before any work, that an output file's folder exists (every command that writes a
+     * file the user names).
+     *
+     * @param out the file to be written
+     * @throws JganException (exit 5) naming the folder
+     */
+    static void requireOutputFolder(Path out) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new JganException(JganException.IO, Files.exists(parent)
+                    ? "cannot write " + out + ": " + parent + " is a file, not a folder"
+                    : "output folder " + parent + " does not exist: create it first");
+        }
     }
 }
