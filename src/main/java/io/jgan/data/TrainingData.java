@@ -3,6 +3,7 @@ package io.jgan.data;
 import io.jgan.JganException;
 import io.jgan.config.DataConfig;
 import io.jgan.config.ModelConfig;
+import io.jgan.config.PixelRange;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,21 +117,22 @@ public final class TrainingData {
                             + model.channels() + "x" + model.height() + "x" + model.width()
                             + ": use data of that shape (or --image-size/--channels for image folders)");
         }
-        return new Samples(images.count(), model.dataDim(), scale(images, model), read.labels(), read.description());
+        return new Samples(images.count(), model.dataDim(), scale(images, model.range()), read.labels(), read.description());
     }
 
     /**
-     * Scales uint8 pixels into the model's range, the one place this happens for training.
+     * Scales uint8 pixels into a pixel range: the one place this happens, for training (the
+     * model's range) and for the quality metrics ([0, 1]).
      *
      * @param images the images
-     * @param model gives the range
-     * @return {@code count*rows*cols} floats
+     * @param range the range to scale into
+     * @return {@code count*channels*rows*cols} floats
      */
-    static float[] scale(ImageSet images, ModelConfig model) {
+    public static float[] scale(ImageSet images, PixelRange range) {
         byte[] px = images.pixels();
         float[] lut = new float[256]; // 256 distinct values: a table makes the scaling exact and fast
         for (int b = 0; b < 256; b++) {
-            lut[b] = model.range().toUnit(b);
+            lut[b] = range.toUnit(b);
         }
         float[] out = new float[px.length];
         for (int i = 0; i < px.length; i++) {

@@ -2,6 +2,7 @@ package io.jgan.eval;
 
 import io.jgan.JganException;
 import io.jgan.config.DataConfig;
+import io.jgan.config.PixelRange;
 import io.jgan.data.IdxReader;
 import io.jgan.data.ImageSet;
 import io.jgan.data.TrainingData;
@@ -51,7 +52,7 @@ public final class ClassifierBuilder {
             TrainingData.Images all = TrainingData.read(DataConfig.embedded(0));
             ImageSet s = all.images();
             int train = 9000;
-            float[] px = unit(s);
+            float[] px = TrainingData.scale(s, PixelRange.UNIT);
             return new Split(Arrays.copyOf(px, train * 784), Arrays.copyOf(all.labels(), train), train,
                     Arrays.copyOfRange(px, train * 784, s.count() * 784),
                     Arrays.copyOfRange(all.labels(), train, s.count()), s.count() - train, all.classes(),
@@ -68,7 +69,7 @@ public final class ClassifierBuilder {
         byte[] trainLabels = IdxReader.readLabels(find(dataDir, "train-labels-idx1-ubyte"));
         ImageSet test = IdxReader.readImages(find(dataDir, "t10k-images-idx3-ubyte"));
         byte[] testLabels = IdxReader.readLabels(find(dataDir, "t10k-labels-idx1-ubyte"));
-        return new Split(unit(train), trainLabels, train.count(), unit(test), testLabels, test.count(),
+        return new Split(TrainingData.scale(train, PixelRange.UNIT), trainLabels, train.count(), TrainingData.scale(test, PixelRange.UNIT), testLabels, test.count(),
                 List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                         "Ankle boot"),
                 "Fashion-MNIST train (60,000)", "Fashion-MNIST t10k (10,000)", fingerprint(train));
@@ -81,20 +82,6 @@ public final class ClassifierBuilder {
             }
         }
         throw new JganException(JganException.BAD_DATA, "no " + name + "[.gz] in " + dir);
-    }
-
-    /**
-     * Pixels to [0, 1] floats.
-     *
-     * @param s images
-     * @return (count, 784) values
-     */
-    static float[] unit(ImageSet s) {
-        float[] out = new float[s.pixels().length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (s.pixels()[i] & 0xff) / 255f;
-        }
-        return out;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.jgan.eval;
 import io.jgan.JganException;
 import io.jgan.config.DataConfig;
 import io.jgan.config.ModelConfig;
+import io.jgan.config.PixelRange;
 import io.jgan.data.IdxReader;
 import io.jgan.data.ImageSet;
 import io.jgan.data.TrainingData;
@@ -49,7 +50,7 @@ public final class EvalInputs {
      * @param range the generator's pixel range
      * @return x, now in [0, 1] steps of 1/255
      */
-    public static float[] asSaved(float[] x, io.jgan.config.PixelRange range) {
+    public static float[] asSaved(float[] x, PixelRange range) {
         for (int i = 0; i < x.length; i++) {
             x[i] = range.toByte(x[i]) / 255f;
         }
@@ -66,7 +67,7 @@ public final class EvalInputs {
     public static Images idx(Path file, int limit) {
         ImageSet s = IdxReader.readImages(file).limit(limit);
         requireDigitShape(s.channels(), s.rows(), s.cols(), file.toString());
-        return new Images(ClassifierBuilder.unit(s), s.count(), file + ", " + s.count() + " images", null);
+        return new Images(TrainingData.scale(s, PixelRange.UNIT), s.count(), file + ", " + s.count() + " images", null);
     }
 
     /**
@@ -79,7 +80,7 @@ public final class EvalInputs {
         TrainingData.Images read = TrainingData.read(data);
         ImageSet s = read.images();
         requireDigitShape(s.channels(), s.rows(), s.cols(), "the training data");
-        return new Images(ClassifierBuilder.unit(s), s.count(), read.description(), ClassifierBuilder.fingerprint(s));
+        return new Images(TrainingData.scale(s, PixelRange.UNIT), s.count(), read.description(), ClassifierBuilder.fingerprint(s));
     }
 
     /**

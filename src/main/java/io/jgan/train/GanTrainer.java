@@ -219,8 +219,8 @@ public final class GanTrainer implements AutoCloseable {
         if (emaGenerator == null) {
             return generator;
         }
-        List<ai.djl.util.Pair<String, Parameter>> live = generator.namedParameters();
-        List<ai.djl.util.Pair<String, Parameter>> avg = emaGenerator.namedParameters();
+        List<Pair<String, Parameter>> live = generator.namedParameters();
+        List<Pair<String, Parameter>> avg = emaGenerator.namedParameters();
         for (int i = 0; i < live.size(); i++) {
             Parameter p = live.get(i).getValue();
             if (!p.requiresGradient()) { // running mean / variance
@@ -318,8 +318,8 @@ public final class GanTrainer implements AutoCloseable {
      */
     public Map<String, List<NamedTensor>> snapshot() {
         Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
-        parts.put("generator", tensors(generator));
-        parts.put("discriminator", tensors(discriminator));
+        parts.put("generator", generator.toTensors());
+        parts.put("discriminator", discriminator.toTensors());
         parts.put("adam-generator", moments(generator, optimizerG));
         parts.put("adam-discriminator", moments(discriminator, optimizerD));
         parts.put("fixed-noise", List.of(new NamedTensor("fixedNoise",
@@ -328,10 +328,6 @@ public final class GanTrainer implements AutoCloseable {
             parts.put(EMA_PART, samplingGenerator().toTensors());
         }
         return parts;
-    }
-
-    private static List<NamedTensor> tensors(Network network) {
-        return network.toTensors();
     }
 
     private static List<NamedTensor> moments(Network network, Adam adam) {
