@@ -332,13 +332,13 @@ public final class GanTrainer implements AutoCloseable {
 
     private static List<NamedTensor> moments(Network network, Adam adam) {
         List<NamedTensor> out = new ArrayList<>();
-        NDArray[] m = adam.firstMoments();
-        NDArray[] v = adam.secondMoments();
         List<Parameter> params = network.trainableParameters();
-        for (int i = 0; i < m.length; i++) {
+        for (int i = 0; i < params.size(); i++) {
             String name = params.get(i).getName();
-            out.add(new NamedTensor("m/" + i + "/" + name, m[i].getShape().getShape(), m[i].toFloatArray()));
-            out.add(new NamedTensor("v/" + i + "/" + name, v[i].getShape().getShape(), v[i].toFloatArray()));
+            long[] shape = params.get(i).getArray().getShape().getShape();
+            float[][] mv = adam.moments(i);
+            out.add(new NamedTensor("m/" + i + "/" + name, shape, mv[0]));
+            out.add(new NamedTensor("v/" + i + "/" + name, shape, mv[1]));
         }
         return out;
     }
@@ -381,24 +381,26 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private static void restoreMoments(Adam adam, Network network, List<NamedTensor> saved) {
-        NDArray[] m = adam.firstMoments();
-        NDArray[] v = adam.secondMoments();
-        if (saved.size() != 2 * m.length) {
-            throw new IllegalArgumentException(network.name() + "'s optimiser has " + 2 * m.length
+        List<Parameter> params = network.trainableParameters();
+        if (saved.size() != 2 * params.size()) {
+            throw new IllegalArgumentException(network.name() + "'s optimiser has " + 2 * params.size()
                     + " moment tensors but " + saved.size() + " were saved");
         }
-        for (int i = 0; i < m.length; i++) {
-            copy(saved.get(2 * i), "m/" + i + "/", m[i]);
-            copy(saved.get(2 * i + 1), "v/" + i + "/", v[i]);
+        for (int i = 0; i < params.size(); i++) {
+            long[] shape = params.get(i).getArray().getShape().getShape();
+            NamedTensor m = saved.get(2 * i);
+            NamedTensor v = saved.get(2 * i + 1);
+            check(m, "m/" + i + "/", shape);
+            check(v, "v/" + i + "/", shape);
+            adam.setMoments(i, m.data(), v.data());
         }
     }
 
-    private static void copy(NamedTensor t, String prefix, NDArray into) {
-        if (!t.name().startsWith(prefix) || !Arrays.equals(t.shape(), into.getShape().getShape())) {
+    private static void check(NamedTensor t, String prefix, long[] shape) {
+        if (!t.name().startsWith(prefix) || !Arrays.equals(t.shape(), shape)) {
             throw new IllegalArgumentException("optimiser tensor " + t.name() + " " + Arrays.toString(t.shape())
-                    + " does not match " + prefix + " " + into.getShape());
+                    + " does not match " + prefix + " " + Arrays.toString(shape));
         }
-        into.set(t.data());
     }
 
     /** Fisher-Yates with a seeded generator: the epoch's data order, as int64 indices. */
