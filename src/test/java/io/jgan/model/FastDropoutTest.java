@@ -38,6 +38,29 @@ class FastDropoutTest {
             // the mask comes from the engine's seeded generator
             Engine.getInstance().setRandomSeed(1);
             assertThat(dropout.forward(ps, new NDList(ones), true).singletonOrThrow().toFloatArray()).isEqualTo(y);
+            Engine.getInstance().setRandomSeed(2);
+            assertThat(dropout.forward(ps, new NDList(ones), true).singletonOrThrow().toFloatArray()).isNotEqualTo(y);
         }
+    }
+
+    /** The host mask's units are independent: neighbours share one 64-bit draw, parts have their own streams. */
+    @Test
+    void hostMaskNeighboursAndPartsAreIndependent() {
+        float[] mask = new float[1 << 20];
+        FastDropout.fillMask(java.nio.FloatBuffer.wrap(mask), 0.3f, 42L);
+        int bothKept = 0;
+        for (int i = 0; i + 1 < mask.length; i += 2) {
+            if (mask[i] != 0f && mask[i + 1] != 0f) {
+                bothKept++;
+            }
+        }
+        // P(both kept) = 0.7^2 = 0.49; 2^19 pairs give a standard deviation of 0.00069; allow 5
+        assertThat(bothKept / (double) (mask.length / 2)).isCloseTo(0.49, within(0.0035));
+        float[] first = java.util.Arrays.copyOfRange(mask, 0, 16384);
+        float[] second = java.util.Arrays.copyOfRange(mask, 16384, 32768);
+        assertThat(second).isNotEqualTo(first);
+        float[] again = new float[mask.length];
+        FastDropout.fillMask(java.nio.FloatBuffer.wrap(again), 0.3f, 42L);
+        assertThat(again).isEqualTo(mask); // the same seed, whatever the threads did
     }
 }
