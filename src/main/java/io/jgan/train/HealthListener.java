@@ -6,9 +6,11 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Warns (once each, without stopping) about the two failures the tutorials tell learners to
- * watch for: D winning outright, so that G gets almost no signal (seeds 001, 003), and G
- * collapsing to nearly one output whatever the noise.
+ * Warns (once each, without stopping) about the failures the tutorials tell learners to watch
+ * for: D winning outright, so that G gets almost no signal (seeds 001, 003), and G collapsing to
+ * nearly one output whatever the noise; and about the reverse of the first, D fooled by every
+ * sample for a whole window, which a learning D does not allow: D has stopped learning (seen once
+ * here, with D's Adam second moments at infinity, so that every update was 0).
  */
 public final class HealthListener implements TrainingListener {
 
@@ -16,6 +18,8 @@ public final class HealthListener implements TrainingListener {
     static final int WINDOW = 200;
     /** Mean D(G(z)) below this for a whole window: D wins outright. */
     static final double D_WINS = 0.01;
+    /** Mean D(G(z)) above this for a whole window: D takes every sample for real, i.e. no longer learns. */
+    static final double D_FOOLED = 0.99;
     /** How often the fixed-noise samples are checked for collapse. */
     static final int COLLAPSE_EVERY = 500;
     /** Mean per-pixel standard deviation across the fixed-noise samples (in [0, 1] units) below this: collapse. */
@@ -25,6 +29,7 @@ public final class HealthListener implements TrainingListener {
     private final double[] recent = new double[WINDOW];
     private int seen;
     private boolean warnedDWins;
+    private boolean warnedDFooled;
     private boolean warnedCollapse;
 
     /**
@@ -39,13 +44,19 @@ public final class HealthListener implements TrainingListener {
     @Override
     public void onStep(GanTrainer trainer, StepRecord r) {
         recent[seen++ % WINDOW] = r.dFake();
-        if (!warnedDWins && seen >= WINDOW) {
+        if (seen >= WINDOW && !(warnedDWins && warnedDFooled)) {
             double mean = 0;
             for (double v : recent) {
                 mean += v;
             }
             mean /= WINDOW;
-            if (mean < D_WINS) {
+            if (!warnedDFooled && mean > D_FOOLED) {
+                warnedDFooled = true;
+                warn(String.format(Locale.ROOT, "at step %d D has taken G's samples for real for %d steps (mean"
+                        + " D(G(z)) %.4f): D has stopped learning and G gets no useful signal. Resume from an"
+                        + " earlier checkpoint, or try another --seed", r.step(), WINDOW, mean));
+            }
+            if (!warnedDWins && mean < D_WINS) {
                 warnedDWins = true;
                 warn(String.format(Locale.ROOT, "at step %d D has won outright for %d steps (mean D(G(z)) %.4f):"
                         + " G gets almost no signal and may not recover. Try --label-smoothing, a lower --lr-d,"
