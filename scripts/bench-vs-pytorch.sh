@@ -19,7 +19,7 @@ epochs="${PY_EPOCHS:-4}"
 py=/usr/bin/python3
 
 run_jgan() {
-  "$here/jgan" bench --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --json "$out/$1.json" > "$out/$1.txt" 2>&1
+  "$here/jgan" bench --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" ${JGAN_BENCH_OPTS:---gemm-floor} --json "$out/$1.json" > "$out/$1.txt" 2>&1
   grep -o '"medianMs" : [0-9.]*' "$out/$1.json" | awk '{print $3}'
 }
 
@@ -47,4 +47,5 @@ printf '| PyTorch seed_gan.py, default (2 threads) | %.2f | %.2fx |\n' "$pd" "$(
 printf '| PyTorch, OMP_WAIT_POLICY=PASSIVE (its best) | %.2f | %.2fx |\n' "$pb" "$(awk -v p="$pb" -v j="$jm" 'BEGIN{print p/j}')"
 printf '| PyTorch, PASSIVE + jgan'"'"'s malloc settings | %.2f | %.2fx |\n' "$pm" "$(awk -v p="$pm" -v j="$jm" 'BEGIN{print p/j}')"
 printf '| jgan (2nd) | %.2f | |\n' "$j2"
+grep -h "GEMM floor" "$out/jgan-1.txt" "$out/jgan-2.txt" || true
 echo "details in $out"

@@ -46,10 +46,14 @@ public final class Benchmark {
      * @param rssMb resident memory (MiB) after the given iteration counts
      * @param heapMb of which the JVM's committed heap (MiB): what is left is native memory
      * @param threads intra-op threads of the engine
+     * @param gemmFloorMs median time of the same iteration's matrix products replayed alone (0 if not
+     *     measured): the floor if everything else were free
+     * @param gemmFloorGflops their GFLOP/s in that replay
      */
     public record Result(int iterations, int warmup, double medianMs, double minMs, double maxMs, double p10Ms,
             double p90Ms, double itPerSec, double gflopPerIteration, double gflops,
-            double firstIterationAfterStartS, Map<Long, Long> rssMb, Map<Long, Long> heapMb, String threads) {}
+            double firstIterationAfterStartS, Map<Long, Long> rssMb, Map<Long, Long> heapMb, String threads,
+            double gemmFloorMs, double gemmFloorGflops) {}
 
     /**
      * Runs the benchmark.
@@ -61,6 +65,20 @@ public final class Benchmark {
      * @return the measurements
      */
     public static Result run(GanConfig config, int warmup, int iterations, int rssEvery) {
+        return run(config, warmup, iterations, rssEvery, false);
+    }
+
+    /**
+     * Runs the benchmark, optionally followed by the GEMM-floor replay (MLP models only).
+     *
+     * @param config a validated config (its maxSteps is replaced by warmup + iterations)
+     * @param warmup iterations not measured
+     * @param iterations iterations measured
+     * @param rssEvery sample resident memory every this many iterations (0: at the end only)
+     * @param gemmFloor also replay one iteration's matrix products alone, as many times
+     * @return the measurements
+     */
+    public static Result run(GanConfig config, int warmup, int iterations, int rssEvery, boolean gemmFloor) {
         long total = (long) warmup + iterations;
         GanConfig timed = new GanConfig(config.data(), config.model(),
                 config.train().withBatch(config.train().batchSize(), total)).validate();
@@ -71,6 +89,7 @@ public final class Benchmark {
         double[] firstEnd = {0};
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double flop;
+        GemmFloor.Result floor = null;
         try (GanTrainer trainer = new GanTrainer(timed, samples)) {
             flop = gflopPerIteration(trainer.generator(), trainer.discriminator(), timed.train().batchSize(),
                     timed.train().dSteps());
@@ -90,13 +109,17 @@ public final class Benchmark {
                 }
             });
             trainer.fit();
+            if (gemmFloor && timed.train().dSteps() == 1) {
+                floor = GemmFloor.run(trainer.generator(), trainer.discriminator(), timed.train().batchSize(), warmup,
+                        iterations);
+            }
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
         double median = percentile(sorted, 50);
         return new Result(iterations, warmup, median, sorted[0], sorted[sorted.length - 1], percentile(sorted, 10),
                 percentile(sorted, 90), 1000 / median, flop, flop > 0 ? flop / (median / 1000) : 0, firstEnd[0], rss, heap,
-                threads());
+                threads(), floor == null ? 0 : floor.medianMs(), floor == null ? 0 : floor.gflops());
     }
 
     /**
@@ -198,6 +221,11 @@ public final class Benchmark {
         r.heapMb().forEach((k, v) -> heap.append(' ').append(k).append('=').append(v));
         out.add(heap.toString());
         out.add("threads: " + r.threads());
+        if (r.gemmFloorMs() > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "GEMM floor: the iteration's matrix products alone take %.2f ms"
+                    + " (%.1f GFLOP/s); everything else in the loop costs %.2f ms", r.gemmFloorMs(), r.gemmFloorGflops(),
+                    r.medianMs() - r.gemmFloorMs()));
+        }
         return out;
     }
 }

@@ -43,6 +43,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--gemm-floor", description = "then replay the iteration's matrix products alone (mlp models):"
+            + " the time the loop would take if everything else were free")
+    boolean gemmFloor;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON")
     Path json;
 
@@ -59,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         w.printf("jgan bench: %s, batch %d, %d warm-up + %d measured iterations%n", model, batch, warmup, iterations);
         w.flush();
-        Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery);
+        Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery, gemmFloor);
         Benchmark.describe(r).forEach(w::println);
         if (json != null) {
             try {

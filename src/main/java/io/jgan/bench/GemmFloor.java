@@ -1,0 +1,133 @@
+package io.jgan.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.jgan.model.Network;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The matrix products of one MLP GAN iteration, replayed alone through the engine: the same
+ * shapes and transposes as the training step (see {@link Benchmark#gflopPerIteration}), on
+ * operands of the same sizes, with nothing else in between. Its time is the floor the training
+ * loop would reach if everything but the GEMMs were free.
+ */
+final class GemmFloor {
+
+    private GemmFloor() {}
+
+    /**
+     * What the replay measured.
+     *
+     * @param products matrix products per iteration
+     * @param gflop their work, GFLOP
+     * @param medianMs median time of one replayed iteration
+     * @param p10Ms its 10th percentile
+     * @param gflops achieved GFLOP/s at the median
+     */
+    record Result(int products, double gflop, double medianMs, double p10Ms, double gflops) {}
+
+    /** One product A (m, k) x B (k, n), either operand possibly a transposed view. */
+    private record Product(long m, long k, long n, boolean transposeA, boolean transposeB) {}
+
+    /**
+     * Replays the products of one iteration.
+     *
+     * @param generator G (2-D weights (out, in) and biases only)
+     * @param discriminator D, likewise
+     * @param n batch size
+     * @param warmup replays not measured
+     * @param iterations replays measured
+     * @return the timing, or null if a network is not an MLP
+     */
+    static Result run(Network generator, Network discriminator, int n, int warmup, int iterations) {
+        List<long[]> g = layers(generator);
+        List<long[]> d = layers(discriminator);
+        if (g == null || d == null) {
+            return null;
+        }
+        List<Product> products = new ArrayList<>();
+        // D step: G forward on n (no graph), D forward on real + fake (2n), D backward: weight
+        // gradients of every layer, input gradients of all but the first (none into the data)
+        forward(products, g, n);
+        forward(products, d, 2L * n);
+        backward(products, d, 2L * n, true, false);
+        // G step: G then D forward on n; back through frozen D (input gradients only), then G's
+        // weight gradients and its input gradients except into z
+        forward(products, g, n);
+        forward(products, d, n);
+        backward(products, d, n, false, true);
+        backward(products, g, n, true, false);
+        double flop = 0;
+        for (Product p : products) {
+            flop += 2.0 * p.m() * p.k() * p.n();
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<NDArray[]> operands = new ArrayList<>();
+            for (Product p : products) {
+                NDArray a = p.transposeA() ? manager.randomNormal(new Shape(p.k(), p.m())).transpose()
+                        : manager.randomNormal(new Shape(p.m(), p.k()));
+                NDArray b = p.transposeB() ? manager.randomNormal(new Shape(p.n(), p.k())).transpose()
+                        : manager.randomNormal(new Shape(p.k(), p.n()));
+                operands.add(new NDArray[] {a, b});
+            }
+            double[] ms = new double[iterations];
+            for (int it = 0; it < warmup + iterations; it++) {
+                long start = System.nanoTime();
+                try (NDManager step = manager.newSubManager()) {
+                    for (NDArray[] ab : operands) {
+                        ab[0].matMul(ab[1]).attach(step);
+                    }
+                }
+                if (it >= warmup) {
+                    ms[it - warmup] = (System.nanoTime() - start) / 1e6;
+                }
+            }
+            Arrays.sort(ms);
+            double median = Benchmark.percentile(ms, 50);
+            return new Result(products.size(), flop / 1e9, median, Benchmark.percentile(ms, 10),
+                    flop / 1e9 / (median / 1000));
+        }
+    }
+
+    /** Forward: x (rows, in) W^T for each layer (out, in). */
+    private static void forward(List<Product> products, List<long[]> layers, long rows) {
+        for (long[] w : layers) {
+            products.add(new Product(rows, w[1], w[0], false, true));
+        }
+    }
+
+    /**
+     * Backward from the last layer: dW = dY^T X (out, rows) x (rows, in) where weights learn, and
+     * dX = dY W (rows, out) x (out, in) for every layer but the first unless {@code intoInput}.
+     */
+    private static void backward(List<Product> products, List<long[]> layers, long rows, boolean weights,
+            boolean intoInput) {
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            long[] w = layers.get(i);
+            if (weights) {
+                products.add(new Product(w[0], rows, w[1], true, false));
+            }
+            if (i > 0 || intoInput) {
+                products.add(new Product(rows, w[0], w[1], false, false));
+            }
+        }
+    }
+
+    /** @return each 2-D weight's (out, in), in order, or null if a parameter is neither 2-D nor 1-D */
+    private static List<long[]> layers(Network network) {
+        List<long[]> out = new ArrayList<>();
+        for (Parameter p : network.trainableParameters()) {
+            long[] shape = p.getArray().getShape().getShape();
+            if (shape.length == 2) {
+                out.add(shape);
+            } else if (shape.length != 1) {
+                return null;
+            }
+        }
+        return out.isEmpty() ? null : out;
+    }
+}
