@@ -1,18 +1,13 @@
 package io.jgan.model;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -62,14 +57,12 @@ public final class FastDropout extends AbstractBlock {
         }
         NDManager manager = x.getManager();
         NDArray mask; // (N, features): 0 or 1 / (1 - p)
-        if (x instanceof PtNDArray && Device.cpu().equals(x.getDevice()) && x.getDataType() == DataType.FLOAT32
-                && x.size() <= Integer.MAX_VALUE) {
+        if (HostTensors.onHost(x)) {
             // one 62-bit seed from the engine's seeded generator: the mask follows the run's seed
             long seed = manager.randomInteger(0, Long.MAX_VALUE >> 1, new Shape(1), DataType.INT64).getLong(0);
             // written straight into an uninitialised engine tensor: no Java-side copy of the mask
             mask = manager.create(x.getShape(), DataType.FLOAT32);
-            ByteBuffer memory = JniUtils.getByteBuffer((PtNDArray) mask, true).order(ByteOrder.nativeOrder());
-            fillMask(memory.asFloatBuffer(), rate, seed);
+            fillMask(HostTensors.floatView(mask), rate, seed);
         } else {
             mask = manager.randomUniform(1f - rate, 2f - rate, x.getShape()).floor().muli(1f / (1f - rate));
         }

@@ -1,14 +1,11 @@
 package io.jgan.train;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.jgan.model.HostTensors;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,9 +119,7 @@ public final class Adam implements AutoCloseable {
     /** Whether every parameter is a float32 PyTorch tensor in CPU memory (the host kernel's reach). */
     static boolean hostable(List<Parameter> parameters) {
         for (Parameter p : parameters) {
-            NDArray w = p.getArray();
-            if (!(w instanceof PtNDArray) || !Device.cpu().equals(w.getDevice())
-                    || w.getDataType() != DataType.FLOAT32 || w.size() > Integer.MAX_VALUE) {
+            if (!HostTensors.onHost(p.getArray())) {
                 return false;
             }
         }
@@ -160,8 +155,8 @@ public final class Adam implements AutoCloseable {
                 // getGradient() wraps the native .grad in a new handle: owned by scratch, storage kept
                 NDArray gradient = weight.getGradient();
                 gradient.attach(scratch);
-                w[i] = view(weight);
-                g[i] = view(gradient);
+                w[i] = HostTensors.floatView(weight);
+                g[i] = HostTensors.floatView(gradient);
             }
             float b1 = (float) beta1;
             float b2 = (float) beta2;
@@ -205,15 +200,6 @@ public final class Adam implements AutoCloseable {
             float denom = (float) Math.sqrt(vj) / sqrtC2 + eps; // sqrt(v) / sqrt(1 - b2^t) + eps
             w[j] = w[j] - mj / denom * stepSize; // p -= lr / (1 - b1^t) * m / denom
         }
-    }
-
-    /** A float view of a contiguous CPU tensor's own memory (no copy). */
-    private static FloatBuffer view(NDArray a) {
-        ByteBuffer bytes = JniUtils.getByteBuffer((PtNDArray) a, true);
-        if (!bytes.isDirect() || bytes.capacity() != a.size() * Float.BYTES) {
-            throw new IllegalStateException("tensor " + a.getShape() + " is not a contiguous float32 CPU buffer");
-        }
-        return bytes.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /**
