@@ -129,6 +129,19 @@ public record TrainConfig(
     }
 
     /**
+     * Returns a copy with another objective.
+     *
+     * @param newLoss one of {@link #LOSSES}
+     * @param newAverageDTerms D's loss is the mean of its two terms instead of their sum (BCE only)
+     * @return the copy
+     */
+    public TrainConfig withLoss(String newLoss, boolean newAverageDTerms) {
+        return new TrainConfig(epochs, maxSteps, batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, newLoss,
+                newAverageDTerms, seed, gridEvery, checkpointEvery, fixedNoiseCount, keepCheckpoints, gridScale,
+                evalEvery, evalSamples, emaDecay);
+    }
+
+    /**
      * Returns a copy with another batch size and step limit (quick runs and tests).
      *
      * @param newBatchSize samples per batch

@@ -30,6 +30,7 @@ public final class AdversarialStep {
     private final int latentDim;
     private final boolean jointBatch;
     private final int classes;
+    private Runnable beforeBackward = () -> { };
 
     /**
      * Wires the two networks, their optimisers and the objective.
@@ -55,6 +56,16 @@ public final class AdversarialStep {
         this.latentDim = latentDim;
         this.jointBatch = jointBatch;
         this.classes = classes;
+    }
+
+    /**
+     * Sets what runs just before every backward pass (tests: a GC and reuse of freed memory there
+     * shows whether the recorded graph depends on memory Java may free).
+     *
+     * @param hook the action
+     */
+    void beforeBackward(Runnable hook) {
+        this.beforeBackward = hook;
     }
 
     /** The scalars one iteration reports. */
@@ -141,6 +152,7 @@ public final class AdversarialStep {
             if (lambda > 0) {
                 lossD = lossD.add(gradientPenalty(it, real, fake).mul((float) lambda));
             }
+            beforeBackward.run();
             gc.backward(lossD);
         }
         return new float[] {
@@ -194,6 +206,7 @@ public final class AdversarialStep {
             }
             NDArray fake = generator.forward(z, true); // (n, dataDim), graph recorded
             lossG = loss.generatorLoss(discriminator.forward(labels == null ? fake : withLabels(fake, labels), true));
+            beforeBackward.run();
             gc.backward(lossG);
         } finally {
             discriminator.freeze(false);
