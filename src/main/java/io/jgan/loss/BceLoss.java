@@ -1,6 +1,7 @@
 package io.jgan.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.jgan.engine.Scalars;
 
 /**
  * The tutorials' objective: BCE for D, and for G either the non-saturating loss
@@ -31,7 +32,7 @@ public final class BceLoss implements AdversarialLoss {
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
         NDArray lossD = BinaryCrossEntropy.withLogits(realLogits, realLabel)
                 .add(BinaryCrossEntropy.withLogits(fakeLogits, 0f));
-        return averageTerms ? lossD.div(2f) : lossD;
+        return averageTerms ? Scalars.div(lossD, 2f) : lossD;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.jgan.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.jgan.engine.Scalars;
 
 /**
  * Binary cross-entropy computed from logits, in the numerically stable form.
@@ -27,7 +28,7 @@ public final class BinaryCrossEntropy {
     public static NDArray withLogits(NDArray logits, float target) {
         NDArray perSample = Activation.softPlus(logits);
         if (target != 0f) {
-            perSample = perSample.sub(logits.mul(target));
+            perSample = perSample.sub(Scalars.mul(logits, target));
         }
         return perSample.mean();
     }

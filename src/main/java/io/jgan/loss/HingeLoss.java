@@ -1,6 +1,7 @@
 package io.jgan.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.jgan.engine.Scalars;
 
 /**
  * Hinge loss (Lim and Ye 2017; SAGAN, BigGAN): D minimises {@code E[max(0, 1 - D(x))] +
@@ -10,7 +11,9 @@ public final class HingeLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return realLogits.neg().add(1f).maximum(0f).mean().add(fakeLogits.add(1f).maximum(0f).mean());
+        // mean(max(0, 1 - D(x))) + mean(max(0, 1 + D(G(z))))
+        return Scalars.maximum(Scalars.add(realLogits.neg(), 1), 0).mean()
+                .add(Scalars.maximum(Scalars.add(fakeLogits, 1), 0).mean());
     }
 
     @Override

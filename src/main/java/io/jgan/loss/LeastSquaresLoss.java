@@ -1,6 +1,7 @@
 package io.jgan.loss;
 
 import ai.djl.ndarray.NDArray;
+import io.jgan.engine.Scalars;
 
 /**
  * Least-squares GAN (Mao et al. 2017), with D's raw output as the score: D minimises
@@ -11,12 +12,13 @@ public final class LeastSquaresLoss implements AdversarialLoss {
 
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return realLogits.sub(1f).square().mean().add(fakeLogits.square().mean()).mul(0.5f);
+        // 1/2 mean((D(x) - 1)^2) + 1/2 mean(D(G(z))^2)
+        return Scalars.mul(Scalars.sub(realLogits, 1).square().mean().add(fakeLogits.square().mean()), 0.5);
     }
 
     @Override
     public NDArray generatorLoss(NDArray fakeLogits) {
-        return fakeLogits.sub(1f).square().mean().mul(0.5f);
+        return Scalars.mul(Scalars.sub(fakeLogits, 1).square().mean(), 0.5); // 1/2 mean((D(G(z)) - 1)^2)
     }
 
     @Override

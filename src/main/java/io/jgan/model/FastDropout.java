@@ -8,9 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.jgan.engine.HostTensors;
+import io.jgan.engine.HostWorkers;
+import io.jgan.engine.Scalars;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * Inverted dropout (Srivastava et al. 2014), as {@code nn.Dropout(p)}: in training each unit is
@@ -64,7 +66,8 @@ public final class FastDropout extends AbstractBlock {
             mask = manager.create(x.getShape(), DataType.FLOAT32);
             fillMask(HostTensors.floatView(mask), rate, seed);
         } else {
-            mask = manager.randomUniform(1f - rate, 2f - rate, x.getShape()).floor().muli(1f / (1f - rate));
+            mask = manager.randomUniform(1f - rate, 2f - rate, x.getShape()).floor();
+            Scalars.muli(mask, 1f / (1f - rate));
         }
         return new NDList(x.mul(mask));
     }
@@ -87,7 +90,7 @@ public final class FastDropout extends AbstractBlock {
         for (int k = 0; k < parts; k++) {
             seeds[k] = root.nextLong();
         }
-        IntStream.range(0, parts).parallel().forEach(k -> {
+        HostWorkers.run(parts, k -> {
             SplittableRandom rng = new SplittableRandom(seeds[k]);
             int start = k * PART;
             int len = Math.min(size, start + PART) - start;

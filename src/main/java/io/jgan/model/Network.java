@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import io.jgan.engine.HostTensors;
 import io.jgan.io.NamedTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,7 +112,7 @@ public final class Network implements AutoCloseable {
                 throw new IllegalArgumentException(name + " tensor " + p.getKey() + " has shape "
                         + Arrays.toString(t.shape()) + ", the model expects " + a.getShape());
             }
-            a.set(t.data());
+            HostTensors.copyInto(a, t.data()); // into the engine's memory, not a swapped-in Java buffer
         }
     }
 

@@ -5,11 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import io.jgan.model.HostTensors;
+import io.jgan.engine.HostTensors;
+import io.jgan.engine.HostWorkers;
+import io.jgan.engine.Scalars;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Adam with PyTorch's update, owning its moments so that checkpoints can save them (DJL's
@@ -98,7 +99,7 @@ public final class Adam implements AutoCloseable {
             mean = null;
             variance = null;
             parts = new ArrayList<>();
-            int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+            int threads = HostWorkers.threads();
             for (int k = 0; k < threads; k++) { // consecutive blocks, as equal in number as can be
                 parts.add(blocks.subList(k * blocks.size() / threads, (k + 1) * blocks.size() / threads));
             }
@@ -164,7 +165,7 @@ public final class Adam implements AutoCloseable {
             float a1 = (float) (1.0 - beta1);
             float a2 = (float) (1.0 - beta2);
             float e = (float) eps;
-            IntStream.range(0, parts.size()).parallel().forEach(k -> {
+            HostWorkers.run(parts.size(), k -> {
                 float[] wBlock = new float[BLOCK];
                 float[] gBlock = new float[BLOCK];
                 for (Work r : parts.get(k)) {
@@ -213,15 +214,17 @@ public final class Adam implements AutoCloseable {
             try (NDManager scratch = manager.newSubManager()) {
                 NDArray g = w.getGradient();
                 g.attach(scratch);
-                mean[i].muli(beta1).addi(g.mul(1.0 - beta1)); // m = b1 m + (1 - b1) g
-                variance[i].muli(beta2).addi(g.square().muli(1.0 - beta2)); // v = b2 v + (1 - b2) g^2
+                // g belongs to scratch, so the temporaries made from it do too (results attach to
+                // their first operand's manager)
+                Scalars.muli(mean[i], beta1).addi(Scalars.mul(g, 1.0 - beta1)); // m = b1 m + (1 - b1) g
+                Scalars.muli(variance[i], beta2).addi(Scalars.muli(g.square(), 1.0 - beta2)); // v = b2 v + (1 - b2) g^2
                 NDArray denom = variance[i].sqrt(); // sqrt(v) / sqrt(1 - b2^t) + eps
                 denom.attach(scratch);
-                denom.divi(sqrtC2).addi(eps);
+                Scalars.addi(Scalars.divi(denom, sqrtC2), eps);
                 // m / denom, divided in place: DJL's allocating div() measured 7x slower than divi()
                 NDArray update = mean[i].duplicate();
                 update.attach(scratch);
-                w.subi(update.divi(denom).muli(stepSize)); // p -= lr / (1 - b1^t) * m / denom
+                w.subi(Scalars.muli(update.divi(denom), stepSize)); // p -= lr / (1 - b1^t) * m / denom
                 zeroGradient(w, g);
             }
         }
@@ -287,8 +290,8 @@ public final class Adam implements AutoCloseable {
                 System.arraycopy(v, b * BLOCK, hostVariance[i][b], 0, hostVariance[i][b].length);
             }
         } else {
-            mean[i].set(m);
-            variance[i].set(v);
+            HostTensors.copyInto(mean[i], m);
+            HostTensors.copyInto(variance[i], v);
         }
     }
 

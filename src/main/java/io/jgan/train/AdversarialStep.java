@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.jgan.engine.Scalars;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Network;
 import java.util.List;
@@ -150,7 +151,7 @@ public final class AdversarialStep {
             lossD = loss.discriminatorLoss(realLogits, fakeLogits);
             double lambda = loss.gradientPenaltyWeight();
             if (lambda > 0) {
-                lossD = lossD.add(gradientPenalty(it, real, fake).mul((float) lambda));
+                lossD = lossD.add(Scalars.mul(gradientPenalty(it, real, fake), lambda));
             }
             beforeBackward.run();
             gc.backward(lossD);
@@ -173,7 +174,7 @@ public final class AdversarialStep {
     NDArray gradientPenalty(NDManager it, NDArray real, NDArray fake) {
         int n = (int) real.getShape().get(0);
         NDArray eps = it.randomUniform(0f, 1f, new Shape(n, 1)); // (n, 1), broadcast over pixels
-        NDArray xhat = real.mul(eps).add(fake.mul(eps.neg().add(1f))); // (n, dataDim), a new leaf
+        NDArray xhat = real.mul(eps).add(fake.mul(Scalars.add(eps.neg(), 1))); // (n, dataDim), a new leaf
         xhat.setRequiresGradient(true);
         NDArray out = discriminator.forward(xhat, true).sum(); // scalar: sum_i D(xhat_i)
         JniUtils.backward((PtNDArray) out, (PtNDArray) out.onesLike(), true, true); // keep graph, create graph
@@ -184,8 +185,8 @@ public final class AdversarialStep {
         if (classes > 0) { // the penalty is on the image part; the label columns are not a direction of x
             grad = grad.get(new NDIndex(":, :{}", grad.getShape().get(1) - classes));
         }
-        NDArray norm = grad.square().sum(new int[] {1}).add(1e-12f).sqrt(); // (n)
-        return norm.sub(1f).square().mean();
+        NDArray norm = Scalars.add(grad.square().sum(new int[] {1}), 1e-12f).sqrt(); // (n)
+        return Scalars.sub(norm, 1).square().mean();
     }
 
     /**
