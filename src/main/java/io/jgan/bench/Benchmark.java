@@ -45,6 +45,8 @@ public final class Benchmark {
      * @param firstIterationAfterStartS seconds from JVM start to the end of the first iteration
      * @param rssMb resident memory (MiB) after the given iteration counts
      * @param heapMb of which the JVM's committed heap (MiB): what is left is native memory
+     * @param liveArrays engine arrays the trainer's managers hold after the given iteration counts
+     *     (flat in a run without leaks)
      * @param threads intra-op threads of the engine
      * @param gemmFloorMs median time of the same iteration's matrix products replayed alone (0 if not
      *     measured): the floor if everything else were free
@@ -52,7 +54,8 @@ public final class Benchmark {
      */
     public record Result(int iterations, int warmup, double medianMs, double minMs, double maxMs, double p10Ms,
             double p90Ms, double itPerSec, double gflopPerIteration, double gflops,
-            double firstIterationAfterStartS, Map<Long, Long> rssMb, Map<Long, Long> heapMb, String threads,
+            double firstIterationAfterStartS, Map<Long, Long> rssMb, Map<Long, Long> heapMb, Map<Long, Integer> liveArrays,
+            String threads,
             double gemmFloorMs, double gemmFloorGflops) {}
 
     /**
@@ -86,6 +89,7 @@ public final class Benchmark {
         double[] ms = new double[iterations];
         Map<Long, Long> rss = new LinkedHashMap<>();
         Map<Long, Long> heap = new LinkedHashMap<>();
+        Map<Long, Integer> live = new LinkedHashMap<>();
         double[] firstEnd = {0};
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double flop;
@@ -105,6 +109,7 @@ public final class Benchmark {
                     if ((rssEvery > 0 && r.step() % rssEvery == 0) || r.step() == total) {
                         rss.put(r.step(), residentMb());
                         heap.put(r.step(), Runtime.getRuntime().totalMemory() >> 20);
+                        live.put(r.step(), t.liveArrays());
                     }
                 }
             });
@@ -119,7 +124,7 @@ public final class Benchmark {
         double median = percentile(sorted, 50);
         return new Result(iterations, warmup, median, sorted[0], sorted[sorted.length - 1], percentile(sorted, 10),
                 percentile(sorted, 90), 1000 / median, flop, flop > 0 ? flop / (median / 1000) : 0, firstEnd[0], rss, heap,
-                threads(), floor == null ? 0 : floor.medianMs(), floor == null ? 0 : floor.gflops());
+                live, threads(), floor == null ? 0 : floor.medianMs(), floor == null ? 0 : floor.gflops());
     }
 
     /**
@@ -220,6 +225,9 @@ public final class Benchmark {
         StringBuilder heap = new StringBuilder("  of which JVM heap (MiB):              ");
         r.heapMb().forEach((k, v) -> heap.append(' ').append(k).append('=').append(v));
         out.add(heap.toString());
+        StringBuilder arrays = new StringBuilder("engine arrays held after iteration:     ");
+        r.liveArrays().forEach((k, v) -> arrays.append(' ').append(k).append('=').append(v));
+        out.add(arrays.toString());
         out.add("threads: " + r.threads());
         if (r.gemmFloorMs() > 0) {
             out.add(String.format(java.util.Locale.ROOT, "GEMM floor: the iteration's matrix products alone take %.2f ms"

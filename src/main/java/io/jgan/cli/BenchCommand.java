@@ -4,7 +4,9 @@ import io.jgan.JganException;
 import io.jgan.bench.Benchmark;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
+import io.jgan.config.ModelConfig;
 import io.jgan.config.Presets;
+import io.jgan.config.TrainConfig;
 import io.jgan.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +22,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time training iterations of a model on the embedded digits (no grids, plots or checkpoints).")
 public final class BenchCommand implements Callable<Integer> {
+
+    /** The embedded digits' classes, for --conditional. */
+    private static final int DIGIT_CLASSES = 10;
 
     @Spec
     CommandSpec spec;
@@ -43,6 +48,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
     long seed = 1;
 
+    @Option(names = "--loss", paramLabel = "NAME", description = "objective, as for train (default: the model's, bce)")
+    String loss;
+
+    @Option(names = "--ema", paramLabel = "DECAY", description = "also keep an average of G's weights, as train --ema does")
+    double ema;
+
+    @Option(names = "--conditional", description = "class-conditional model (the digits' 10 labels), as train --conditional")
+    boolean conditional;
+
     @Option(names = "--gemm-floor", description = "then replay the iteration's matrix products alone (mlp models):"
             + " the time the loop would take if everything else were free")
     boolean gemmFloor;
@@ -58,10 +72,17 @@ public final class BenchCommand implements Callable<Integer> {
         }
         GanConfig preset = Presets.forFamily(model, 1_000_000);
         int batch = batchSize != null ? batchSize : preset.train().batchSize();
-        GanConfig config = new GanConfig(DataConfig.embedded(0), preset.model(),
-                preset.train().withBatch(batch, 0).withSeed(seed)).validate();
+        TrainConfig train = preset.train().withBatch(batch, 0).withSeed(seed).withEma(ema);
+        if (loss != null) {
+            train = train.withLoss(loss, train.averageDTerms());
+        }
+        ModelConfig m = preset.model();
+        ModelConfig shape = conditional ? new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
+                m.range(), DIGIT_CLASSES) : m;
+        GanConfig config = new GanConfig(DataConfig.embedded(0), shape, train).validate();
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("jgan bench: %s, batch %d, %d warm-up + %d measured iterations%n", model, batch, warmup, iterations);
+        w.printf("jgan bench: %s%s, loss %s%s, batch %d, %d warm-up + %d measured iterations%n", model,
+                conditional ? " conditional" : "", train.loss(), ema > 0 ? ", ema " + ema : "", batch, warmup, iterations);
         w.flush();
         Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery, gemmFloor);
         Benchmark.describe(r).forEach(w::println);

@@ -8,10 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import io.jgan.engine.InputGradient;
 import io.jgan.engine.Scalars;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Network;
@@ -166,22 +164,17 @@ public final class AdversarialStep {
      * WGAN-GP's penalty {@code E[(||grad_xhat D(xhat)||_2 - 1)^2]} at {@code xhat = eps x + (1 - eps)
      * G(z)}, eps ~ U(0, 1) per sample, as a term whose own gradient reaches D's weights.
      *
-     * <p>DJL's collector has no {@code torch.autograd.grad(..., create_graph=True)}; libtorch's
-     * backward with create_graph does the same through DJL's engine-specific JniUtils, but it
-     * also accumulates d sum D(xhat) / dW into D's weight gradients, which are zeroed before the
-     * real backward pass.
+     * <p>The gradient comes from {@link InputGradient} ({@code autograd.grad} with create_graph),
+     * which stores nothing in D's weights: no cycle between a weight and its gradient, no graph kept
+     * from one step to the next.
      */
     NDArray gradientPenalty(NDManager it, NDArray real, NDArray fake) {
         int n = (int) real.getShape().get(0);
         NDArray eps = it.randomUniform(0f, 1f, new Shape(n, 1)); // (n, 1), broadcast over pixels
         NDArray xhat = real.mul(eps).add(fake.mul(Scalars.add(eps.neg(), 1))); // (n, dataDim), a new leaf
         xhat.setRequiresGradient(true);
-        NDArray out = discriminator.forward(xhat, true).sum(); // scalar: sum_i D(xhat_i)
-        JniUtils.backward((PtNDArray) out, (PtNDArray) out.onesLike(), true, true); // keep graph, create graph
-        NDArray grad = xhat.getGradient(); // (n, dataDim), d D(xhat_i) / d xhat_i, itself differentiable
-        for (Parameter p : discriminator.trainableParameters()) {
-            JniUtils.zeroGrad((PtNDArray) p.getArray());
-        }
+        NDArray out = discriminator.forward(xhat, true); // (n, 1)
+        NDArray grad = InputGradient.of(out, xhat); // (n, dataDim), d D(xhat_i) / d xhat_i, itself differentiable
         if (classes > 0) { // the penalty is on the image part; the label columns are not a direction of x
             grad = grad.get(new NDIndex(":, :{}", grad.getShape().get(1) - classes));
         }

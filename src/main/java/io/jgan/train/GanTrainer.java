@@ -436,6 +436,16 @@ public final class GanTrainer implements AutoCloseable {
         return (int) (z ^ (z >>> 32));
     }
 
+    /**
+     * Counts the engine arrays this trainer's managers hold: parameters, moments, data, and whatever
+     * a step left behind. Flat from step to step unless something leaks.
+     *
+     * @return the count
+     */
+    public int liveArrays() {
+        return root.getManagedArrays().size();
+    }
+
     /** @return the config of this run */
     public GanConfig config() {
         return config;

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import io.jgan.engine.HostTensors;
 import io.jgan.loss.WassersteinGpLoss;
 import io.jgan.model.Network;
 import java.util.List;
@@ -31,8 +32,8 @@ class GradientPenaltyTest {
                     m, d);
             float[] w = {0.5f, -1.0f, 2.0f}; // |w| = sqrt(5.25)
             List<Parameter> params = critic.trainableParameters();
-            params.get(0).getArray().set(w);
-            params.get(1).getArray().set(new float[] {0.3f});
+            HostTensors.copyInto(params.get(0).getArray(), w);
+            HostTensors.copyInto(params.get(1).getArray(), new float[] {0.3f});
             Network generator = new Network("generator", new SequentialBlock().add(Linear.builder().setUnits(d).build()),
                     m, 2);
             try (Adam ag = new Adam(generator.trainableParameters(), 1e-3, 0.9, 0.999, 1e-8, m);
