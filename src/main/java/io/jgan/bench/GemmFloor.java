@@ -27,11 +27,12 @@ final class GemmFloor {
      * @param medianMs median time of one replayed iteration
      * @param p10Ms its 10th percentile
      * @param gflops achieved GFLOP/s at the median
+     * @param replayed the products, in the order of the iteration
      */
-    record Result(int products, double gflop, double medianMs, double p10Ms, double gflops) {}
+    record Result(int products, double gflop, double medianMs, double p10Ms, double gflops, List<Product> replayed) {}
 
     /** One product A (m, k) x B (k, n), either operand possibly a transposed view. */
-    private record Product(long m, long k, long n, boolean transposeA, boolean transposeB) {}
+    record Product(long m, long k, long n, boolean transposeA, boolean transposeB) {}
 
     /**
      * Replays the products of one iteration.
@@ -89,7 +90,7 @@ final class GemmFloor {
             Arrays.sort(ms);
             double median = Benchmark.percentile(ms, 50);
             return new Result(products.size(), flop / 1e9, median, Benchmark.percentile(ms, 10),
-                    flop / 1e9 / (median / 1000));
+                    flop / 1e9 / (median / 1000), List.copyOf(products));
         }
     }
 

@@ -28,7 +28,21 @@ class GemmFloorTest {
             assertThat(r.products()).isEqualTo(34);
             assertThat(r.gflop()).isCloseTo(Benchmark.gflopPerIteration(g, d, 100, 1), within(1e-9));
             assertThat(r.gflop()).isCloseTo(3.194, within(0.0005));
-            assertThat(r.medianMs()).isPositive();
+            // the D step, in order: G forward on 100 (100->256->512->1024->784), D forward on 200
+            // (784->1024->512->256->1), then D's backward from its last layer: dW4 (1 x 200)(200 x 256),
+            // dX4 (200 x 1)(1 x 256), ..., dW1, and no input gradient into the data
+            assertThat(r.replayed().subList(0, 10)).containsExactly(
+                    new GemmFloor.Product(100, 100, 256, false, true), new GemmFloor.Product(100, 256, 512, false, true),
+                    new GemmFloor.Product(100, 512, 1024, false, true), new GemmFloor.Product(100, 1024, 784, false, true),
+                    new GemmFloor.Product(200, 784, 1024, false, true), new GemmFloor.Product(200, 1024, 512, false, true),
+                    new GemmFloor.Product(200, 512, 256, false, true), new GemmFloor.Product(200, 256, 1, false, true),
+                    new GemmFloor.Product(1, 200, 256, true, false), new GemmFloor.Product(200, 1, 256, false, false));
+            assertThat(r.replayed().get(14)).isEqualTo(new GemmFloor.Product(1024, 200, 784, true, false)); // dW1 of D
+            // the G step ends with G's first layer: its weight gradient, and no gradient into z
+            assertThat(r.replayed().get(r.products() - 1)).isEqualTo(new GemmFloor.Product(256, 100, 100, true, false));
+            // the figures it reports follow from one another
+            assertThat(r.p10Ms()).isLessThanOrEqualTo(r.medianMs());
+            assertThat(r.gflops()).isCloseTo(r.gflop() / (r.medianMs() / 1000), within(1e-9));
         }
     }
 }

@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.jgan.config.Presets;
+import io.jgan.config.TrainConfig;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The loss pairs against values worked out by hand for D outputs real (1, -1), fake (0.5, 2). */
@@ -42,14 +44,29 @@ class LossPairsTest {
         assertThat(new HingeLoss().gradientPenaltyWeight()).isZero();
     }
 
+    /**
+     * Each name the CLI accepts builds its own pair, checked by value. BCE by hand, with
+     * softplus(x) = ln(1 + e^x): D's real term mean(softplus(-r)) = (0.31326 + 1.31326) / 2 =
+     * 0.81326, its fake term mean(softplus(f)) = (0.97408 + 2.12693) / 2 = 1.55050; G's
+     * non-saturating loss mean(softplus(-f)) = (0.47408 + 0.12693) / 2 = 0.30050, the saturating
+     * one -1.55050.
+     */
     @Test
-    void everyNamedLossIsBuilt() {
-        var base = Presets.vanilla(1).train();
-        for (String name : io.jgan.config.TrainConfig.LOSSES) {
-            var t = new io.jgan.config.TrainConfig(base.epochs(), 0, base.batchSize(), base.lrG(), base.lrD(), base.beta1(),
-                    base.beta2(), base.eps(), 1, 1.0, name, false, 0, 0, 0, 16, 0, 0, 0, 0, 0);
+    void everyNamedLossBuildsItsOwnPair() {
+        Map<String, double[]> expected = Map.of(
+                "bce", new double[] {2.3637642, 0.3005025},
+                "bce-saturating", new double[] {2.3637642, -1.5505025},
+                "lsgan", new double[] {2.0625, 0.3125},
+                "hinge", new double[] {3.25, -1.25},
+                "wgan-gp", new double[] {1.25, -1.25});
+        assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(TrainConfig.LOSSES);
+        TrainConfig base = Presets.vanilla(1).train();
+        for (String name : TrainConfig.LOSSES) {
+            TrainConfig t = base.withLoss(name, false);
             t.validate();
-            assertThat(AdversarialLoss.of(t)).isNotNull();
+            assertThat(losses(AdversarialLoss.of(t))).as(name).containsExactly(expected.get(name), within(1e-6));
         }
+        // the course's D loss averages its two terms
+        assertThat(losses(AdversarialLoss.of(base.withLoss("bce", true)))[0]).isCloseTo(1.1818821, within(1e-6));
     }
 }

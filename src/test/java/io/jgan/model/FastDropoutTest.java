@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.jgan.engine.HostTensors;
 import org.junit.jupiter.api.Test;
 
 /** The uniform-threshold mask has nn.Dropout's law: keep with 1 - p, scale by 1 / (1 - p). */
@@ -43,24 +44,36 @@ class FastDropoutTest {
         }
     }
 
-    /** The host mask's units are independent: neighbours share one 64-bit draw, parts have their own streams. */
+    /**
+     * The host mask's units are independent (neighbours share one 64-bit draw, parts have their own
+     * streams), drawn as training draws them: into an engine tensor's own memory through a direct
+     * view, with the parts spread over the host workers.
+     */
     @Test
     void hostMaskNeighboursAndPartsAreIndependent() {
-        float[] mask = new float[1 << 20];
-        FastDropout.fillMask(java.nio.FloatBuffer.wrap(mask), 0.3f, 42L);
-        int bothKept = 0;
-        for (int i = 0; i + 1 < mask.length; i += 2) {
-            if (mask[i] != 0f && mask[i + 1] != 0f) {
-                bothKept++;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] mask = hostMask(m, 42L);
+            int bothKept = 0;
+            for (int i = 0; i + 1 < mask.length; i += 2) {
+                if (mask[i] != 0f && mask[i + 1] != 0f) {
+                    bothKept++;
+                }
             }
+            // P(both kept) = 0.7^2 = 0.49; 2^19 pairs give a standard deviation of 0.00069; allow 5
+            assertThat(bothKept / (double) (mask.length / 2)).isCloseTo(0.49, within(0.0035));
+            float[] first = java.util.Arrays.copyOfRange(mask, 0, 16384);
+            float[] second = java.util.Arrays.copyOfRange(mask, 16384, 32768);
+            assertThat(second).isNotEqualTo(first);
+            // the same seed, whatever the threads did; another seed, another mask
+            assertThat(hostMask(m, 42L)).isEqualTo(mask);
+            assertThat(hostMask(m, 43L)).isNotEqualTo(mask);
         }
-        // P(both kept) = 0.7^2 = 0.49; 2^19 pairs give a standard deviation of 0.00069; allow 5
-        assertThat(bothKept / (double) (mask.length / 2)).isCloseTo(0.49, within(0.0035));
-        float[] first = java.util.Arrays.copyOfRange(mask, 0, 16384);
-        float[] second = java.util.Arrays.copyOfRange(mask, 16384, 32768);
-        assertThat(second).isNotEqualTo(first);
-        float[] again = new float[mask.length];
-        FastDropout.fillMask(java.nio.FloatBuffer.wrap(again), 0.3f, 42L);
-        assertThat(again).isEqualTo(mask); // the same seed, whatever the threads did
+    }
+
+    /** A (1024, 1024) mask drawn into a new engine tensor, read back through the engine. */
+    private static float[] hostMask(NDManager m, long seed) {
+        NDArray tensor = m.zeros(new Shape(1024, 1024));
+        FastDropout.fillMask(HostTensors.floatView(tensor), 0.3f, seed);
+        return tensor.toFloatArray();
     }
 }

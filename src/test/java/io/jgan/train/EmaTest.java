@@ -53,6 +53,26 @@ class EmaTest {
         }
     }
 
+    /** The average's update leaves nothing behind: the trainer holds as many arrays at step 40 as at step 5. */
+    @Test
+    void theAverageHoldsNoArraysPerStep() {
+        GanConfig base = Presets.vanilla(10); // 4 steps an epoch: 40 steps
+        GanConfig config = new GanConfig(DataConfig.embedded(200), base.model(),
+                base.train().withBatch(50, 40).withEma(0.999)).validate();
+        int[] live = new int[41];
+        try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 0))) {
+            trainer.addListener(new TrainingListener() {
+                @Override
+                public void onStep(GanTrainer t, io.jgan.metrics.StepRecord r) {
+                    live[(int) r.step()] = t.liveArrays();
+                }
+            });
+            trainer.fit();
+        }
+        assertThat(live[5]).isPositive();
+        assertThat(live[40]).as("arrays held at step 40 against %d at step 5", live[5]).isEqualTo(live[5]);
+    }
+
     @Test
     void sampleUsesTheAverageAndResumeKeepsIt() {
         Path a = tmp.resolve("a");

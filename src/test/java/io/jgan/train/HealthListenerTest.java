@@ -1,10 +1,18 @@
 package io.jgan.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import io.jgan.config.GanConfig;
+import io.jgan.data.TrainingData;
+import io.jgan.engine.HostTensors;
+import io.jgan.engine.Scalars;
 import io.jgan.metrics.StepRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The D(G(z)) warnings fire after a whole window on the wrong side, once, and not otherwise. */
@@ -29,12 +37,46 @@ class HealthListenerTest {
         assertThat(run(0.985f)).isEmpty(); // high, but below 0.99
     }
 
-    /** Feeds steps 1-499 (the collapse check, which needs a trainer, runs at 500) with one D(G(z)). */
+    /**
+     * At step 500 the listener samples the trainer's fixed noise: a G that maps every z to one image
+     * (its last layer's weights zeroed: the output is tanh(bias)) is reported as collapsed; a G
+     * whose samples differ is not. (A freshly initialised G is not the healthy case: its outputs
+     * all sit near tanh(0), with a pixel spread of 0.015.)
+     */
+    @Test
+    void warnsOnceWhenTheFixedSamplesCollapse() {
+        try (GanTrainer trainer = trainer()) {
+            List<Parameter> g = trainer.generator().trainableParameters();
+            NDArray lastWeight = g.get(g.size() - 2).getArray(); // (784, 1024)
+            Scalars.muli(lastWeight, 20); // samples that differ from one z to the next
+            assertThat(HealthListener.spread(trainer)).isGreaterThan(HealthListener.COLLAPSED);
+            assertThat(feed(trainer, 0.3f, HealthListener.COLLAPSE_EVERY)).isEmpty();
+            HostTensors.copyInto(lastWeight, new float[(int) lastWeight.size()]);
+            assertThat(HealthListener.spread(trainer)).isCloseTo(0, within(1e-6)); // every sample is tanh(bias)
+            String out = feed(trainer, 0.3f, 2 * HealthListener.COLLAPSE_EVERY);
+            assertThat(out).contains("at step 500 the 16 fixed-noise samples are nearly identical (mean pixel spread 0.0000)");
+            assertThat(out.split("warning", -1)).hasSize(2); // not again at step 1,000
+        }
+    }
+
+    private static GanTrainer trainer() {
+        GanConfig config = DeterminismTest.tiny(5);
+        return new GanTrainer(config, TrainingData.load(config.data(), config.model(), 5));
+    }
+
+    /** Feeds steps 1-499 with one D(G(z)) to a listener over a real (untrained) trainer. */
     private static String run(float dFake) {
+        try (GanTrainer trainer = trainer()) {
+            return feed(trainer, dFake, HealthListener.COLLAPSE_EVERY - 1);
+        }
+    }
+
+    /** Feeds steps 1..last with one D(G(z)) to a new listener; returns what it printed. */
+    private static String feed(GanTrainer trainer, float dFake, long last) {
         StringWriter text = new StringWriter();
         HealthListener listener = new HealthListener(new PrintWriter(text));
-        for (long step = 1; step < HealthListener.COLLAPSE_EVERY; step++) {
-            listener.onStep(null, new StepRecord(step, 1, (int) step, 1f, 1f, 0.5f, dFake, 30.0));
+        for (long step = 1; step <= last; step++) {
+            listener.onStep(trainer, new StepRecord(step, 1, (int) step, 1f, 1f, 0.5f, dFake, 30.0));
         }
         return text.toString();
     }

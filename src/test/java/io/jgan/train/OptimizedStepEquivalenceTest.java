@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
@@ -15,67 +17,98 @@ import io.jgan.config.GanConfig;
 import io.jgan.config.Presets;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.config.TrainConfig;
+import io.jgan.engine.HostTensors;
+import io.jgan.engine.Scalars;
 import io.jgan.loss.BinaryCrossEntropy;
 import io.jgan.model.Network;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Speed must not change the maths. The optimised step (real and fake through D as one batch, D
- * frozen during the G step, in-place Adam) is run against the tutorial's loop written plainly
- * here: two D passes with the two loss terms, D not frozen but its gradients discarded, and Adam
- * written out of place as in the paper. Seed 001's model is used because its D has no dropout,
- * so both see exactly the same random numbers (noise for the D step, then for the G step).
+ * Speed must not change the maths. The optimised step (real and fake through D as one batch where
+ * D has no batch statistics, D frozen during the G step, the fused host Adam) is run against the
+ * tutorials' loop written plainly here: D's two loss terms, D not frozen but its gradients
+ * discarded, and Adam written out in double precision as in the paper. Both G's and D's weights
+ * must agree after four steps.
+ * <ul>
+ *   <li>The course's model (seed 001's BatchNorm generator; D without dropout): the plain loop
+ *       passes real and fake through D separately, so the joint pass is checked too.
+ *   <li>The default model (D with dropout): the plain loop also passes real and fake through D in
+ *       one call, since dropout draws one mask per call; both then see the same masks and noise.
+ * </ul>
  */
 class OptimizedStepEquivalenceTest {
 
     private static final int N = 32;
 
-    @Test
-    void optimisedAndPlainStepsGiveTheSameLosses() {
-        GanConfig base = Presets.course(10);
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp-bn", "mlp"})
+    void optimisedAndPlainStepsGiveTheSameLossesAndWeights(String family) {
+        GanConfig base = Presets.forFamily(family, 10);
         GanConfig config = new GanConfig(DataConfig.embedded(N * 4), base.model(), base.train().withBatch(N, 0))
                 .validate();
+        boolean joint = family.equals("mlp");
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         try (GanTrainer fast = new GanTrainer(config, samples); GanTrainer plain = new GanTrainer(config, samples);
                 NDManager m = fast.generator().manager().newSubManager()) {
             NDArray data = m.create(samples.values(), new Shape(samples.count(), samples.dim()));
-            PlainAdam adamG = new PlainAdam(plain.generator().trainableParameters(), config.train().lrG());
-            PlainAdam adamD = new PlainAdam(plain.discriminator().trainableParameters(), config.train().lrD());
+            PlainAdam adamG = new PlainAdam(plain.generator().trainableParameters(), config.train().lrG(), config.train());
+            PlainAdam adamD = new PlainAdam(plain.discriminator().trainableParameters(), config.train().lrD(), config.train());
             for (int step = 0; step < 4; step++) {
                 NDArray real = data.get(new NDIndex("{}:{}", step * N, (step + 1) * N));
                 Engine.getInstance().setRandomSeed(100 + step);
                 AdversarialStep.Result a = fast.adversarialStep().run(m, List.of(real), null);
                 Engine.getInstance().setRandomSeed(100 + step);
                 float[] b = plainStep(m, plain.generator(), plain.discriminator(), adamG, adamD, real,
-                        config.model().latentDim());
+                        config.model().latentDim(), joint, config.train().averageDTerms());
                 assertThat(a.lossD()).as("lossD at step %d", step).isCloseTo(b[0], within(1e-5f));
                 assertThat(a.lossG()).as("lossG at step %d", step).isCloseTo(b[1], within(1e-5f));
             }
-            // and the weights agree after four steps
-            List<Parameter> pf = fast.generator().trainableParameters();
-            List<Parameter> pp = plain.generator().trainableParameters();
-            for (int i = 0; i < pf.size(); i++) {
-                float[] a = pf.get(i).getArray().toFloatArray();
-                float[] b = pp.get(i).getArray().toFloatArray();
-                float worst = 0f;
-                for (int j = 0; j < a.length; j++) {
-                    worst = Math.max(worst, Math.abs(a[j] - b[j]));
-                }
-                assertThat(worst).as("largest weight difference in G tensor %d", i).isLessThan(1e-6f);
-            }
+            assertSameWeights(fast.generator(), plain.generator());
+            assertSameWeights(fast.discriminator(), plain.discriminator());
         }
     }
 
-    /** The course's loop (seed 001): D loss = mean of its two BCE terms, then G's non-saturating loss. */
+    private static void assertSameWeights(Network fast, Network plain) {
+        List<Parameter> pf = fast.trainableParameters();
+        List<Parameter> pp = plain.trainableParameters();
+        assertThat(pf).hasSameSizeAs(pp);
+        for (int i = 0; i < pf.size(); i++) {
+            float[] a = pf.get(i).getArray().toFloatArray();
+            float[] b = pp.get(i).getArray().toFloatArray();
+            float worst = 0f;
+            for (int j = 0; j < a.length; j++) {
+                worst = Math.max(worst, Math.abs(a[j] - b[j]));
+            }
+            assertThat(worst).as("largest weight difference in %s tensor %d", fast.name(), i).isLessThan(1e-6f);
+        }
+    }
+
+    /**
+     * The tutorials' loop: D's loss is its real term plus its fake term (halved in the course), then
+     * G's non-saturating loss; D's gradients from the G step are discarded.
+     */
     private static float[] plainStep(NDManager m, Network g, Network d, PlainAdam adamG, PlainAdam adamD,
-            NDArray real, int latent) {
+            NDArray real, int latent, boolean joint, boolean average) {
         NDArray fake = g.forward(m.randomNormal(new Shape(N, latent)), true); // no graph: detached
         NDArray lossD;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray lossReal = BinaryCrossEntropy.withLogits(d.forward(real, true), 1f);
-            NDArray lossFake = BinaryCrossEntropy.withLogits(d.forward(fake, true), 0f);
-            lossD = lossReal.add(lossFake).div(2f);
+            NDArray realLogits;
+            NDArray fakeLogits;
+            if (joint) {
+                NDArray logits = d.forward(NDArrays.concat(new NDList(real, fake)), true);
+                realLogits = logits.get(new NDIndex("0:{}", N));
+                fakeLogits = logits.get(new NDIndex("{}:", N));
+            } else {
+                realLogits = d.forward(real, true);
+                fakeLogits = d.forward(fake, true);
+            }
+            lossD = BinaryCrossEntropy.withLogits(realLogits, 1f).add(BinaryCrossEntropy.withLogits(fakeLogits, 0f));
+            if (average) {
+                lossD = Scalars.div(lossD, 2);
+            }
             gc.backward(lossD);
         }
         adamD.step();
@@ -93,13 +126,19 @@ class OptimizedStepEquivalenceTest {
     private static final class PlainAdam {
         private final List<Parameter> params;
         private final double lr;
+        private final double beta1;
+        private final double beta2;
+        private final double eps;
         private final float[][] mean;
         private final float[][] var;
         private int t;
 
-        PlainAdam(List<Parameter> params, double lr) {
+        PlainAdam(List<Parameter> params, double lr, TrainConfig train) {
             this.params = params;
             this.lr = lr;
+            this.beta1 = train.beta1();
+            this.beta2 = train.beta2();
+            this.eps = train.eps();
             this.mean = new float[params.size()][];
             this.var = new float[params.size()][];
             for (int i = 0; i < params.size(); i++) {
@@ -110,19 +149,19 @@ class OptimizedStepEquivalenceTest {
 
         void step() {
             t++;
-            double c1 = 1 - Math.pow(0.9, t);
-            double c2 = 1 - Math.pow(0.999, t);
+            double c1 = 1 - Math.pow(beta1, t);
+            double c2 = 1 - Math.pow(beta2, t);
             for (int i = 0; i < params.size(); i++) {
                 NDArray w = params.get(i).getArray();
                 float[] wv = w.toFloatArray();
                 float[] gv = w.getGradient().toFloatArray();
                 for (int j = 0; j < wv.length; j++) {
-                    mean[i][j] = 0.9f * mean[i][j] + 0.1f * gv[j];
-                    var[i][j] = 0.999f * var[i][j] + 0.001f * gv[j] * gv[j];
-                    double denom = Math.sqrt(var[i][j]) / Math.sqrt(c2) + 1e-8;
+                    mean[i][j] = (float) (beta1 * mean[i][j] + (1 - beta1) * gv[j]);
+                    var[i][j] = (float) (beta2 * var[i][j] + (1 - beta2) * gv[j] * gv[j]);
+                    double denom = Math.sqrt(var[i][j]) / Math.sqrt(c2) + eps;
                     wv[j] -= (float) (lr / c1 * mean[i][j] / denom);
                 }
-                w.set(wv);
+                HostTensors.copyInto(w, wv);
             }
             zeroGrad();
         }
