@@ -1,6 +1,7 @@
 package io.jgan.eval;
 
 import io.jgan.JganException;
+import io.jgan.Version;
 import io.jgan.config.DataConfig;
 import io.jgan.config.PixelRange;
 import io.jgan.data.IdxReader;
@@ -8,7 +9,6 @@ import io.jgan.data.ImageSet;
 import io.jgan.data.TrainingData;
 import io.jgan.io.NamedTensor;
 import io.jgan.io.TensorFile;
-import io.jgan.train.CheckpointListener;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -154,7 +154,7 @@ public final class ClassifierBuilder {
                     DomainClassifier.ARCHITECTURE, s.classes(), d, s.trainedOn(), s.trainCount(), epochs, seed,
                     s.heldOutSplit(), s.heldOutCount(), accuracy, noiseMaxProb, s.trainedOn(), ref.n(), kept,
                     s.fingerprint(), DomainClassifier.sha256(Files.readAllBytes(weights)),
-                    DomainClassifier.sha256(Files.readAllBytes(reference)), command, CheckpointListener.VERSION);
+                    DomainClassifier.sha256(Files.readAllBytes(reference)), command, Version.CURRENT);
             DomainClassifier.writeInfo(out, info);
             return info;
         }

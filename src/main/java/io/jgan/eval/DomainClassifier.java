@@ -20,7 +20,7 @@ import io.jgan.io.NamedTensor;
 import io.jgan.io.TensorFile;
 import io.jgan.model.FastDropout;
 import io.jgan.model.Network;
-import io.jgan.train.Adam;
+import io.jgan.optim.Adam;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -192,7 +192,7 @@ public final class DomainClassifier implements AutoCloseable {
         Random rng = new Random(seed);
         float[] x = new float[b * SIDE * SIDE];
         float[] t = new float[b * classes];
-        try (Adam adam = new Adam(network.trainableParameters(), 1e-3, 0.9, 0.999, 1e-8, manager)) {
+        try (Adam adam = Adam.create(network.trainableParameters(), new Adam.Settings(1e-3, 0.9, 0.999, 1e-8), manager)) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 int[] order = permutation(count, rng);
                 double lossSum = 0;

@@ -1,6 +1,5 @@
 package io.jgan.io;
 
-import io.jgan.metrics.StepRecord;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -25,19 +24,24 @@ public final class Plots {
      * Writes {@code training.png}: lossD and lossG over steps (top), D(x) and D(G(z)) (bottom).
      *
      * @param file the PNG
-     * @param records every iteration's record, in order
+     * @param steps each iteration's step, in order
+     * @param lossD its lossD
+     * @param lossG its lossG
+     * @param dReal its mean D(x)
+     * @param dFake its mean D(G(z))
      * @throws IOException if writing fails
      */
-    public static void trainingCurves(Path file, List<StepRecord> records) throws IOException {
-        int bucket = Math.max(1, (records.size() + MAX_POINTS - 1) / MAX_POINTS);
+    public static void trainingCurves(Path file, double[] steps, double[] lossD, double[] lossG, double[] dReal,
+            double[] dFake) throws IOException {
+        int bucket = Math.max(1, (steps.length + MAX_POINTS - 1) / MAX_POINTS);
         String note = bucket > 1 ? " (mean of every " + bucket + " steps)" : "";
         XYChart losses = chart("Losses" + note, "loss");
         XYChart outputs = chart("Discriminator outputs" + note, "mean probability");
-        double[] x = bucketed(records, bucket, 0);
-        add(losses, "lossD", x, bucketed(records, bucket, 1));
-        add(losses, "lossG", x, bucketed(records, bucket, 2));
-        add(outputs, "D(x)", x, bucketed(records, bucket, 3));
-        add(outputs, "D(G(z))", x, bucketed(records, bucket, 4));
+        double[] x = bucketed(steps, bucket);
+        add(losses, "lossD", x, bucketed(lossD, bucket));
+        add(losses, "lossG", x, bucketed(lossG, bucket));
+        add(outputs, "D(x)", x, bucketed(dReal, bucket));
+        add(outputs, "D(G(z))", x, bucketed(dFake, bucket));
         outputs.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         for (XYChart c : List.of(losses, outputs)) {
             // whole step numbers, spaced so that labels such as 12,500 do not run together
@@ -136,23 +140,16 @@ public final class Plots {
         return s;
     }
 
-    /** Column: 0 step, 1 lossD, 2 lossG, 3 D(x), 4 D(G(z)); each bucket's mean. */
-    private static double[] bucketed(List<StepRecord> records, int bucket, int column) {
-        int n = (records.size() + bucket - 1) / bucket;
+    /** Each bucket's mean. */
+    private static double[] bucketed(double[] values, int bucket) {
+        int n = (values.length + bucket - 1) / bucket;
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             int from = i * bucket;
-            int to = Math.min(records.size(), from + bucket);
+            int to = Math.min(values.length, from + bucket);
             double sum = 0;
             for (int j = from; j < to; j++) {
-                StepRecord r = records.get(j);
-                sum += switch (column) {
-                    case 0 -> r.step();
-                    case 1 -> r.lossD();
-                    case 2 -> r.lossG();
-                    case 3 -> r.dReal();
-                    default -> r.dFake();
-                };
+                sum += values[j];
             }
             out[i] = sum / (to - from);
         }

@@ -13,6 +13,7 @@ import io.jgan.engine.InputGradient;
 import io.jgan.engine.Scalars;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Network;
+import io.jgan.optim.Adam;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package io.jgan.train;
 
+import io.jgan.Version;
 import io.jgan.io.CheckpointManifest;
 import io.jgan.io.Checkpoints;
 import java.nio.file.Path;
@@ -11,9 +12,6 @@ import java.util.List;
  * Called only after finite steps, so a diverged run keeps its last good checkpoint.
  */
 public final class CheckpointListener implements TrainingListener {
-
-    /** Version string written into manifests. */
-    public static final String VERSION = versionOrDev();
 
     private final Path dir;
     private final int every;
@@ -38,7 +36,7 @@ public final class CheckpointListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(GanTrainer trainer, io.jgan.metrics.StepRecord record) {
+    public void onStep(GanTrainer trainer, io.jgan.train.StepRecord record) {
         if (every > 0 && record.step() % every == 0) {
             save(trainer);
         }
@@ -60,15 +58,10 @@ public final class CheckpointListener implements TrainingListener {
     public Path save(GanTrainer trainer) {
         var parts = trainer.snapshot();
         long[] adam = trainer.optimizerSteps();
-        CheckpointManifest m = new CheckpointManifest(Checkpoints.FORMAT, Checkpoints.FORMAT_VERSION, VERSION,
+        CheckpointManifest m = new CheckpointManifest(Checkpoints.FORMAT, Checkpoints.FORMAT_VERSION, Version.CURRENT,
                 Instant.now().toString(), trainer.step(), trainer.epoch(), trainer.config().train().seed(),
                 adam[0], adam[1], trainer.config(), List.copyOf(parts.keySet()));
         lastSaved = trainer.step();
         return Checkpoints.save(dir, m, parts, keep, files);
-    }
-
-    private static String versionOrDev() {
-        String v = CheckpointListener.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
     }
 }

@@ -18,10 +18,11 @@ import io.jgan.io.CheckpointManifest;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
-import io.jgan.metrics.StepRecord;
 import io.jgan.model.LatentNoise;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
+import io.jgan.optim.Adam;
+import io.jgan.train.StepRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,10 +93,10 @@ public final class GanTrainer implements AutoCloseable {
         this.generator = new Network("generator", Models.generator(model), root, model.generatorInputDim());
         this.discriminator = new Network("discriminator", Models.discriminator(model), root,
                 model.discriminatorInputDim());
-        this.optimizerG = new Adam(generator.trainableParameters(), train.lrG(), train.beta1(), train.beta2(),
-                train.eps(), root);
-        this.optimizerD = new Adam(discriminator.trainableParameters(), train.lrD(), train.beta1(), train.beta2(),
-                train.eps(), root);
+        this.optimizerG = Adam.create(generator.trainableParameters(),
+                new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()), root);
+        this.optimizerD = Adam.create(discriminator.trainableParameters(),
+                new Adam.Settings(train.lrD(), train.beta1(), train.beta2(), train.eps()), root);
         AdversarialLoss loss = AdversarialLoss.of(train);
         this.divergedAbove = loss.divergedAbove();
         this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,

@@ -4,7 +4,7 @@ import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
 import io.jgan.io.AnimatedGif;
 import io.jgan.io.ImageGrid;
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.jgan.train;
 
 import io.jgan.config.PixelRange;
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 import java.io.PrintWriter;
 import java.util.Locale;
 

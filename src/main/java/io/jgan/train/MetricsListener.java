@@ -2,9 +2,9 @@ package io.jgan.train;
 
 import io.jgan.JganException;
 import io.jgan.io.Checkpoints;
-import io.jgan.io.MetricsLog;
 import io.jgan.io.Plots;
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.MetricsLog;
+import io.jgan.train.StepRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +65,17 @@ public final class MetricsListener implements TrainingListener {
     public void onEnd(GanTrainer trainer) {
         log.flush();
         try {
-            Plots.trainingCurves(curves, history);
+            int n = history.size();
+            double[][] columns = new double[5][n]; // step, lossD, lossG, D(x), D(G(z))
+            for (int i = 0; i < n; i++) {
+                StepRecord r = history.get(i);
+                columns[0][i] = r.step();
+                columns[1][i] = r.lossD();
+                columns[2][i] = r.lossG();
+                columns[3][i] = r.dReal();
+                columns[4][i] = r.dFake();
+            }
+            Plots.trainingCurves(curves, columns[0], columns[1], columns[2], columns[3], columns[4]);
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write " + curves + ": " + e.getMessage());
         }

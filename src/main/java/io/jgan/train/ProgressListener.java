@@ -1,9 +1,9 @@
 package io.jgan.train;
 
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 

@@ -1,6 +1,6 @@
 package io.jgan.train;
 
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 
 /**
  * Watches a training run: progress, metrics logs, grids, checkpoints. Called on the training

@@ -63,7 +63,7 @@ class EmaTest {
         try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 0))) {
             trainer.addListener(new TrainingListener() {
                 @Override
-                public void onStep(GanTrainer t, io.jgan.metrics.StepRecord r) {
+                public void onStep(GanTrainer t, io.jgan.train.StepRecord r) {
                     live[(int) r.step()] = t.liveArrays();
                 }
             });

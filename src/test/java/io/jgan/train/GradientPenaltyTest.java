@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import io.jgan.engine.HostTensors;
 import io.jgan.loss.WassersteinGpLoss;
 import io.jgan.model.Network;
+import io.jgan.optim.Adam;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,8 +37,8 @@ class GradientPenaltyTest {
             HostTensors.copyInto(params.get(1).getArray(), new float[] {0.3f});
             Network generator = new Network("generator", new SequentialBlock().add(Linear.builder().setUnits(d).build()),
                     m, 2);
-            try (Adam ag = new Adam(generator.trainableParameters(), 1e-3, 0.9, 0.999, 1e-8, m);
-                    Adam ad = new Adam(params, 1e-3, 0.9, 0.999, 1e-8, m);
+            Adam.Settings adam = new Adam.Settings(1e-3, 0.9, 0.999, 1e-8);
+            try (Adam ag = Adam.create(generator.trainableParameters(), adam, m); Adam ad = Adam.create(params, adam, m);
                     NDManager it = m.newSubManager()) {
                 AdversarialStep step = new AdversarialStep(generator, critic, ag, ad, new WassersteinGpLoss(), 2, false, 0);
                 NDArray real = it.create(new float[] {1, 2, 3, -1, 0, 1}, new Shape(2, d));

@@ -9,7 +9,7 @@ import io.jgan.config.GanConfig;
 import io.jgan.data.TrainingData;
 import io.jgan.engine.HostTensors;
 import io.jgan.engine.Scalars;
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

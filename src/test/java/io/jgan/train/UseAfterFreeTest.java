@@ -8,7 +8,7 @@ import io.jgan.config.Presets;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.engine.FreedMemoryReuse;
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,6 +1,6 @@
-package io.jgan.io;
+package io.jgan.train;
 
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.StepRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

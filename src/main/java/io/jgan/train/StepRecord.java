@@ -1,4 +1,4 @@
-package io.jgan.metrics;
+package io.jgan.train;
 
 /**
  * What one training iteration measured, as the tutorial logs it.

@@ -1,13 +1,11 @@
-package io.jgan.train;
+package io.jgan.eval;
 
 import io.jgan.JganException;
-import io.jgan.eval.ClassifierBundle;
-import io.jgan.eval.EvalInputs;
-import io.jgan.eval.EvalReport;
-import io.jgan.eval.Evaluator;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.Plots;
-import io.jgan.metrics.StepRecord;
+import io.jgan.train.GanTrainer;
+import io.jgan.train.StepRecord;
+import io.jgan.train.TrainingListener;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

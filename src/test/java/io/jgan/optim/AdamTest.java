@@ -1,4 +1,4 @@
-package io.jgan.train;
+package io.jgan.optim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,9 @@ class AdamTest {
             w.setRequiresGradient(true);
             Parameter p = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).build();
             p.setArray(w);
-            try (Adam adam = new Adam(List.of(p), 0.01, 0.9, 0.999, 1e-8, m, host)) {
-                assertThat(adam.onHost()).isEqualTo(host);
+            Adam.Settings settings = new Adam.Settings(0.01, 0.9, 0.999, 1e-8);
+            try (Adam adam = host ? new HostAdam(List.of(p), settings) : new EngineAdam(List.of(p), settings, m)) {
+                assertThat(Adam.create(List.of(p), settings, m)).isInstanceOf(HostAdam.class); // the CPU default
                 // Step 1: m = 0.1 g, v = 0.001 g^2, so m/(1-0.9) / sqrt(v/(1-0.999)) = sign(g):
                 // each weight moves by lr = 0.01 against its gradient; a zero gradient moves nothing.
                 step(adam, w, 0.5f, -1f, 0f);
@@ -70,8 +71,8 @@ class AdamTest {
                 hostParams.add(parameter("p" + i, init.duplicate()));
                 engineParams.add(parameter("p" + i, init.duplicate()));
             }
-            try (Adam host = new Adam(hostParams, 2e-4, 0.5, 0.999, 1e-8, m, true);
-                    Adam engine = new Adam(engineParams, 2e-4, 0.5, 0.999, 1e-8, m, false)) {
+            Adam.Settings settings = new Adam.Settings(2e-4, 0.5, 0.999, 1e-8);
+            try (Adam host = new HostAdam(hostParams, settings); Adam engine = new EngineAdam(engineParams, settings, m)) {
                 for (int step = 0; step < 6; step++) {
                     float scale = (float) Math.pow(10, step - 3); // 1e-3 ... 1e2
                     for (int i = 0; i < shapes.length; i++) {
