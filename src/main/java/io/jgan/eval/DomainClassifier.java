@@ -15,6 +15,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import io.jgan.JganException;
+import io.jgan.data.Permutation;
 import io.jgan.io.Json;
 import io.jgan.io.NamedTensor;
 import io.jgan.io.TensorFile;
@@ -194,7 +195,7 @@ public final class DomainClassifier implements AutoCloseable {
         float[] t = new float[b * classes];
         try (Adam adam = Adam.create(network.trainableParameters(), new Adam.Settings(1e-3, 0.9, 0.999, 1e-8), manager)) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
-                int[] order = permutation(count, rng);
+                int[] order = Permutation.of(count, rng);
                 double lossSum = 0;
                 int steps = 0;
                 for (int start = 0; start + realPerBatch <= count; start += realPerBatch) {
@@ -242,20 +243,6 @@ public final class DomainClassifier implements AutoCloseable {
                 x[dst + y * SIDE + c] = sy >= 0 && sy < SIDE && sx >= 0 && sx < SIDE ? images[src + sy * SIDE + sx] : 0f;
             }
         }
-    }
-
-    private static int[] permutation(int n, Random rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
     }
 
     /**

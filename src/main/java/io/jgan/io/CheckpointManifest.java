@@ -7,7 +7,7 @@ import java.util.List;
  * {@code checkpoint.json}: what a checkpoint is and holds, enough to rebuild the generator (and
  * resume training) from the checkpoint folder alone.
  *
- * @param format always {@value Checkpoints#FORMAT}
+ * @param format always {@value CheckpointSchema#FORMAT}
  * @param formatVersion bumped on any incompatible change; readers refuse versions they do not know
  * @param jganVersion the version that wrote it
  * @param createdAt ISO-8601 time

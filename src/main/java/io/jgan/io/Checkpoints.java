@@ -26,13 +26,6 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
 
-    /** The format name in every manifest. */
-    public static final String FORMAT = "jgan-checkpoint";
-    /** The format version this build writes and reads. */
-    public static final int FORMAT_VERSION = 1;
-    /** Manifest file name. */
-    public static final String MANIFEST = "checkpoint.json";
-
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
 
     private Checkpoints() {}
@@ -67,7 +60,7 @@ public final class Checkpoints {
                     force(copy);
                 }
             }
-            Path manifestFile = tmp.resolve(MANIFEST);
+            Path manifestFile = tmp.resolve(CheckpointSchema.MANIFEST);
             Files.write(manifestFile, Json.MAPPER.writeValueAsBytes(manifest), StandardOpenOption.CREATE_NEW);
             force(manifestFile);
             force(tmp);
@@ -100,7 +93,7 @@ public final class Checkpoints {
      * @throws JganException if there is none
      */
     public static Path resolve(Path path) {
-        if (Files.isRegularFile(path.resolve(MANIFEST))) {
+        if (Files.isRegularFile(path.resolve(CheckpointSchema.MANIFEST))) {
             return path;
         }
         Path dir = Files.isDirectory(path.resolve("checkpoints")) ? path.resolve("checkpoints") : path;
@@ -124,7 +117,7 @@ public final class Checkpoints {
         }
         try (Stream<Path> s = Files.list(checkpointsDir)) {
             return s.filter(p -> STEP_DIR.matcher(p.getFileName().toString()).matches())
-                    .filter(p -> Files.isRegularFile(p.resolve(MANIFEST)))
+                    .filter(p -> Files.isRegularFile(p.resolve(CheckpointSchema.MANIFEST)))
                     .max(Comparator.comparingLong(Checkpoints::stepOf));
         } catch (IOException e) {
             return Optional.empty();
@@ -139,7 +132,7 @@ public final class Checkpoints {
      * @throws JganException if it is unreadable or of another format version
      */
     public static CheckpointManifest readManifest(Path checkpointDir) {
-        Path file = checkpointDir.resolve(MANIFEST);
+        Path file = checkpointDir.resolve(CheckpointSchema.MANIFEST);
         CheckpointManifest m;
         try {
             m = Json.MAPPER.readValue(file.toFile(), CheckpointManifest.class);
@@ -147,13 +140,13 @@ public final class Checkpoints {
             throw new JganException(JganException.BAD_CHECKPOINT,
                     "unreadable checkpoint manifest " + file + ": " + firstLine(e.getMessage()), e);
         }
-        if (m == null || !FORMAT.equals(m.format())) {
+        if (m == null || !CheckpointSchema.FORMAT.equals(m.format())) {
             throw new JganException(JganException.BAD_CHECKPOINT, file + " is not a jgan checkpoint manifest");
         }
-        if (m.formatVersion() != FORMAT_VERSION) {
+        if (m.formatVersion() != CheckpointSchema.FORMAT_VERSION) {
             throw new JganException(JganException.BAD_CHECKPOINT,
                     "checkpoint " + checkpointDir + " has format version " + m.formatVersion()
-                            + " but this jgan reads version " + FORMAT_VERSION + ": use the jgan version that wrote it ("
+                            + " but this jgan reads version " + CheckpointSchema.FORMAT_VERSION + ": use the jgan version that wrote it ("
                             + m.jganVersion() + ")");
         }
         if (m.config() == null || m.contents() == null) {
@@ -209,7 +202,7 @@ public final class Checkpoints {
         }
         for (int i = Math.max(1, keep); i < all.size(); i++) {
             // manifest first: a deletion cut short by a kill leaves a folder readers skip as incomplete
-            Files.deleteIfExists(all.get(i).resolve(MANIFEST));
+            Files.deleteIfExists(all.get(i).resolve(CheckpointSchema.MANIFEST));
             deleteTree(all.get(i));
         }
     }

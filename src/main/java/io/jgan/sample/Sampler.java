@@ -1,12 +1,13 @@
 package io.jgan.sample;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
 import io.jgan.io.CheckpointManifest;
+import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
+import io.jgan.model.Generation;
 import io.jgan.model.LatentNoise;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
@@ -55,11 +56,11 @@ public final class Sampler implements AutoCloseable {
                     + " cannot build: " + e.getMessage());
         }
         // G's weight average when the run kept one (--ema): that is what users sample from
-        boolean ema = manifest.contents().contains("generator-ema");
-        List<NamedTensor> tensors = Checkpoints.readPart(dir, ema ? "generator-ema" : "generator");
+        List<NamedTensor> tensors = Checkpoints.readPart(dir, CheckpointSchema.samplingPart(manifest.contents()));
         NDManager manager = NDManager.newBaseManager();
         try {
-            Network g = new Network("generator", Models.generator(model), manager, model.generatorInputDim());
+            Network g = new Network(CheckpointSchema.GENERATOR, Models.generator(model), manager,
+                    model.generatorInputDim());
             copyInto(g, tensors, dir);
             return new Sampler(manager, g, manifest, dir);
         } catch (RuntimeException e) {
@@ -128,7 +129,7 @@ public final class Sampler implements AutoCloseable {
                         + (m.classes() - 1));
             }
         }
-        return forward(LatentNoise.withOneHot(z, labels, m.latentDim(), m.classes()), labels.length);
+        return Generation.run(generator, m, z, labels);
     }
 
     /**
@@ -144,17 +145,7 @@ public final class Sampler implements AutoCloseable {
         if (z.length != n * latent) {
             throw new IllegalArgumentException("z has " + z.length + " values, expected " + n + " x " + latent);
         }
-        if (model.conditional()) { // balanced classes: 0, 1, ..., k-1, 0, ...
-            return generate(z, LatentNoise.cyclicLabels(n, model.classes()));
-        }
-        return forward(z, n);
-    }
-
-    private float[] forward(float[] in, int n) {
-        int dim = manifest.config().model().generatorInputDim();
-        try (NDManager m = manager.newSubManager()) {
-            return generator.forward(m.create(in, new Shape(n, dim)), false).toFloatArray();
-        }
+        return Generation.run(generator, model, z, null); // conditional: balanced classes 0, 1, ..., k-1, 0, ...
     }
 
     /** @return the model config saved with the generator */

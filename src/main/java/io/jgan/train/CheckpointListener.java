@@ -2,6 +2,7 @@ package io.jgan.train;
 
 import io.jgan.Version;
 import io.jgan.io.CheckpointManifest;
+import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,7 +59,7 @@ public final class CheckpointListener implements TrainingListener {
     public Path save(GanTrainer trainer) {
         var parts = trainer.snapshot();
         long[] adam = trainer.optimizerSteps();
-        CheckpointManifest m = new CheckpointManifest(Checkpoints.FORMAT, Checkpoints.FORMAT_VERSION, Version.CURRENT,
+        CheckpointManifest m = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION, Version.CURRENT,
                 Instant.now().toString(), trainer.step(), trainer.epoch(), trainer.config().train().seed(),
                 adam[0], adam[1], trainer.config(), List.copyOf(parts.keySet()));
         lastSaved = trainer.step();

@@ -5,71 +5,55 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
+import io.jgan.data.Permutation;
 import io.jgan.data.Samples;
-import io.jgan.engine.HostTensors;
-import io.jgan.engine.Scalars;
 import io.jgan.io.CheckpointManifest;
-import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
+import io.jgan.model.Generation;
 import io.jgan.model.LatentNoise;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
-import io.jgan.train.StepRecord;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * Trains a generator against a discriminator: the epoch loop around {@link AdversarialStep}.
+ * Trains a generator against a discriminator: the epoch loop around {@link AdversarialStep}, moving
+ * a {@link TrainingState} on one iteration at a time.
  *
  * <p>Reproducibility: the engine's random generator is reseeded from (seed, step) before every
  * iteration, and the data order of each epoch comes from (seed, epoch). Noise and dropout masks
  * of step s therefore depend on nothing but the seed and s, which makes runs repeatable and a
  * resumed run identical to an uninterrupted one.
  *
- * <p>Memory: parameters and optimiser moments live in long-lived managers; everything an
- * iteration creates lives in a sub-manager closed at the end of the iteration, and the
- * shuffled data of an epoch in one closed at the end of the epoch.
+ * <p>Memory: everything an iteration creates lives in a sub-manager closed at the end of the
+ * iteration, and the shuffled data of an epoch in one closed at the end of the epoch.
  */
 public final class GanTrainer implements AutoCloseable {
 
     private final GanConfig config;
     private final TrainConfig train;
-    private final NDManager root;
-    private final Network generator;
-    private final Network discriminator;
-    private final Adam optimizerG;
-    private final Adam optimizerD;
+    private final TrainingState state;
     private final AdversarialStep adversarialStep;
     private final NDArray dataset; // (count, dataDim), in the pixel range of the model
     private final NDArray labels; // (count, classes) one-hot, for a conditional GAN; else null
     private final int count;
-    private final float[] fixedNoise; // (fixedNoiseCount, latentDim), row-major
     private final List<TrainingListener> listeners = new ArrayList<>();
     private final int batchesPerIteration;
     private final int iterationsPerEpoch;
     private final long totalSteps;
     private final double divergedAbove;
-    private long step;
-    /** Checkpoint part holding G's weight average. */
-    public static final String EMA_PART = "generator-ema";
-    /** G's exponential moving average (Yazici et al. 2019), or null when --ema is off. */
-    private final Network emaGenerator;
 
     /**
-     * Builds both networks, their optimisers and the in-engine data set.
+     * Builds the training state and the in-engine data set.
      *
      * @param config the validated config
      * @param samples the training samples (their dim must match the model)
@@ -87,31 +71,15 @@ public final class GanTrainer implements AutoCloseable {
                             + " samples): use a smaller batch or more data");
         }
         this.count = samples.count();
-        this.root = NDManager.newBaseManager();
-        Engine.getInstance().setRandomSeed(mix(train.seed(), -1)); // initial weights
+        this.state = new TrainingState(config);
         ModelConfig model = config.model();
-        this.generator = new Network("generator", Models.generator(model), root, model.generatorInputDim());
-        this.discriminator = new Network("discriminator", Models.discriminator(model), root,
-                model.discriminatorInputDim());
-        this.optimizerG = Adam.create(generator.trainableParameters(),
-                new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()), root);
-        this.optimizerD = Adam.create(discriminator.trainableParameters(),
-                new Adam.Settings(train.lrD(), train.beta1(), train.beta2(), train.eps()), root);
         AdversarialLoss loss = AdversarialLoss.of(train);
         this.divergedAbove = loss.divergedAbove();
-        this.adversarialStep = new AdversarialStep(generator, discriminator, optimizerG, optimizerD,
-                loss, config.model().latentDim(),
-                Models.discriminatorIsPerSample(config.model()), model.classes());
-        if (train.emaDecay() > 0) {
-            this.emaGenerator = new Network("generator-ema", Models.generator(config.model()), root,
-                    model.generatorInputDim());
-            emaGenerator.copyFrom(generator.toTensors());
-        } else {
-            this.emaGenerator = null;
-        }
+        this.adversarialStep = new AdversarialStep(state.generator(), state.discriminator(), state.optimizerG(),
+                state.optimizerD(), loss, model.latentDim(), Models.discriminatorIsPerSample(model), model.classes());
+        NDManager root = state.root();
         this.dataset = root.create(samples.values(), new Shape(samples.count(), samples.dim()));
-        this.labels = model.conditional() ? oneHot(samples, model.classes()) : null;
-        this.fixedNoise = LatentNoise.gaussian(train.seed() * 31 + 7, train.fixedNoiseCount() * config.model().latentDim());
+        this.labels = model.conditional() ? oneHot(root, samples, model.classes()) : null;
         int batches = (count + train.batchSize() - 1) / train.batchSize();
         this.batchesPerIteration = train.dSteps();
         this.iterationsPerEpoch = Math.max(1, batches / train.dSteps());
@@ -140,7 +108,7 @@ public final class GanTrainer implements AutoCloseable {
             for (TrainingListener l : listeners) {
                 l.onStart(this);
             }
-            while (step < totalSteps) {
+            while (state.step() < totalSteps) {
                 runEpoch();
             }
             for (TrainingListener l : listeners) {
@@ -154,24 +122,26 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     private void runEpoch() {
+        long step = state.step();
         int epoch = (int) (step / iterationsPerEpoch) + 1;
         int skip = (int) (step % iterationsPerEpoch); // > 0 only when resuming mid-epoch
-        try (NDManager epochManager = root.newSubManager()) {
-            NDArray order = epochManager.create(permutation(count, new Random(mix(train.seed(), epoch))));
+        try (NDManager epochManager = state.root().newSubManager()) {
+            NDArray order = epochManager.create(Permutation.longs(count, new Random(mix(train.seed(), epoch))));
             NDArray shuffled = dataset.get(epochManager, new NDIndex("{}", order)); // (count, dataDim)
             NDArray shuffledLabels = labels == null ? null
                     : labels.get(epochManager, new NDIndex("{}", order)); // (count, classes)
-            for (int i = skip; i < iterationsPerEpoch && step < totalSteps; i++) {
+            for (int i = skip; i < iterationsPerEpoch && state.step() < totalSteps; i++) {
                 iterate(shuffled, shuffledLabels, epoch, i);
             }
         }
     }
 
+    /** One iteration: k real batches, the adversarial step, G's average, then the listeners. */
     private void iterate(NDArray shuffled, NDArray shuffledLabels, int epoch, int iteration) {
         long start = System.nanoTime();
-        Engine.getInstance().setRandomSeed(mix(train.seed(), step + 1));
+        Engine.getInstance().setRandomSeed(mix(train.seed(), state.step() + 1));
         AdversarialStep.Result r;
-        try (NDManager it = root.newSubManager()) {
+        try (NDManager it = state.root().newSubManager()) {
             List<NDArray> real = new ArrayList<>(batchesPerIteration);
             List<NDArray> realLabels = shuffledLabels == null ? null : new ArrayList<>(batchesPerIteration);
             for (int b = 0; b < batchesPerIteration; b++) {
@@ -183,19 +153,17 @@ public final class GanTrainer implements AutoCloseable {
                 }
             }
             r = adversarialStep.run(it, real, realLabels);
-            if (emaGenerator != null) {
-                updateEma();
-            }
+            state.updateAverage((float) train.emaDecay());
         }
-        step++;
-        StepRecord record = new StepRecord(step, epoch, iteration + 1, r.lossD(), r.lossG(), r.dReal(), r.dFake(),
-                (System.nanoTime() - start) / 1e6);
+        state.advance();
+        StepRecord record = new StepRecord(state.step(), epoch, iteration + 1, r.lossD(), r.lossG(), r.dReal(),
+                r.dFake(), (System.nanoTime() - start) / 1e6);
         if (!record.finite() || Math.abs(record.lossD()) > divergedAbove || Math.abs(record.lossG()) > divergedAbove) {
             throw new JganException(JganException.DIVERGED, String.format(
                     "training diverged at step %d: lossD=%s lossG=%s. Likely causes: a learning rate too high"
                             + " (try --lr 1e-4), data not scaled to the model's range, or D winning outright"
                             + " (try --real-label 0.9). Checkpoints written so far are kept.",
-                    step, record.lossD(), record.lossG()));
+                    state.step(), record.lossD(), record.lossG()));
         }
         for (TrainingListener l : listeners) {
             l.onStep(this, record);
@@ -203,69 +171,13 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * ema = decay * ema + (1 - decay) * w for every trainable weight of G, in place.
+     * Runs the sampling generator (G's average when kept, else G) on the fixed test noise, in
+     * inference mode (batch norm uses running statistics).
      *
-     * <p>{@code (1 - decay) * w} is a temporary of w's manager, G's long-lived one: closed here at
-     * once, or it would stay there until the run ends (about 6 MB a step for the MLP generator).
-     */
-    private void updateEma() {
-        float decay = (float) train.emaDecay();
-        List<Parameter> live = generator.trainableParameters();
-        List<Parameter> avg = emaGenerator.trainableParameters();
-        for (int i = 0; i < live.size(); i++) {
-            try (NDArray scaled = Scalars.mul(live.get(i).getArray(), 1f - decay)) {
-                Scalars.muli(avg.get(i).getArray(), decay).addi(scaled);
-            }
-        }
-    }
-
-    /**
-     * The generator that samples are drawn from: the weight average when there is one (with the
-     * live G's batch-norm statistics copied in, as EMA implementations do), else G.
-     *
-     * @return the network
-     */
-    public Network samplingGenerator() {
-        if (emaGenerator == null) {
-            return generator;
-        }
-        List<Pair<String, Parameter>> live = generator.namedParameters();
-        List<Pair<String, Parameter>> avg = emaGenerator.namedParameters();
-        for (int i = 0; i < live.size(); i++) {
-            Parameter p = live.get(i).getValue();
-            if (!p.requiresGradient()) { // running mean / variance
-                HostTensors.copyInto(avg.get(i).getValue().getArray(), p.getArray());
-            }
-        }
-        return emaGenerator;
-    }
-
-    /**
-     * Runs G on the fixed test noise, in inference mode (batch norm uses running statistics).
-     *
-     * @return (fixedNoiseCount, dataDim) row-major samples in the model's pixel range
+     * @return (fixedSampleCount, dataDim) row-major samples in the model's pixel range
      */
     public float[] generateFixed() {
-        try (NDManager m = root.newSubManager()) {
-            ModelConfig model = config.model();
-            int latent = model.latentDim();
-            if (!model.conditional()) {
-                NDArray z = m.create(fixedNoise, new Shape(train.fixedNoiseCount(), latent));
-                return samplingGenerator().forward(z, false).toFloatArray();
-            }
-            // one row per class, one column per fixed noise vector: (classes * columns, dataDim)
-            int cols = fixedGridColumns();
-            int k = model.classes();
-            float[] z = new float[k * cols * latent];
-            int[] rowLabels = new int[k * cols];
-            for (int c = 0; c < k; c++) {
-                for (int j = 0; j < cols; j++) {
-                    System.arraycopy(fixedNoise, j * latent, z, (c * cols + j) * latent, latent);
-                    rowLabels[c * cols + j] = c;
-                }
-            }
-            return forwardConditional(m, z, rowLabels);
-        }
+        return state.fixedNoise().samples(state.samplingGenerator());
     }
 
     /**
@@ -273,38 +185,24 @@ public final class GanTrainer implements AutoCloseable {
      *
      * @param n how many
      * @param seed seeds the noise
-     * @return (n, dataDim) row-major samples
+     * @return (n, dataDim) row-major samples; a conditional model's classes in turn
      */
     public float[] generate(int n, long seed) {
-        try (NDManager m = root.newSubManager()) {
-            float[] noise = LatentNoise.gaussian(seed, n * config.model().latentDim());
-            if (config.model().conditional()) {
-                return forwardConditional(m, noise, LatentNoise.cyclicLabels(n, config.model().classes()));
-            }
-            NDArray z = m.create(noise, new Shape(n, config.model().latentDim()));
-            return samplingGenerator().forward(z, false).toFloatArray();
-        }
-    }
-
-    private float[] forwardConditional(NDManager m, float[] z, int[] labels) {
-        ModelConfig model = config.model();
-        float[] in = LatentNoise.withOneHot(z, labels, model.latentDim(), model.classes());
-        return samplingGenerator().forward(m.create(in, new Shape(labels.length, model.generatorInputDim())), false)
-                .toFloatArray();
+        float[] noise = LatentNoise.gaussian(seed, n * config.model().latentDim());
+        return Generation.run(state.samplingGenerator(), config.model(), noise, null);
     }
 
     /** @return samples in the fixed-noise grid: the fixed noise count, or classes x columns */
     public int fixedSampleCount() {
-        return config.model().conditional() ? config.model().classes() * fixedGridColumns() : train.fixedNoiseCount();
+        return state.fixedNoise().sampleCount();
     }
 
     /** @return columns of the fixed-noise grid: square, or at most 10 per class row */
     public int fixedGridColumns() {
-        return config.model().conditional() ? Math.min(10, train.fixedNoiseCount())
-                : io.jgan.io.ImageGrid.squareRow(train.fixedNoiseCount());
+        return state.fixedNoise().gridColumns();
     }
 
-    private NDArray oneHot(Samples samples, int k) {
+    private static NDArray oneHot(NDManager root, Samples samples, int k) {
         if (samples.labels() == null) {
             throw new JganException(JganException.USAGE, "a conditional GAN needs class labels, and this data has none:"
                     + " use IDX data with its labels file, or an image folder with one subfolder per class");
@@ -324,108 +222,27 @@ public final class GanTrainer implements AutoCloseable {
     /**
      * Copies the complete training state out of the engine, for a checkpoint.
      *
-     * @return tensor parts by name: generator, discriminator, both optimisers' moments, fixed noise
+     * @return tensor parts by name (see {@link io.jgan.io.CheckpointSchema})
      */
     public Map<String, List<NamedTensor>> snapshot() {
-        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
-        parts.put("generator", generator.toTensors());
-        parts.put("discriminator", discriminator.toTensors());
-        parts.put("adam-generator", moments(generator, optimizerG));
-        parts.put("adam-discriminator", moments(discriminator, optimizerD));
-        parts.put("fixed-noise", List.of(new NamedTensor("fixedNoise",
-                new long[] {train.fixedNoiseCount(), config.model().latentDim()}, fixedNoise.clone())));
-        if (emaGenerator != null) {
-            parts.put(EMA_PART, samplingGenerator().toTensors());
-        }
-        return parts;
-    }
-
-    private static List<NamedTensor> moments(Network network, Adam adam) {
-        List<NamedTensor> out = new ArrayList<>();
-        List<Parameter> params = network.trainableParameters();
-        for (int i = 0; i < params.size(); i++) {
-            String name = params.get(i).getName();
-            long[] shape = params.get(i).getArray().getShape().getShape();
-            float[][] mv = adam.moments(i);
-            out.add(new NamedTensor("m/" + i + "/" + name, shape, mv[0]));
-            out.add(new NamedTensor("v/" + i + "/" + name, shape, mv[1]));
-        }
-        return out;
+        return state.snapshot();
     }
 
     /**
      * Puts the trainer in the state a checkpoint recorded, so that training continues exactly as
-     * if it had never stopped: both networks (with batch-norm statistics), both optimisers'
-     * moments and step counts, the fixed noise, and the step counter. The data order and the
-     * noise of later steps follow from (seed, epoch) and (seed, step), so they need no state.
+     * if it had never stopped. The data order and the noise of later steps follow from (seed,
+     * epoch) and (seed, step), so they need no state.
      *
      * @param checkpointDir a checkpoint folder written for this config
      * @param manifest its manifest
      * @throws JganException with {@link JganException#BAD_CHECKPOINT} if anything does not fit
      */
     public void restore(Path checkpointDir, CheckpointManifest manifest) {
-        try {
-            generator.copyFrom(Checkpoints.readPart(checkpointDir, "generator"));
-            discriminator.copyFrom(Checkpoints.readPart(checkpointDir, "discriminator"));
-            restoreMoments(optimizerG, generator, Checkpoints.readPart(checkpointDir, "adam-generator"));
-            restoreMoments(optimizerD, discriminator, Checkpoints.readPart(checkpointDir, "adam-discriminator"));
-            if (emaGenerator != null) {
-                emaGenerator.copyFrom(Checkpoints.readPart(checkpointDir, EMA_PART));
-            }
-            List<NamedTensor> noise = Checkpoints.readPart(checkpointDir, "fixed-noise");
-            if (noise.size() != 1 || noise.get(0).data().length != fixedNoise.length) {
-                throw new IllegalArgumentException("fixed noise has the wrong size");
-            }
-            System.arraycopy(noise.get(0).data(), 0, fixedNoise, 0, fixedNoise.length);
-        } catch (IllegalArgumentException e) {
-            throw new JganException(JganException.BAD_CHECKPOINT,
-                    "checkpoint " + checkpointDir + " does not fit this run: " + e.getMessage());
-        }
+        state.restore(checkpointDir, manifest);
         if (manifest.step() < 0 || manifest.step() > totalSteps) {
             throw new JganException(JganException.USAGE, "checkpoint " + checkpointDir + " is at step "
                     + manifest.step() + ", beyond this run's " + totalSteps + " steps: give more --epochs or --max-steps");
         }
-        optimizerG.setStepCount(manifest.adamStepsG());
-        optimizerD.setStepCount(manifest.adamStepsD());
-        step = manifest.step();
-    }
-
-    private static void restoreMoments(Adam adam, Network network, List<NamedTensor> saved) {
-        List<Parameter> params = network.trainableParameters();
-        if (saved.size() != 2 * params.size()) {
-            throw new IllegalArgumentException(network.name() + "'s optimiser has " + 2 * params.size()
-                    + " moment tensors but " + saved.size() + " were saved");
-        }
-        for (int i = 0; i < params.size(); i++) {
-            long[] shape = params.get(i).getArray().getShape().getShape();
-            NamedTensor m = saved.get(2 * i);
-            NamedTensor v = saved.get(2 * i + 1);
-            check(m, "m/" + i + "/", shape);
-            check(v, "v/" + i + "/", shape);
-            adam.setMoments(i, m.data(), v.data());
-        }
-    }
-
-    private static void check(NamedTensor t, String prefix, long[] shape) {
-        if (!t.name().startsWith(prefix) || !Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException("optimiser tensor " + t.name() + " " + Arrays.toString(t.shape())
-                    + " does not match " + prefix + " " + Arrays.toString(shape));
-        }
-    }
-
-    /** Fisher-Yates with a seeded generator: the epoch's data order, as int64 indices. */
-    static long[] permutation(int n, Random rng) {
-        long[] p = new long[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            long t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     /** SplitMix64 of (seed, counter), folded to the int the engine takes. */
@@ -444,7 +261,7 @@ public final class GanTrainer implements AutoCloseable {
      * @return the count
      */
     public int liveArrays() {
-        return root.getManagedArrays().size();
+        return state.root().getManagedArrays().size();
     }
 
     /** @return the config of this run */
@@ -452,13 +269,19 @@ public final class GanTrainer implements AutoCloseable {
         return config;
     }
 
+    /** @return the networks, optimisers, fixed noise and step this loop moves on */
+    public TrainingState state() {
+        return state;
+    }
+
     /** @return iterations completed */
     public long step() {
-        return step;
+        return state.step();
     }
 
     /** @return the epoch of the last completed iteration (from 1) */
     public int epoch() {
+        long step = state.step();
         return step == 0 ? 1 : (int) ((step - 1) / iterationsPerEpoch) + 1;
     }
 
@@ -474,17 +297,17 @@ public final class GanTrainer implements AutoCloseable {
 
     /** @return Adam step counts {G, D} */
     public long[] optimizerSteps() {
-        return new long[] {optimizerG.stepCount(), optimizerD.stepCount()};
+        return state.optimizerSteps();
     }
 
     /** @return the generator (for tests and tools) */
     public Network generator() {
-        return generator;
+        return state.generator();
     }
 
     /** @return the discriminator (for tests and tools) */
     public Network discriminator() {
-        return discriminator;
+        return state.discriminator();
     }
 
     /** @return the adversarial step (for tests) */
@@ -494,6 +317,6 @@ public final class GanTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        root.close();
+        state.close();
     }
 }

@@ -7,6 +7,7 @@ import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.data.TrainingData;
 import io.jgan.io.CheckpointManifest;
+import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class CheckpointRoundTripTest {
         }
         assertThat(checkpoint.getFileName().toString()).isEqualTo("step-00000006");
         CheckpointManifest m = Checkpoints.readManifest(checkpoint);
-        assertThat(m.formatVersion()).isEqualTo(Checkpoints.FORMAT_VERSION);
+        assertThat(m.formatVersion()).isEqualTo(CheckpointSchema.FORMAT_VERSION);
         assertThat(m.step()).isEqualTo(6);
         assertThat(m.epoch()).isEqualTo(2);
         assertThat(m.seed()).isEqualTo(5);

@@ -10,6 +10,7 @@ import io.jgan.config.GanConfig;
 import io.jgan.config.Presets;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.io.CheckpointSchema;
 import io.jgan.io.NamedTensor;
 import io.jgan.sample.Sampler;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ class EmaTest {
             trainer.fit();
             var after = trainer.snapshot();
             List<NamedTensor> live = after.get("generator");
-            List<NamedTensor> ema = after.get(GanTrainer.EMA_PART);
+            List<NamedTensor> ema = after.get(CheckpointSchema.GENERATOR_EMA);
             assertThat(ema).hasSameSizeAs(live);
             int averaged = 0;
             for (int t = 0; t < live.size(); t++) {
@@ -84,7 +85,7 @@ class EmaTest {
         CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "6", "--no-progress");
         assertThat(r.exitCode()).as(r.err()).isZero();
         try (Sampler sa = Sampler.load(a); Sampler sb = Sampler.load(b)) {
-            assertThat(sa.manifest().contents()).contains(GanTrainer.EMA_PART);
+            assertThat(sa.manifest().contents()).contains(CheckpointSchema.GENERATOR_EMA);
             assertThat(sb.sample(3, 5)).isEqualTo(sa.sample(3, 5));
         }
     }

@@ -1,0 +1,41 @@
+package io.jgan.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.jgan.config.ModelConfig;
+
+/**
+ * Runs a generator on given latent vectors in inference mode (batch norm from its running
+ * statistics, no dropout), appending the one-hot class code for a conditional model: one way to
+ * generate, for the trainer's grids and the sampler alike.
+ */
+public final class Generation {
+
+    private Generation() {}
+
+    /**
+     * Generates one sample per latent vector.
+     *
+     * @param generator G
+     * @param model its config
+     * @param z (n, latentDim) row-major
+     * @param labels for a conditional model, n classes (null: 0, 1, ..., k-1, 0, ... in turn);
+     *     ignored otherwise
+     * @return (n, dataDim) row-major samples in the model's pixel range
+     */
+    public static float[] run(Network generator, ModelConfig model, float[] z, int[] labels) {
+        int latent = model.latentDim();
+        if (z.length % latent != 0) {
+            throw new IllegalArgumentException("z has " + z.length + " values, not a multiple of " + latent);
+        }
+        int n = z.length / latent;
+        float[] in = z;
+        if (model.conditional()) {
+            int[] y = labels != null ? labels : LatentNoise.cyclicLabels(n, model.classes());
+            in = LatentNoise.withOneHot(z, y, latent, model.classes()); // (n, latentDim + classes)
+        }
+        try (NDManager m = generator.manager().newSubManager()) {
+            return generator.forward(m.create(in, new Shape(n, model.generatorInputDim())), false).toFloatArray();
+        }
+    }
+}
