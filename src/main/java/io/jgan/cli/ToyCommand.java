@@ -55,7 +55,7 @@ public final class ToyCommand implements Callable<Integer> {
         if (!noProgress) {
             listeners.add(new ProgressListener());
         }
-        listeners.add(new MetricsListener(run.metrics(), run.dir().resolve("training.png"), null));
+        listeners.add(new MetricsListener(run.metrics(), run.dir().resolve("training.png")));
         GaussianToy.Result r = GaussianToy.run(config, listeners);
         Path histogram = run.dir().resolve("histogram.png");
         GaussianToy.writeHistogram(r, histogram);

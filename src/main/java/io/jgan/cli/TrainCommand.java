@@ -13,14 +13,14 @@ import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalListener;
 import io.jgan.io.CheckpointManifest;
-import io.jgan.io.Checkpoints;
 import io.jgan.io.RunFolder;
-import io.jgan.train.CheckpointListener;
+import io.jgan.train.Checkpointer;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.GridListener;
 import io.jgan.train.HealthListener;
 import io.jgan.train.MetricsListener;
 import io.jgan.train.ProgressListener;
+import io.jgan.train.Resume;
 import io.jgan.train.StepRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -175,7 +175,7 @@ public final class TrainCommand implements Callable<Integer> {
                 GanTrainer trainer = new GanTrainer(config, samples)) {
             RunFolder run = RunFolder.create(out, config.model().family());
             run.writeConfig(config);
-            return train(trainer, run, samples, quality);
+            return train(trainer, run, samples, quality, null);
         }
     }
 
@@ -186,9 +186,9 @@ public final class TrainCommand implements Callable<Integer> {
                         + " resumed run keeps its own settings (see its config.json); start a new run to change them");
             }
         }
-        Path checkpoint = Checkpoints.resolve(resume);
-        CheckpointManifest manifest = Checkpoints.readManifest(checkpoint);
-        Path runDir = checkpoint.getParent().getParent();
+        Resume from = Resume.from(resume);
+        CheckpointManifest manifest = from.manifest();
+        Path runDir = from.runDir();
         TrainConfig saved = manifest.config().train();
         ParseResult pr = spec.commandLine().getParseResult();
         TrainConfig t = saved.withSchedule(pr.hasMatchedOption("--epochs") ? epochs : saved.epochs(),
@@ -204,19 +204,18 @@ public final class TrainCommand implements Callable<Integer> {
         Samples samples = TrainingData.samples(images, config.model());
         try (ClassifierBundle quality = qualityClassifier(config, images);
                 GanTrainer trainer = new GanTrainer(config, samples)) {
-            trainer.restore(checkpoint, manifest);
-            restoredFrom = checkpoint;
+            from.restoreState(trainer);
             PrintWriter w = spec.commandLine().getOut();
             if (trainer.step() >= trainer.totalSteps()) {
                 w.printf("jgan: %s is complete (step %d of %d): give more --epochs or --max-steps to go on%n", runDir,
                         trainer.step(), trainer.totalSteps());
                 return 0;
             }
-            w.printf("jgan: resuming %s from %s (step %d, epoch %d)%n", runDir, checkpoint.getFileName(),
+            w.printf("jgan: resuming %s from %s (step %d, epoch %d)%n", runDir, from.checkpoint().getFileName(),
                     trainer.step(), trainer.epoch());
             RunFolder run = new RunFolder(runDir);
             run.writeConfig(config);
-            return train(trainer, run, samples, quality);
+            return train(trainer, run, samples, quality, from);
         }
     }
 
@@ -240,11 +239,11 @@ public final class TrainCommand implements Callable<Integer> {
         return ClassifierBundle.shipped(domain);
     }
 
-    /** The checkpoint a resumed run continues from (its metrics are restored from it). */
-    private Path restoredFrom;
-
-    /** Adds the run's listeners, trains, and prints the summary. */
-    private Integer train(GanTrainer trainer, RunFolder run, Samples samples, ClassifierBundle quality) {
+    /**
+     * Adds the run's listeners and checkpointer, restores their logs on a resume, trains, and prints
+     * the summary.
+     */
+    private Integer train(GanTrainer trainer, RunFolder run, Samples samples, ClassifierBundle quality, Resume from) {
         GanConfig config = trainer.config();
         TrainConfig t = config.train();
         PrintWriter w = spec.commandLine().getOut();
@@ -256,16 +255,18 @@ public final class TrainCommand implements Callable<Integer> {
         if (!noProgress) {
             trainer.addListener(new ProgressListener());
         }
-        MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"), restoredFrom);
+        MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
         trainer.addListener(metrics)
                 .addListener(new HealthListener(spec.commandLine().getErr()))
                 .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), t.gridScale()));
-        if (quality != null) { // before the checkpoint listener: a checkpoint copies eval.csv as of its step
+        if (quality != null) {
             trainer.addListener(new EvalListener(quality, t.evalEvery(), t.evalSamples(), run.dir().resolve("eval.csv"),
-                    run.dir().resolve("eval.png"), restoredFrom));
+                    run.dir().resolve("eval.png")));
         }
-        trainer.addListener(new CheckpointListener(run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints(),
-                run.metrics(), run.dir().resolve("eval.csv")));
+        trainer.checkpointTo(new Checkpointer(run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints()));
+        if (from != null) {
+            from.restoreFiles(trainer); // metrics.csv, eval.csv as of the checkpoint's step
+        }
         long firstStep = trainer.step();
         long t0 = System.nanoTime();
         trainer.fit();

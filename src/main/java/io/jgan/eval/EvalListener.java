@@ -1,8 +1,8 @@
 package io.jgan.eval;
 
 import io.jgan.JganException;
-import io.jgan.io.Checkpoints;
 import io.jgan.io.Plots;
+import io.jgan.io.StepCsv;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.StepRecord;
 import io.jgan.train.TrainingListener;
@@ -26,6 +26,8 @@ public final class EvalListener implements TrainingListener {
 
     /** The CSV header. */
     public static final String HEADER = "step,fcd,kid,classifier_score,class_kl,precision,recall,density,coverage,seconds";
+    /** Columns of a row. */
+    private static final int COLUMNS = 10;
     /** Noise seed of the evaluation samples (the same at every evaluation). */
     static final long NOISE_SEED = 20_261_124L;
 
@@ -34,7 +36,6 @@ public final class EvalListener implements TrainingListener {
     private final int samples;
     private final Path csv;
     private final Path plot;
-    private final Path restoreFrom;
     private final List<double[]> rows = new ArrayList<>();
     private long lastEvaluated = -1;
 
@@ -46,40 +47,40 @@ public final class EvalListener implements TrainingListener {
      * @param samples samples per evaluation
      * @param csv {@code RUN/eval.csv}
      * @param plot {@code RUN/eval.png}
-     * @param restoreFrom checkpoint of a resumed run, or null
      */
-    public EvalListener(ClassifierBundle bundle, int every, int samples, Path csv, Path plot, Path restoreFrom) {
+    public EvalListener(ClassifierBundle bundle, int every, int samples, Path csv, Path plot) {
         this.bundle = bundle;
         this.every = every;
         this.samples = samples;
         this.csv = csv;
         this.plot = plot;
-        this.restoreFrom = restoreFrom;
     }
 
+    /** On a resume, keeps the rows up to the checkpoint's step (the file was restored from it). */
     @Override
     public void onStart(GanTrainer trainer) {
         try {
-            Checkpoints.restoreFile(restoreFrom, csv);
-            if (trainer.step() > 0 && Files.isRegularFile(csv)) {
-                for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
-                    if (line.isEmpty() || line.startsWith("step")) {
-                        continue;
-                    }
-                    String[] f = line.split(",");
-                    if (f.length == 10 && Long.parseLong(f[0]) <= trainer.step()) {
-                        double[] r = new double[10];
-                        for (int i = 0; i < 10; i++) {
-                            r[i] = Double.parseDouble(f[i]);
-                        }
-                        rows.add(r);
-                    }
+            List<String> kept = StepCsv.keepThrough(csv, HEADER, trainer.step(),
+                    line -> line.split(",").length == COLUMNS);
+            for (String line : kept) {
+                String[] f = line.split(",");
+                double[] r = new double[COLUMNS];
+                for (int i = 0; i < COLUMNS; i++) {
+                    r[i] = Double.parseDouble(f[i]);
                 }
+                rows.add(r);
             }
-            rewrite();
+            if (kept.isEmpty()) {
+                rewrite(); // a new log: the header alone
+            }
         } catch (IOException | NumberFormatException e) {
             throw new JganException(JganException.IO, "cannot write " + csv + ": " + e.getMessage());
         }
+    }
+
+    @Override
+    public List<Path> files() {
+        return List.of(csv);
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class GanTrainer implements AutoCloseable {
     private final NDArray labels; // (count, classes) one-hot, for a conditional GAN; else null
     private final int count;
     private final List<TrainingListener> listeners = new ArrayList<>();
+    private Checkpointer checkpointer; // null: no checkpoints
     private final int batchesPerIteration;
     private final int iterationsPerEpoch;
     private final long totalSteps;
@@ -88,7 +89,7 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /**
-     * Adds a listener; listeners run in the order added.
+     * Adds a listener; listeners run in the order added, each step before the checkpointer.
      *
      * @param listener the listener
      * @return this
@@ -96,6 +97,27 @@ public final class GanTrainer implements AutoCloseable {
     public GanTrainer addListener(TrainingListener listener) {
         listeners.add(listener);
         return this;
+    }
+
+    /**
+     * Sets what writes checkpoints: after every listener has seen a step (so the logs it copies are
+     * complete up to it), and after their onEnd.
+     *
+     * @param checkpointer the checkpointer
+     * @return this
+     */
+    public GanTrainer checkpointTo(Checkpointer checkpointer) {
+        this.checkpointer = checkpointer;
+        return this;
+    }
+
+    /** @return every listener's files (the logs a checkpoint copies and a resume restores), in order */
+    public List<Path> listenerFiles() {
+        List<Path> files = new ArrayList<>();
+        for (TrainingListener l : listeners) {
+            files.addAll(l.files());
+        }
+        return files;
     }
 
     /**
@@ -113,6 +135,9 @@ public final class GanTrainer implements AutoCloseable {
             }
             for (TrainingListener l : listeners) {
                 l.onEnd(this);
+            }
+            if (checkpointer != null) {
+                checkpointer.atEnd(this, listenerFiles());
             }
         } finally {
             for (TrainingListener l : listeners) {
@@ -167,6 +192,9 @@ public final class GanTrainer implements AutoCloseable {
         }
         for (TrainingListener l : listeners) {
             l.onStep(this, record);
+        }
+        if (checkpointer != null) {
+            checkpointer.afterStep(this, listenerFiles());
         }
     }
 

@@ -1,7 +1,6 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
-import io.jgan.io.Checkpoints;
 import io.jgan.io.Plots;
 import io.jgan.train.MetricsLog;
 import io.jgan.train.StepRecord;
@@ -19,7 +18,6 @@ public final class MetricsListener implements TrainingListener {
     private final Path csv;
     private final Path curves;
     private final List<StepRecord> history = new ArrayList<>();
-    private final Path restoreFrom;
     private MetricsLog log;
 
     /**
@@ -27,20 +25,16 @@ public final class MetricsListener implements TrainingListener {
      *
      * @param csv {@code RUN/metrics.csv}
      * @param curves {@code RUN/training.png}
-     * @param restoreFrom the checkpoint a resumed run starts from, whose copy of the log replaces
-     *     the run's (which may be lost or run ahead of it); {@code null} for a new run
      */
-    public MetricsListener(Path csv, Path curves, Path restoreFrom) {
+    public MetricsListener(Path csv, Path curves) {
         this.csv = csv;
         this.curves = curves;
-        this.restoreFrom = restoreFrom;
     }
 
     @Override
     public void onStart(GanTrainer trainer) {
         try {
             if (trainer.step() > 0) { // resumed: keep the log up to the checkpoint, continue its clock
-                Checkpoints.restoreFile(restoreFrom, csv);
                 history.addAll(MetricsLog.truncate(csv, trainer.step()));
                 log = new MetricsLog(csv, MetricsLog.lastElapsed(csv));
             } else {
@@ -79,6 +73,11 @@ public final class MetricsListener implements TrainingListener {
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write " + curves + ": " + e.getMessage());
         }
+    }
+
+    @Override
+    public List<Path> files() {
+        return List.of(csv);
     }
 
     /** @return the records seen so far */

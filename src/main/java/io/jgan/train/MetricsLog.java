@@ -1,5 +1,6 @@
 package io.jgan.train;
 
+import io.jgan.io.StepCsv;
 import io.jgan.train.StepRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -89,22 +90,16 @@ public final class MetricsLog implements AutoCloseable {
      * @throws IOException if it cannot be read or replaced
      */
     public static List<StepRecord> truncate(Path file, long lastStep) throws IOException {
-        if (!Files.exists(file)) {
-            return new ArrayList<>();
-        }
         List<StepRecord> kept = new ArrayList<>();
-        List<String> lines = new ArrayList<>(List.of(HEADER));
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        // rows must run 1, 2, 3, ... without a gap: a later row after a half-written one is dropped too
+        StepCsv.keepThrough(file, HEADER, lastStep, line -> {
             StepRecord r = parse(line);
-            if (r != null && r.step() <= lastStep && r.step() == kept.size() + 1) {
+            boolean next = r != null && r.step() == kept.size() + 1;
+            if (next) {
                 kept.add(r);
-                lines.add(line);
             }
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, lines, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return next;
+        });
         return kept;
     }
 

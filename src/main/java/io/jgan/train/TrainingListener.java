@@ -1,10 +1,12 @@
 package io.jgan.train;
 
-import io.jgan.train.StepRecord;
+import java.nio.file.Path;
+import java.util.List;
+
 
 /**
- * Watches a training run: progress, metrics logs, grids, checkpoints. Called on the training
- * thread; a listener that throws stops the run.
+ * Watches a training run: progress, metrics logs, grids, quality. Called on the training thread, in
+ * the order added, each step before the checkpointer; a listener that throws stops the run.
  */
 public interface TrainingListener {
 
@@ -29,6 +31,16 @@ public interface TrainingListener {
      * @param trainer the run
      */
     default void onEnd(GanTrainer trainer) {}
+
+    /**
+     * Returns the files this listener writes that belong to the run's history: each checkpoint keeps
+     * a copy as of its step, and a resume puts that copy back before {@link #onStart}.
+     *
+     * @return the files (none by default)
+     */
+    default List<Path> files() {
+        return List.of();
+    }
 
     /** Called always, last, even when the run failed: flush and release files. */
     default void close() {}

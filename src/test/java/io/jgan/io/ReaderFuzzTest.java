@@ -9,7 +9,7 @@ import io.jgan.data.IdxReader;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.sample.Sampler;
-import io.jgan.train.CheckpointListener;
+import io.jgan.train.Checkpointer;
 import io.jgan.train.GanTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -61,7 +61,7 @@ class ReaderFuzzTest {
         Path good;
         try (GanTrainer trainer = new GanTrainer(toy, samples)) {
             trainer.fit();
-            good = new CheckpointListener(tmp.resolve("good/checkpoints"), 0, 1).save(trainer);
+            good = new Checkpointer(tmp.resolve("good/checkpoints"), 0, 1).save(trainer, List.of());
         }
         List<String> files = List.of("checkpoint.json", "generator.tensors");
         Random rng = new Random(2);

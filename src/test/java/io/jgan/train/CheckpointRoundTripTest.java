@@ -13,6 +13,7 @@ import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,7 @@ class CheckpointRoundTripTest {
         try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 5))) {
             trainer.fit();
             expected = trainer.generate(6, 42);
-            checkpoint = new CheckpointListener(dir.resolve("checkpoints"), 0, 2).save(trainer);
+            checkpoint = new Checkpointer(dir.resolve("checkpoints"), 0, 2).save(trainer, List.of());
         }
         assertThat(checkpoint.getFileName().toString()).isEqualTo("step-00000006");
         CheckpointManifest m = Checkpoints.readManifest(checkpoint);

@@ -1,0 +1,77 @@
+package io.jgan.train;
+
+import io.jgan.Version;
+import io.jgan.io.CheckpointManifest;
+import io.jgan.io.CheckpointSchema;
+import io.jgan.io.Checkpoints;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Writes a complete checkpoint every N iterations and at the end, keeping the newest few. The
+ * trainer calls it after every listener has seen the step, so the logs the listeners own
+ * ({@link TrainingListener#files}), copied into the checkpoint, are complete up to its step. Called
+ * only after finite steps, so a diverged run keeps its last good checkpoint.
+ */
+public final class Checkpointer {
+
+    private final Path dir;
+    private final int every;
+    private final int keep;
+    private long lastSaved = -1;
+
+    /**
+     * Creates the checkpointer.
+     *
+     * @param dir {@code RUN/checkpoints}
+     * @param every save every this many iterations (0: only at the end)
+     * @param keep how many checkpoints to keep
+     */
+    public Checkpointer(Path dir, int every, int keep) {
+        this.dir = dir;
+        this.every = every;
+        this.keep = keep;
+    }
+
+    /**
+     * Saves when the step is due.
+     *
+     * @param trainer the run, after its listeners saw the step
+     * @param logs the files its listeners own
+     */
+    void afterStep(GanTrainer trainer, List<Path> logs) {
+        if (every > 0 && trainer.step() % every == 0) {
+            save(trainer, logs);
+        }
+    }
+
+    /**
+     * Saves the final state unless the last step was just saved.
+     *
+     * @param trainer the run, after its listeners' onEnd
+     * @param logs the files its listeners own
+     */
+    void atEnd(GanTrainer trainer, List<Path> logs) {
+        if (lastSaved != trainer.step()) {
+            save(trainer, logs);
+        }
+    }
+
+    /**
+     * Saves the trainer's state now.
+     *
+     * @param trainer the run
+     * @param logs plain files copied in (missing ones are skipped)
+     * @return the checkpoint folder
+     */
+    public Path save(GanTrainer trainer, List<Path> logs) {
+        var parts = trainer.snapshot();
+        long[] adam = trainer.optimizerSteps();
+        CheckpointManifest m = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION,
+                Version.CURRENT, Instant.now().toString(), trainer.step(), trainer.epoch(),
+                trainer.config().train().seed(), adam[0], adam[1], trainer.config(), List.copyOf(parts.keySet()));
+        lastSaved = trainer.step();
+        return Checkpoints.save(dir, m, parts, keep, logs);
+    }
+}
