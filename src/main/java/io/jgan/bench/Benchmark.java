@@ -128,7 +128,8 @@ public final class Benchmark {
     }
 
     /**
-     * The matrix-product work of one iteration of an MLP GAN, in GFLOP, counted as SPEC.md does:
+     * The matrix-product work of one iteration of an MLP GAN, in GFLOP, counted as the project's benchmark
+     * notes do:
      * 2 flops per multiply-add; the D step runs G forward on n, D forward and backward (weight and
      * input gradients, none for the data) on 2n; the G step runs G and D forward on n, D's input
      * gradients only (D is frozen) and G's weight and input gradients (none for z).

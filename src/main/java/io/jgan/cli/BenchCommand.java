@@ -29,7 +29,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME", description = "mlp (seed 004, default), mlp-bn (seed 001) or dcgan")
+    @Option(names = "--model", paramLabel = "NAME", description = "mlp (the MLP GAN of 'GANs from Scratch 1', default),"
+            + " mlp-bn (the BatchNorm generator of the GAN course) or dcgan")
     String model = "mlp";
 
     @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (default: the model's)")

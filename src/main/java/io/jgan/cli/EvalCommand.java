@@ -75,8 +75,8 @@ public final class EvalCommand implements Callable<Integer> {
         if (source.calibrate) {
             return calibrate(w);
         }
-        EvalInputs.Images samples;
-        EvalInputs.Images training = null;
+        EvalInputs.ImageBatch samples;
+        EvalInputs.ImageBatch training = null;
         String d = domain;
         if (source.checkpoint != null) {
             try (Sampler sampler = Sampler.load(source.checkpoint)) {

@@ -89,7 +89,8 @@ final class LatentCommands {
 
     /** {@code jgan traverse}: one row per latent dimension, that dimension swept, the rest fixed. */
     @Command(name = "traverse", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Write a grid with one row per latent dimension (seed 003).",
+            description = {"Write a grid with one row per latent dimension (how the noise vector's dimensions come"
+                + " to control features).",
                 "Each row sweeps its dimension from -range to +range while the others stay at one",
                 "random point."})
     static final class Traverse implements Callable<Integer> {

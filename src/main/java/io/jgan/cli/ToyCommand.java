@@ -19,7 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code jgan toy}: seed 000's 1-D Gaussian, learned in seconds. */
+/** {@code jgan toy}: the 1-D Gaussian of 'GANs — Illustrated, explained and coded', learned in seconds. */
 @Command(name = "toy", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a tiny GAN on one-pixel images whose values follow a Gaussian in [-1, 1].")
 public final class ToyCommand implements Callable<Integer> {

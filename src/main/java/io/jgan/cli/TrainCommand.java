@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 /** {@code jgan train}: train a GAN and write a run folder. Defaults reproduce the tutorial. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Train a GAN (with no options: the tutorial's, seed 004).",
+            "Train a GAN (with no options: the MLP GAN of 'GANs from Scratch 1' by Diego Gomez Mosquera).",
             "The vanilla MLP GAN on the embedded 10,000 MNIST digits, Adam 2e-4, batch 100, BCE with",
             "the non-saturating G loss."
         })
@@ -54,7 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME",
-            description = "mlp (seed 004, default), mlp-bn (seed 001: BatchNorm G, z of 10, data in [0,1], lr 1e-5, batch 128)"
+            description = "mlp (the MLP GAN of 'GANs from Scratch 1', default), mlp-bn (the BatchNorm generator"
+                    + " of the GAN course: z of 10, data in [0,1], lr 1e-5, batch 128)"
                     + " or dcgan (convolutional, batch norm; Adam 2e-4 beta1 0.5, batch 128; sides 28, 32, 64)")
     String model = "mlp";
 
@@ -108,7 +109,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "D's target for real samples; 0.9 = one-sided label smoothing (default 1)")
     double realLabel = 1.0;
 
-    @Option(names = "--label-smoothing", description = "same as --real-label 0.9 (seed 002)")
+    @Option(names = "--label-smoothing",
+            description = "same as --real-label 0.9 (one-sided label smoothing, as in 'A Brief Introduction To GANs')")
     boolean labelSmoothing;
 
     @Option(names = "--loss", paramLabel = "NAME", description = "bce (non-saturating G, default), bce-saturating, lsgan (least squares), hinge or wgan-gp"
@@ -168,7 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
         config().validate(); // flags first: a typo is reported before any data is read
         // Data and model next: a run that cannot start leaves no folder behind. The data fixes
         // the image shape (channels, height, width) of a new model.
-        TrainingData.Images images = TrainingData.read(dataConfig());
+        TrainingData.LabelledImages images = TrainingData.read(dataConfig());
         GanConfig config = config(images).validate();
         Samples samples = TrainingData.samples(images, config.model());
         try (ClassifierBundle quality = qualityClassifier(config, images);
@@ -200,7 +202,7 @@ public final class TrainCommand implements Callable<Integer> {
                 pr.hasMatchedOption("--eval-every") ? evalEvery : saved.evalEvery(),
                 pr.hasMatchedOption("--eval-samples") ? evalSamples : saved.evalSamples());
         GanConfig config = new GanConfig(manifest.config().data(), manifest.config().model(), t).validate();
-        TrainingData.Images images = TrainingData.read(config.data());
+        TrainingData.LabelledImages images = TrainingData.read(config.data());
         Samples samples = TrainingData.samples(images, config.model());
         try (ClassifierBundle quality = qualityClassifier(config, images);
                 GanTrainer trainer = new GanTrainer(config, samples)) {
@@ -220,7 +222,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The domain classifier for {@code --eval-every}, or null when it is off. */
-    private static ClassifierBundle qualityClassifier(GanConfig config, TrainingData.Images images) {
+    private static ClassifierBundle qualityClassifier(GanConfig config, TrainingData.LabelledImages images) {
         if (config.train().evalEvery() == 0) {
             return null;
         }
@@ -287,7 +289,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The config for a model shaped like the data that was read. */
-    private GanConfig config(TrainingData.Images images) {
+    private GanConfig config(TrainingData.LabelledImages images) {
         GanConfig c = config(images.images().channels(), images.images().rows(), images.images().cols());
         if (!conditional) {
             return c;

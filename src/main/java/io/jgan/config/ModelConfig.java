@@ -7,14 +7,15 @@ import java.util.List;
  * What to build: the network family and its sizes. Saved in every checkpoint so that
  * {@code sample} can rebuild the generator from the checkpoint alone.
  *
- * @param family {@code mlp} (seed 004), {@code mlp-bn} (seed 001), {@code dcgan} or {@code toy}
- *     (seed 000)
+ * @param family {@code mlp} (the MLP GAN), {@code mlp-bn} (the BatchNorm generator of the GAN
+ *     course), {@code dcgan} or {@code toy} (the 1-D Gaussian toy)
  * @param latentDim size of the noise vector z
  * @param channels image channels (1 for MNIST)
  * @param height image height in pixels
  * @param width image width in pixels
  * @param range the pixel range the generator outputs
- * @param classes for a conditional GAN (Mirza and Osindero 2014; seed 003's D(x, condition)):
+ * @param classes for a conditional GAN (Mirza and Osindero 2014; D(x, condition) of 'An Intuitive way to
+ *     understand GANs'):
  *     the number of classes whose one-hot code both networks also see; 0 = unconditional
  */
 public record ModelConfig(

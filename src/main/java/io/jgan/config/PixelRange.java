@@ -7,9 +7,9 @@ package io.jgan.config;
  * #toByte} are used by the data loader, the grids and the IDX sample writer alike.
  */
 public enum PixelRange {
-    /** [-1, 1]: {@code x/255*2 - 1}, for a tanh generator (seed 004). */
+    /** [-1, 1]: {@code x/255*2 - 1}, for a tanh generator (the MLP GAN). */
     SYMMETRIC,
-    /** [0, 1]: {@code x/255}, for a sigmoid generator (seed 001). */
+    /** [0, 1]: {@code x/255}, for a sigmoid generator (the GAN course). */
     UNIT;
 
     /**

@@ -1,7 +1,7 @@
 package io.jgan.config;
 
 /**
- * The tutorials' settings, one place for every default (see SPEC.md).
+ * The tutorials' settings, one place for every default (README, "The tutorials").
  *
  * <p>The CLI starts from a preset and overrides only what the user sets.
  */
@@ -10,7 +10,8 @@ public final class Presets {
     private Presets() {}
 
     /**
-     * Seed 004, the default: MLP G 100-256-512-1024-784 (LeakyReLU 0.2, tanh), MLP D
+     * The MLP GAN of 'GANs from Scratch 1', the default: MLP G 100-256-512-1024-784 (LeakyReLU 0.2, tanh),
+     * MLP D
      * 784-1024-512-256-1 (LeakyReLU 0.2, dropout 0.3), BCE with the non-saturating G loss,
      * D loss = sum of its real and fake terms, Adam 2e-4 (0.9, 0.999, 1e-8), batch 100,
      * 16 fixed noise vectors, a grid every 100 batches.
@@ -27,7 +28,7 @@ public final class Presets {
     }
 
     /**
-     * Seed 001, the course's variant: z of 10, G blocks Linear-BatchNorm-ReLU 10-128-256-512-1024
+     * The GAN course's variant: z of 10, G blocks Linear-BatchNorm-ReLU 10-128-256-512-1024
      * then Linear(1024, 784) sigmoid, D 784-512-256-128-1 with LeakyReLU 0.2, data in [0, 1],
      * D loss = mean of its two terms, Adam 1e-5, batch 128.
      *
@@ -43,7 +44,8 @@ public final class Presets {
     }
 
     /**
-     * Seed 000's toy: one-pixel "images" drawn from N(mean, std) in [-1, 1], learned by two tiny
+     * The toy of 'GANs — Illustrated, explained and coded': one-pixel "images" drawn from N(mean, std) in
+     * [-1, 1], learned by two tiny
      * MLPs. The 1-D game circles around its equilibrium; Adam without momentum (beta1 0) and a
      * discriminator learning 4x faster than the generator (the two time-scale rule, Heusel et
      * al. 2017) damp that: over seeds 1-5 the generated mean landed within 0.02 and the standard

@@ -15,11 +15,11 @@ import java.util.List;
  * @param beta2 Adam beta2 (PyTorch default 0.999)
  * @param eps Adam epsilon (PyTorch default 1e-8)
  * @param dSteps k: discriminator steps per generator step (Goodfellow 2014, Algorithm 1)
- * @param realLabel target for real samples in D's loss; 0.9 is one-sided label smoothing (seed 002)
+ * @param realLabel target for real samples in D's loss; 0.9 is one-sided label smoothing
  * @param loss the adversarial objective: {@code bce} (non-saturating G, the tutorial),
  *     {@code bce-saturating}, {@code lsgan}, {@code hinge} or {@code wgan-gp}
- * @param averageDTerms D's loss is the mean of its real and fake terms (seed 001) instead of
- *     their sum (seed 004)
+ * @param averageDTerms D's loss is the mean of its real and fake terms (the GAN course) instead
+ *     of their sum (the MLP GAN)
  * @param seed seeds initialisation, data order, noise and dropout
  * @param gridEvery write a grid of the fixed noise every this many iterations (0 = only at the end)
  * @param checkpointEvery write a checkpoint every this many iterations (0 = only at the end)

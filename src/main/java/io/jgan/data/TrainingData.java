@@ -27,14 +27,15 @@ public final class TrainingData {
     private TrainingData() {}
 
     /**
-     * Images as read from their source, before scaling: what fixes a new model's shape.
+     * Images as read from their source, before scaling (what fixes a new model's shape), with
+     * their labels and class names when the source has them.
      *
      * @param images the pixels
      * @param labels class labels, or {@code null}
      * @param classes class names (digits "0".."9" for MNIST; folder names for image folders)
      * @param description where they came from
      */
-    public record Images(ImageSet images, byte[] labels, List<String> classes, String description) {}
+    public record LabelledImages(ImageSet images, byte[] labels, List<String> classes, String description) {}
 
     /**
      * Loads and scales the training samples.
@@ -59,7 +60,7 @@ public final class TrainingData {
      * @param data the source
      * @return the images
      */
-    public static Images read(DataConfig data) {
+    public static LabelledImages read(DataConfig data) {
         data.validate();
         ImageSet images;
         byte[] labels;
@@ -97,7 +98,7 @@ public final class TrainingData {
         }
         description = String.format(java.util.Locale.ROOT, "%,d of %,d images of %s", images.count(),
                 Math.max(all, images.count()), description);
-        return new Images(images, labels, classes, description);
+        return new LabelledImages(images, labels, classes, description);
     }
 
     /**
@@ -107,7 +108,7 @@ public final class TrainingData {
      * @param model the model
      * @return the samples
      */
-    public static Samples samples(Images read, ModelConfig model) {
+    public static Samples samples(LabelledImages read, ModelConfig model) {
         ImageSet images = read.images();
         if (images.channels() != model.channels() || images.rows() != model.height()
                 || images.cols() != model.width()) {
@@ -175,7 +176,7 @@ public final class TrainingData {
         return in;
     }
 
-    /** Seed 000's toy: one-pixel samples from N(mean, std), clamped to [-1, 1]. */
+    /** The 1-D toy: one-pixel samples from N(mean, std), clamped to [-1, 1]. */
     private static Samples gaussian(DataConfig data, long seed) {
         Random rng = new Random(seed ^ 0x5DEECE66DL);
         float[] v = new float[data.gaussianCount()];

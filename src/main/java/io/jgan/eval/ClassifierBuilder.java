@@ -49,7 +49,7 @@ public final class ClassifierBuilder {
      */
     static Split split(String domain, Path dataDir) {
         if (domain.equals("mnist")) {
-            TrainingData.Images all = TrainingData.read(DataConfig.embedded(0));
+            TrainingData.LabelledImages all = TrainingData.read(DataConfig.embedded(0));
             ImageSet s = all.images();
             int train = 9000;
             float[] px = TrainingData.scale(s, PixelRange.UNIT);

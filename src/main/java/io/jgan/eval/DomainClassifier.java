@@ -19,7 +19,7 @@ import io.jgan.data.Permutation;
 import io.jgan.io.Json;
 import io.jgan.io.NamedTensor;
 import io.jgan.io.TensorFile;
-import io.jgan.model.FastDropout;
+import io.jgan.model.InvertedDropout;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class DomainClassifier implements AutoCloseable {
                 .add(Linear.builder().setUnits(FEATURES).build()) // (N, 128)
                 .add(Activation.reluBlock()); // the features
         this.head = Linear.builder().setUnits(classes).build(); // (N, classes) logits
-        Block all = new SequentialBlock().add(features).add(new FastDropout(0.3f)).add(head);
+        Block all = new SequentialBlock().add(features).add(new InvertedDropout(0.3f)).add(head);
         Engine.getInstance().setRandomSeed((int) seed);
         this.network = new Network("classifier", all, manager, SIDE * SIDE);
     }
@@ -206,7 +206,7 @@ public final class DomainClassifier implements AutoCloseable {
                         t[i * classes + (labels[k] & 0xff)] = 1f;
                     }
                     for (int i = realPerBatch; i < b; i++) {
-                        Junk.draw(rng, x, i * SIDE * SIDE);
+                        NoClassImages.draw(rng, x, i * SIDE * SIDE);
                         java.util.Arrays.fill(t, i * classes, (i + 1) * classes, 1f / classes);
                     }
                     try (NDManager m = manager.newSubManager()) {

@@ -16,14 +16,14 @@ public final class EvalInputs {
     private EvalInputs() {}
 
     /**
-     * Images in [0, 1] with a description.
+     * Images in [0, 1] to evaluate, with a description.
      *
      * @param pixels (n, 784)
      * @param n count
      * @param description where from
      * @param fingerprint {@link ClassifierBuilder#fingerprint} of the bytes, or null
      */
-    public record Images(float[] pixels, int n, String description, String fingerprint) {}
+    public record ImageBatch(float[] pixels, int n, String description, String fingerprint) {}
 
     /**
      * Draws n samples from a generator and quantises them to bytes, as a PNG or IDX file of them
@@ -34,11 +34,11 @@ public final class EvalInputs {
      * @param seed noise seed
      * @return the samples
      */
-    public static Images generated(Sampler sampler, int n, long seed) {
+    public static ImageBatch generated(Sampler sampler, int n, long seed) {
         ModelConfig m = sampler.model();
         requireDigitShape(m.channels(), m.height(), m.width(), "this generator");
         float[] x = asSaved(sampler.sample(n, seed), m.range());
-        return new Images(x, n, String.format("%s (step %d), %d samples, noise seed %d", sampler.checkpoint(),
+        return new ImageBatch(x, n, String.format("%s (step %d), %d samples, noise seed %d", sampler.checkpoint(),
                 sampler.manifest().step(), n, seed), null);
     }
 
@@ -64,10 +64,10 @@ public final class EvalInputs {
      * @param limit at most this many (0 = all)
      * @return the images
      */
-    public static Images idx(Path file, int limit) {
+    public static ImageBatch idx(Path file, int limit) {
         ImageSet s = IdxReader.readImages(file).limit(limit);
         requireDigitShape(s.channels(), s.rows(), s.cols(), file.toString());
-        return new Images(TrainingData.scale(s, PixelRange.UNIT), s.count(), file + ", " + s.count() + " images", null);
+        return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), file + ", " + s.count() + " images", null);
     }
 
     /**
@@ -76,11 +76,12 @@ public final class EvalInputs {
      * @param data the run's data
      * @return the images
      */
-    public static Images training(DataConfig data) {
-        TrainingData.Images read = TrainingData.read(data);
+    public static ImageBatch training(DataConfig data) {
+        TrainingData.LabelledImages read = TrainingData.read(data);
         ImageSet s = read.images();
         requireDigitShape(s.channels(), s.rows(), s.cols(), "the training data");
-        return new Images(TrainingData.scale(s, PixelRange.UNIT), s.count(), read.description(), ClassifierBuilder.fingerprint(s));
+        return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), read.description(),
+                ClassifierBuilder.fingerprint(s));
     }
 
     /**
@@ -91,7 +92,7 @@ public final class EvalInputs {
      * @param training its images (already read)
      * @return the domain, or null if unknown
      */
-    public static String detectDomain(DataConfig data, Images training) {
+    public static String detectDomain(DataConfig data, ImageBatch training) {
         return detectDomain(data, training.fingerprint());
     }
 

@@ -1,6 +1,7 @@
 package io.jgan.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import io.jgan.engine.Scalars;
 
 /**
@@ -18,7 +19,7 @@ public final class BceLoss implements AdversarialLoss {
      * Creates the loss pair.
      *
      * @param realLabel D's target for real samples: 1, or 0.9 for one-sided label smoothing
-     * @param averageTerms D's loss is (real + fake) / 2 (seed 001) instead of real + fake (seed 004)
+     * @param averageTerms D's loss is (real + fake) / 2 (the GAN course) instead of real + fake (the MLP GAN)
      * @param saturating G minimises log(1 - D(G(z))) instead of -log D(G(z))
      */
     public BceLoss(float realLabel, boolean averageTerms, boolean saturating) {
@@ -30,8 +31,8 @@ public final class BceLoss implements AdversarialLoss {
     /** D maximises log D(x) + log(1 - D(G(z))): BCE(real, 1) + BCE(fake, 0). */
     @Override
     public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        NDArray lossD = BinaryCrossEntropy.withLogits(realLogits, realLabel)
-                .add(BinaryCrossEntropy.withLogits(fakeLogits, 0f));
+        NDArray lossD = withLogits(realLogits, realLabel)
+                .add(withLogits(fakeLogits, 0f));
         return averageTerms ? Scalars.div(lossD, 2f) : lossD;
     }
 
@@ -41,8 +42,29 @@ public final class BceLoss implements AdversarialLoss {
     @Override
     public NDArray generatorLoss(NDArray fakeLogits) {
         return saturating
-                ? BinaryCrossEntropy.withLogits(fakeLogits, 0f).neg()
-                : BinaryCrossEntropy.withLogits(fakeLogits, 1f);
+                ? withLogits(fakeLogits, 0f).neg()
+                : withLogits(fakeLogits, 1f);
+    }
+
+    /**
+     * Mean binary cross-entropy of logits against one target for the whole batch, in the
+     * numerically stable form: for a logit x and target y, {@code -[y log sigmoid(x) + (1-y) log(1 -
+     * sigmoid(x))]} equals {@code softplus(x) - x*y}, and libtorch's softplus is {@code log1p(exp(x))}
+     * below 20 and {@code x} above: no {@code log(0)} for confident logits, where the probability
+     * form overflows to infinity. (Not DJL's {@code SigmoidBinaryCrossEntropyLoss}: with
+     * {@code fromSigmoid=true} it returns the negative BCE; writing the formula here keeps the sign
+     * pinned by our own tests.)
+     *
+     * @param logits (N, 1)
+     * @param target the label for every sample: 1 for real, 0 for fake, 0.9 for smoothed real
+     * @return a scalar, the mean over the batch (as {@code nn.BCELoss()})
+     */
+    public static NDArray withLogits(NDArray logits, float target) {
+        NDArray perSample = Activation.softPlus(logits);
+        if (target != 0f) {
+            perSample = perSample.sub(Scalars.mul(logits, target));
+        }
+        return perSample.mean();
     }
 
     /**

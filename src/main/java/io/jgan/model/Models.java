@@ -16,8 +16,8 @@ public final class Models {
      */
     public static Block generator(ModelConfig model) {
         return switch (model.family()) {
-            case "mlp" -> VanillaMlp.generator(model.generatorInputDim(), model.dataDim());
-            case "mlp-bn" -> CourseMlp.generator(model.generatorInputDim(), model.dataDim());
+            case "mlp" -> MlpGan.generator(model.generatorInputDim(), model.dataDim());
+            case "mlp-bn" -> BatchNormMlpGan.generator(model.generatorInputDim(), model.dataDim());
             case "toy" -> ToyMlp.generator(model.generatorInputDim());
             case "dcgan" -> Dcgan.generator(model.generatorInputDim(), model.channels(), model.height());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
@@ -32,8 +32,8 @@ public final class Models {
      */
     public static Block discriminator(ModelConfig model) {
         return switch (model.family()) {
-            case "mlp" -> VanillaMlp.discriminator(model.discriminatorInputDim());
-            case "mlp-bn" -> CourseMlp.discriminator(model.discriminatorInputDim());
+            case "mlp" -> MlpGan.discriminator(model.discriminatorInputDim());
+            case "mlp-bn" -> BatchNormMlpGan.discriminator(model.discriminatorInputDim());
             case "toy" -> ToyMlp.discriminator(model.discriminatorInputDim());
             case "dcgan" -> Dcgan.discriminator(model.channels(), model.height(), model.classes());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
@@ -49,7 +49,7 @@ public final class Models {
      */
     public static boolean discriminatorIsPerSample(ModelConfig model) {
         return switch (model.family()) {
-            case "mlp", "mlp-bn", "toy" -> true; // seeds 004, 001, 000: no batch norm in D
+            case "mlp", "mlp-bn", "toy" -> true; // the MLP GANs and the toy: no batch norm in D
             default -> false;
         };
     }

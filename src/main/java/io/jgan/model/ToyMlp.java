@@ -5,7 +5,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 
 /**
- * Seed 000's toy: two tiny MLPs for one-pixel "images" in [-1, 1]. Small enough to learn a 1-D
+ * The toy of 'GANs — Illustrated, explained and coded': two tiny MLPs for one-pixel "images" in [-1, 1].
+ * Small enough to learn a 1-D
  * Gaussian in seconds on a CPU, which makes it the learning test of the whole training loop.
  */
 public final class ToyMlp {

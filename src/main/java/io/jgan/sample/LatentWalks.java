@@ -2,7 +2,8 @@ package io.jgan.sample;
 
 /**
  * Paths through the latent space: interpolation between two points, and the traversal of one
- * dimension with the others held (seed 003: the noise vector's dimensions come to control
+ * dimension with the others held (as 'An Intuitive way to understand GANs' says, the noise vector's
+ * dimensions come to control
  * features).
  */
 public final class LatentWalks {

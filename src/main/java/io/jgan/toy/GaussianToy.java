@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Seed 000's example: a GAN learns the distribution of one-pixel "images" whose values follow a
+ * The example of 'GANs — Illustrated, explained and coded': a GAN learns the distribution of one-pixel
+ * "images" whose values follow a
  * Gaussian in [-1, 1]. Success is measurable: the generated mean and standard deviation should
  * match the real ones.
  */

@@ -97,13 +97,10 @@ public final class AdversarialStep {
     }
 
     /**
-     * (1) Update D: maximise log D(x) + log(1 - D(G(z))).
-     *
-     * @return {lossD, mean D(x), mean D(G(z))}
-     */
-    /**
      * (1) for a conditional GAN: real samples with their labels, generated ones made for the same
      * labels; every D input is [image | one-hot label].
+     *
+     * @return {lossD, mean D(x), mean D(G(z))}
      */
     private float[] conditionalDiscriminatorStep(NDManager it, NDArray real, NDArray labels) {
         int n = (int) real.getShape().get(0);
@@ -117,6 +114,11 @@ public final class AdversarialStep {
         return NDArrays.concat(new NDList(x, oneHot), 1);
     }
 
+    /**
+     * (1) Update D: maximise log D(x) + log(1 - D(G(z))).
+     *
+     * @return {lossD, mean D(x), mean D(G(z))}
+     */
     float[] discriminatorStep(NDManager it, NDArray real) {
         int n = (int) real.getShape().get(0);
         // Outside a collector the engine records no graph: this is G(z).detach(), (n, dataDim)

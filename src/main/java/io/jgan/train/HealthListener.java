@@ -7,7 +7,8 @@ import java.util.Locale;
 
 /**
  * Warns (once each, without stopping) about the failures the tutorials tell learners to watch
- * for: D winning outright, so that G gets almost no signal (seeds 001, 003), and G collapsing to
+ * for: D winning outright, so that G gets almost no signal (the GAN course; 'An Intuitive way to understand
+ * GANs'), and G collapsing to
  * nearly one output whatever the noise; and about the reverse of the first, D fooled by every
  * sample for a whole window, which a learning D does not allow: D has stopped learning (seen once
  * here, with D's Adam second moments at infinity, so that every update was 0).

@@ -44,9 +44,9 @@ class BceLossTest {
     @Test
     void bceOfLogitsMatchesHandComputedValues() {
         NDArray x = logits(0f, 2f, -3f);
-        assertThat(value(BinaryCrossEntropy.withLogits(x, 1f))).isCloseTo(1.289554f, within(1e-5f));
-        assertThat(value(BinaryCrossEntropy.withLogits(x, 0f))).isCloseTo(0.956221f, within(1e-5f));
-        assertThat(value(BinaryCrossEntropy.withLogits(x, 0.9f))).isCloseTo(1.256221f, within(1e-5f));
+        assertThat(value(BceLoss.withLogits(x, 1f))).isCloseTo(1.289554f, within(1e-5f));
+        assertThat(value(BceLoss.withLogits(x, 0f))).isCloseTo(0.956221f, within(1e-5f));
+        assertThat(value(BceLoss.withLogits(x, 0.9f))).isCloseTo(1.256221f, within(1e-5f));
     }
 
     @Test
@@ -56,7 +56,7 @@ class BceLossTest {
             double p = 1 / (1 + Math.exp(-x));
             for (float y : new float[] {0f, 0.9f, 1f}) {
                 double expected = -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
-                assertThat(value(BinaryCrossEntropy.withLogits(logits(x), y))).as("x=%s y=%s", x, y)
+                assertThat(value(BceLoss.withLogits(logits(x), y))).as("x=%s y=%s", x, y)
                         .isCloseTo((float) expected, within(1e-5f));
             }
         }
@@ -66,10 +66,10 @@ class BceLossTest {
     void stableForConfidentLogits() {
         // s(100) rounds to 1 in float32, so the probability form gives -log(1 - 1) = inf.
         // The logit form gives the exact answers: BCE(100, 0) = 100, BCE(100, 1) = e^-100 ~ 0.
-        assertThat(value(BinaryCrossEntropy.withLogits(logits(100f), 0f))).isCloseTo(100f, within(1e-4f));
-        assertThat(value(BinaryCrossEntropy.withLogits(logits(100f), 1f))).isCloseTo(0f, within(1e-6f));
-        assertThat(value(BinaryCrossEntropy.withLogits(logits(-100f), 1f))).isCloseTo(100f, within(1e-4f));
-        assertThat(value(BinaryCrossEntropy.withLogits(logits(-100f), 0f))).isCloseTo(0f, within(1e-6f));
+        assertThat(value(BceLoss.withLogits(logits(100f), 0f))).isCloseTo(100f, within(1e-4f));
+        assertThat(value(BceLoss.withLogits(logits(100f), 1f))).isCloseTo(0f, within(1e-6f));
+        assertThat(value(BceLoss.withLogits(logits(-100f), 1f))).isCloseTo(100f, within(1e-4f));
+        assertThat(value(BceLoss.withLogits(logits(-100f), 0f))).isCloseTo(0f, within(1e-6f));
     }
 
     @Test

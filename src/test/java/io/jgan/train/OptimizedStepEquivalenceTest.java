@@ -15,12 +15,12 @@ import ai.djl.training.GradientCollector;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.Presets;
+import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
-import io.jgan.config.TrainConfig;
 import io.jgan.engine.HostTensors;
 import io.jgan.engine.Scalars;
-import io.jgan.loss.BinaryCrossEntropy;
+import io.jgan.loss.BceLoss;
 import io.jgan.model.Network;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,7 +105,7 @@ class OptimizedStepEquivalenceTest {
                 realLogits = d.forward(real, true);
                 fakeLogits = d.forward(fake, true);
             }
-            lossD = BinaryCrossEntropy.withLogits(realLogits, 1f).add(BinaryCrossEntropy.withLogits(fakeLogits, 0f));
+            lossD = BceLoss.withLogits(realLogits, 1f).add(BceLoss.withLogits(fakeLogits, 0f));
             if (average) {
                 lossD = Scalars.div(lossD, 2);
             }
@@ -114,7 +114,7 @@ class OptimizedStepEquivalenceTest {
         adamD.step();
         NDArray lossG;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            lossG = BinaryCrossEntropy.withLogits(d.forward(g.forward(m.randomNormal(new Shape(N, latent)), true), true), 1f);
+            lossG = BceLoss.withLogits(d.forward(g.forward(m.randomNormal(new Shape(N, latent)), true), true), 1f);
             gc.backward(lossG);
         }
         adamG.step();

@@ -14,12 +14,12 @@ import io.jgan.engine.HostTensors;
 import org.junit.jupiter.api.Test;
 
 /** The uniform-threshold mask has nn.Dropout's law: keep with 1 - p, scale by 1 / (1 - p). */
-class FastDropoutTest {
+class InvertedDropoutTest {
 
     @Test
     void keepsSeventyPercentScaledAndIsIdentityAtInference() {
         try (NDManager m = NDManager.newBaseManager()) {
-            FastDropout dropout = new FastDropout(0.3f);
+            InvertedDropout dropout = new InvertedDropout(0.3f);
             dropout.initialize(m, DataType.FLOAT32, new Shape(1000, 1000));
             ParameterStore ps = new ParameterStore(m, false);
             NDArray ones = m.ones(new Shape(1000, 1000));
@@ -73,7 +73,7 @@ class FastDropoutTest {
     /** A (1024, 1024) mask drawn into a new engine tensor, read back through the engine. */
     private static float[] hostMask(NDManager m, long seed) {
         NDArray tensor = m.zeros(new Shape(1024, 1024));
-        FastDropout.fillMask(HostTensors.floatView(tensor), 0.3f, seed);
+        InvertedDropout.fillMask(HostTensors.floatView(tensor), 0.3f, seed);
         return tensor.toFloatArray();
     }
 }

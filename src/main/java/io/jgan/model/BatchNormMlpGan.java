@@ -6,14 +6,15 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.BatchNorm;
 
 /**
- * Seed 001's networks (the GAN course, week 1): G in blocks Linear-BatchNorm-ReLU with a sigmoid
+ * The networks of the GAN course (DeepLearning.AI's 'Build Basic Generative Adversarial Networks',
+ * week 1): G in blocks Linear-BatchNorm-ReLU with a sigmoid
  * output (data in [0, 1]); D in blocks Linear-LeakyReLU(0.2) returning a logit.
  */
-public final class CourseMlp {
+public final class BatchNormMlpGan {
 
     private static final int HIDDEN = 128;
 
-    private CourseMlp() {}
+    private BatchNormMlpGan() {}
 
     /**
      * The generator: z (N, latentDim) to an image (N, dataDim) in [0, 1].

@@ -6,11 +6,11 @@ import java.util.Random;
  * Images that are no class at all, for teaching the domain classifier to be unsure: the kinds of
  * noise an untrained or collapsed GAN produces.
  */
-final class Junk {
+final class NoClassImages {
 
     private static final int SIDE = DomainClassifier.SIDE;
 
-    private Junk() {}
+    private NoClassImages() {}
 
     /**
      * Draws one 28x28 junk image into {@code x[offset..offset+784)}, values in [0, 1].

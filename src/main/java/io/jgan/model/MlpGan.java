@@ -5,13 +5,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 
 /**
- * Seed 004's networks ("GANs from Scratch 1"): fully connected, LeakyReLU(0.2).
+ * The MLP GAN of 'GANs from Scratch 1' (Diego Gomez Mosquera): fully connected, LeakyReLU(0.2).
  *
  * <p>D returns a logit; the sigmoid lives inside the loss (numerically stable BCE, same maths).
  */
-public final class VanillaMlp {
+public final class MlpGan {
 
-    private VanillaMlp() {}
+    private MlpGan() {}
 
     /**
      * The generator: z (N, latentDim) to an image (N, dataDim) in [-1, 1].
@@ -42,13 +42,13 @@ public final class VanillaMlp {
         return new SequentialBlock()
                 .add(Layers.linear(dataDim, 1024)) // (N, 1024)
                 .add(Activation.leakyReluBlock(0.2f))
-                .add(new FastDropout(0.3f))
+                .add(new InvertedDropout(0.3f))
                 .add(Layers.linear(1024, 512)) // (N, 512)
                 .add(Activation.leakyReluBlock(0.2f))
-                .add(new FastDropout(0.3f))
+                .add(new InvertedDropout(0.3f))
                 .add(Layers.linear(512, 256)) // (N, 256)
                 .add(Activation.leakyReluBlock(0.2f))
-                .add(new FastDropout(0.3f))
+                .add(new InvertedDropout(0.3f))
                 .add(Layers.linear(256, 1)); // (N, 1) logit; D(x) = sigmoid(logit)
     }
 }

@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  *       U >= 1, i.e. with probability 1 - p, from the engine's uniform generator.
  * </ul>
  */
-public final class FastDropout extends AbstractBlock {
+public final class InvertedDropout extends AbstractBlock {
 
     /** Units per part of the host mask: parts are what the cores share. */
     private static final int PART = 16384;
@@ -43,7 +43,7 @@ public final class FastDropout extends AbstractBlock {
      *
      * @param rate p, the probability of zeroing a unit, in [0, 1)
      */
-    public FastDropout(float rate) {
+    public InvertedDropout(float rate) {
         if (!(rate >= 0f && rate < 1f)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
         }
