@@ -2,6 +2,7 @@ package io.jgan.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.function.BinaryOperator;
 
 /**
  * Arithmetic between a tensor and a Java number, safe inside a gradient collector. Every such
@@ -30,11 +31,13 @@ public final class Scalars {
     private Scalars() {}
 
     /**
-     * A 0-d tensor holding {@code value}, allocated by the engine, of {@code like}'s type and device.
-     * The caller closes it.
+     * Applies {@code op(x, s)} with s a 0-d tensor holding {@code value}, allocated by the engine, of
+     * x's type and device, whose Java handle is closed at once (the graph keeps its own reference).
      */
-    private static NDArray of(NDArray like, double value) {
-        return like.getManager().full(new Shape(), (float) value, like.getDataType());
+    private static NDArray apply(NDArray x, double value, BinaryOperator<NDArray> op) {
+        try (NDArray s = x.getManager().full(new Shape(), (float) value, x.getDataType())) {
+            return op.apply(x, s);
+        }
     }
 
     /**
@@ -45,9 +48,7 @@ public final class Scalars {
      * @return a new tensor in x's manager
      */
     public static NDArray mul(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.mul(s);
-        }
+        return apply(x, value, NDArray::mul);
     }
 
     /**
@@ -58,9 +59,7 @@ public final class Scalars {
      * @return a new tensor in x's manager
      */
     public static NDArray div(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.div(s);
-        }
+        return apply(x, value, NDArray::div);
     }
 
     /**
@@ -71,9 +70,7 @@ public final class Scalars {
      * @return a new tensor in x's manager
      */
     public static NDArray add(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.add(s);
-        }
+        return apply(x, value, NDArray::add);
     }
 
     /**
@@ -84,9 +81,7 @@ public final class Scalars {
      * @return a new tensor in x's manager
      */
     public static NDArray sub(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.sub(s);
-        }
+        return apply(x, value, NDArray::sub);
     }
 
     /**
@@ -97,9 +92,7 @@ public final class Scalars {
      * @return a new tensor in x's manager
      */
     public static NDArray maximum(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.maximum(s);
-        }
+        return apply(x, value, NDArray::maximum);
     }
 
     /**
@@ -110,9 +103,7 @@ public final class Scalars {
      * @return x
      */
     public static NDArray muli(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.muli(s);
-        }
+        return apply(x, value, NDArray::muli);
     }
 
     /**
@@ -123,9 +114,7 @@ public final class Scalars {
      * @return x
      */
     public static NDArray divi(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.divi(s);
-        }
+        return apply(x, value, NDArray::divi);
     }
 
     /**
@@ -136,8 +125,6 @@ public final class Scalars {
      * @return x
      */
     public static NDArray addi(NDArray x, double value) {
-        try (NDArray s = of(x, value)) {
-            return x.addi(s);
-        }
+        return apply(x, value, NDArray::addi);
     }
 }
