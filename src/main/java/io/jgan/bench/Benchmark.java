@@ -83,8 +83,7 @@ public final class Benchmark {
      */
     public static Result run(GanConfig config, int warmup, int iterations, int rssEvery, boolean gemmFloor) {
         long total = (long) warmup + iterations;
-        GanConfig timed = new GanConfig(config.data(), config.model(),
-                config.train().withBatch(config.train().batchSize(), total)).validate();
+        GanConfig timed = config.withSchedule(s -> s.maxSteps(total)).validate();
         Samples samples = TrainingData.load(timed.data(), timed.model(), timed.train().seed());
         double[] ms = new double[iterations];
         Map<Long, Long> rss = new LinkedHashMap<>();

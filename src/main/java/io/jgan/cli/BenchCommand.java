@@ -73,14 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         GanConfig preset = Presets.forFamily(model, 1_000_000);
         int batch = batchSize != null ? batchSize : preset.train().batchSize();
-        TrainConfig train = preset.train().withBatch(batch, 0).withSeed(seed).withEma(ema);
-        if (loss != null) {
-            train = train.withLoss(loss, train.averageDTerms());
-        }
+        TrainConfig train = preset.train().toBuilder().batchSize(batch).seed(seed).emaDecay(ema)
+                .loss(loss != null ? loss : preset.train().loss()).build();
         ModelConfig m = preset.model();
         ModelConfig shape = conditional ? new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
                 m.range(), DIGIT_CLASSES) : m;
-        GanConfig config = new GanConfig(DataConfig.embedded(0), shape, train).validate();
+        GanConfig config = new GanConfig(DataConfig.embedded(0), shape, train, preset.schedule()).validate();
         PrintWriter w = spec.commandLine().getOut();
         w.printf("jgan bench: %s%s, loss %s%s, batch %d, %d warm-up + %d measured iterations%n", model,
                 conditional ? " conditional" : "", train.loss(), ema > 0 ? ", ema " + ema : "", batch, warmup, iterations);

@@ -48,7 +48,7 @@ public final class ToyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         GanConfig preset = Presets.toy(mean, std, steps);
-        GanConfig config = new GanConfig(preset.data(), preset.model(), preset.train().withSeed(seed)).validate();
+        GanConfig config = preset.withTrain(t -> t.seed(seed)).validate();
         RunFolder run = RunFolder.create(out, "toy");
         run.writeConfig(config);
         List<TrainingListener> listeners = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.Presets;
+import io.jgan.config.RunSchedule;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
@@ -24,10 +25,12 @@ import io.jgan.train.Resume;
 import io.jgan.train.StepRecord;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -42,13 +45,6 @@ import picocli.CommandLine.Spec;
             "the non-saturating G loss."
         })
 public final class TrainCommand implements Callable<Integer> {
-
-    /**
-     * Default epochs over the embedded digits (100 iterations each at batch 100). 80, not 50: the
-     * quality metric (FCD, README "Results") fell from 337 at 5,000 iterations to 218 at 8,000 and
-     * stayed there (228, 231 at 9,000 and 10,000).
-     */
-    public static final int DEFAULT_EPOCHS = 80;
 
     @Spec
     CommandSpec spec;
@@ -73,12 +69,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--limit", paramLabel = "N", description = "use only the first N samples (0 = all)")
     int limit;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "passes over the data (default: ${DEFAULT-VALUE})")
-    int epochs = DEFAULT_EPOCHS;
-
-    @Option(names = "--max-steps", paramLabel = "N", description = "stop after N iterations (0 = no limit)")
-    long maxSteps;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (mlp 100, mlp-bn 128)")
     Integer batchSize;
@@ -123,29 +113,12 @@ public final class TrainCommand implements Callable<Integer> {
     // recovers, while seeds 1 and 2 train like the PyTorch reference. Any seed may be chosen.
     long seed = 1;
 
-    @Option(names = "--grid-every", paramLabel = "N", description = "grid of the fixed noise every N iterations (default ${DEFAULT-VALUE})")
-    int gridEvery = 100;
-
-    @Option(names = "--grid-scale", paramLabel = "N", description = "pixel magnification of saved grids (default ${DEFAULT-VALUE})")
-    int gridScale = TrainConfig.DEFAULT_GRID_SCALE;
-
-    @Option(names = "--checkpoint-every", paramLabel = "N",
-            description = "checkpoint every N iterations, 0 = only at the end (default ${DEFAULT-VALUE})")
-    int checkpointEvery = 1000;
-
-    @Option(names = "--keep-checkpoints", paramLabel = "N", description = "newest checkpoints kept (default ${DEFAULT-VALUE})")
-    int keepCheckpoints = TrainConfig.DEFAULT_KEEP;
+    @Mixin
+    ScheduleOptions schedule;
 
     @Option(names = "--ema", paramLabel = "DECAY",
             description = "keep an exponential moving average of G's weights (e.g. 0.999); grids, sample and eval use it (default 0: off)")
     double ema;
-
-    @Option(names = "--eval-every", paramLabel = "N",
-            description = "measure sample quality (FCD, KID, precision/recall...) every N iterations into eval.csv/eval.png (default 0: never)")
-    int evalEvery;
-
-    @Option(names = "--eval-samples", paramLabel = "N", description = "samples per quality measurement (default ${DEFAULT-VALUE})")
-    int evalSamples = TrainConfig.DEFAULT_EVAL_SAMPLES;
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/<time>-<model>)")
     Path out;
@@ -158,9 +131,8 @@ public final class TrainCommand implements Callable<Integer> {
                     + " (its own settings; --epochs or --max-steps may extend it)")
     Path resume;
 
-    /** Options a resumed run may set; every other option belongs to the run being resumed. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--epochs", "--max-steps", "--grid-every",
-            "--grid-scale", "--checkpoint-every", "--keep-checkpoints", "--no-progress", "--eval-every", "--eval-samples");
+    /** Options a resumed run may set besides the schedule's; every other one belongs to the run resumed. */
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--no-progress");
 
     @Override
     public Integer call() {
@@ -182,8 +154,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private Integer resume() {
+        Set<String> allowed = new HashSet<>(RESUME_OPTIONS);
+        spec.mixins().get("schedule").options().forEach(o -> allowed.add(o.longestName()));
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!RESUME_OPTIONS.contains(o.longestName())) {
+            if (!allowed.contains(o.longestName())) {
                 throw new JganException(JganException.USAGE, o.longestName() + " cannot be given with --resume: a"
                         + " resumed run keeps its own settings (see its config.json); start a new run to change them");
             }
@@ -191,17 +165,9 @@ public final class TrainCommand implements Callable<Integer> {
         Resume from = Resume.from(resume);
         CheckpointManifest manifest = from.manifest();
         Path runDir = from.runDir();
-        TrainConfig saved = manifest.config().train();
         ParseResult pr = spec.commandLine().getParseResult();
-        TrainConfig t = saved.withSchedule(pr.hasMatchedOption("--epochs") ? epochs : saved.epochs(),
-                pr.hasMatchedOption("--max-steps") ? maxSteps : saved.maxSteps(),
-                pr.hasMatchedOption("--grid-every") ? gridEvery : saved.gridEvery(),
-                pr.hasMatchedOption("--checkpoint-every") ? checkpointEvery : saved.checkpointEvery(),
-                pr.hasMatchedOption("--keep-checkpoints") ? keepCheckpoints : saved.keepCheckpoints(),
-                pr.hasMatchedOption("--grid-scale") ? gridScale : saved.gridScale(),
-                pr.hasMatchedOption("--eval-every") ? evalEvery : saved.evalEvery(),
-                pr.hasMatchedOption("--eval-samples") ? evalSamples : saved.evalSamples());
-        GanConfig config = new GanConfig(manifest.config().data(), manifest.config().model(), t).validate();
+        // the recipe, the model and the data stay the run's own: only its schedule can change
+        GanConfig config = manifest.config().withSchedule(schedule.over(manifest.config().schedule(), pr)).validate();
         TrainingData.LabelledImages images = TrainingData.read(config.data());
         Samples samples = TrainingData.samples(images, config.model());
         try (ClassifierBundle quality = qualityClassifier(config, images);
@@ -223,7 +189,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** The domain classifier for {@code --eval-every}, or null when it is off. */
     private static ClassifierBundle qualityClassifier(GanConfig config, TrainingData.LabelledImages images) {
-        if (config.train().evalEvery() == 0) {
+        if (config.schedule().evalEvery() == 0) {
             return null;
         }
         ModelConfig m = config.model();
@@ -248,10 +214,11 @@ public final class TrainCommand implements Callable<Integer> {
     private Integer train(GanTrainer trainer, RunFolder run, Samples samples, ClassifierBundle quality, Resume from) {
         GanConfig config = trainer.config();
         TrainConfig t = config.train();
+        RunSchedule s = config.schedule();
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "jgan: %s GAN, G %,d and D %,d parameters, on %s%n", config.model().family(),
                 trainer.generator().parameterCount(), trainer.discriminator().parameterCount(), samples.description());
-        w.printf(Locale.ROOT, "jgan: %d epochs x %d iterations (batch %d), writing %s%n", t.epochs(),
+        w.printf(Locale.ROOT, "jgan: %d epochs x %d iterations (batch %d), writing %s%n", s.epochs(),
                 trainer.iterationsPerEpoch(), t.batchSize(), run.dir());
         w.flush();
         if (!noProgress) {
@@ -260,12 +227,12 @@ public final class TrainCommand implements Callable<Integer> {
         MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
         trainer.addListener(metrics)
                 .addListener(new HealthListener(spec.commandLine().getErr()))
-                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), t.gridEvery(), t.gridScale()));
+                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), s.gridEvery(), s.gridScale()));
         if (quality != null) {
-            trainer.addListener(new EvalListener(quality, t.evalEvery(), t.evalSamples(), run.dir().resolve("eval.csv"),
+            trainer.addListener(new EvalListener(quality, s.evalEvery(), s.evalSamples(), run.dir().resolve("eval.csv"),
                     run.dir().resolve("eval.png")));
         }
-        trainer.checkpointTo(new Checkpointer(run.checkpoints(), t.checkpointEvery(), t.keepCheckpoints()));
+        trainer.checkpointTo(new Checkpointer(run.checkpoints(), s.checkpointEvery(), s.keepCheckpoints()));
         if (from != null) {
             from.restoreFiles(trainer); // metrics.csv, eval.csv as of the checkpoint's step
         }
@@ -284,7 +251,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Builds the config: the model's preset, then every option the user set. */
     GanConfig config() {
-        GanConfig preset = Presets.forFamily(model, epochs);
+        GanConfig preset = Presets.forFamily(model, schedule.epochs);
         return config(preset.model().channels(), preset.model().height(), preset.model().width());
     }
 
@@ -300,7 +267,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         ModelConfig m = c.model();
         return new GanConfig(c.data(), new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
-                m.range(), images.classes().size()), c.train());
+                m.range(), images.classes().size()), c.train(), c.schedule());
     }
 
     private DataConfig dataConfig() {
@@ -309,15 +276,22 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private GanConfig config(int c, int h, int w) {
-        GanConfig preset = Presets.forFamily(model, epochs);
+        GanConfig preset = Presets.forFamily(model, schedule.epochs);
         ModelConfig pm = preset.model();
         TrainConfig pt = preset.train();
         ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), c, h, w, pm.range());
         double lrBoth = lr != null ? lr : pt.lrG();
-        TrainConfig t = new TrainConfig(epochs, maxSteps, batchSize != null ? batchSize : pt.batchSize(),
-                lrG != null ? lrG : lrBoth, lrD != null ? lrD : lrBoth, beta1 != null ? beta1 : pt.beta1(), pt.beta2(),
-                pt.eps(), dSteps, labelSmoothing ? 0.9 : realLabel, loss, pt.averageDTerms(), seed, gridEvery,
-                checkpointEvery, pt.fixedNoiseCount(), keepCheckpoints, gridScale, evalEvery, evalSamples, ema);
-        return new GanConfig(dataConfig(), m, t);
+        TrainConfig t = pt.toBuilder()
+                .batchSize(batchSize != null ? batchSize : pt.batchSize())
+                .lrG(lrG != null ? lrG : lrBoth)
+                .lrD(lrD != null ? lrD : lrBoth)
+                .beta1(beta1 != null ? beta1 : pt.beta1())
+                .dSteps(dSteps)
+                .realLabel(labelSmoothing ? 0.9 : realLabel)
+                .loss(loss)
+                .seed(seed)
+                .emaDecay(ema)
+                .build();
+        return new GanConfig(dataConfig(), m, t, schedule.schedule());
     }
 }

@@ -23,8 +23,8 @@ public final class Presets {
         return new GanConfig(
                 DataConfig.embedded(0),
                 new ModelConfig("mlp", 100, 1, 28, 28, PixelRange.SYMMETRIC),
-                new TrainConfig(epochs, 0, 100, 2e-4, 2e-4, 0.9, 0.999, 1e-8, 1, 1.0, "bce", false,
-                        0, 100, 0, 16, 0, 0, 0, 0, 0));
+                TrainConfig.builder().batchSize(100).lr(2e-4).build(),
+                RunSchedule.ofEpochs(epochs));
     }
 
     /**
@@ -39,8 +39,8 @@ public final class Presets {
         return new GanConfig(
                 DataConfig.embedded(0),
                 new ModelConfig("mlp-bn", 10, 1, 28, 28, PixelRange.UNIT),
-                new TrainConfig(epochs, 0, 128, 1e-5, 1e-5, 0.9, 0.999, 1e-8, 1, 1.0, "bce", true,
-                        0, 100, 0, 16, 0, 0, 0, 0, 0));
+                TrainConfig.builder().batchSize(128).lr(1e-5).averageDTerms(true).build(),
+                RunSchedule.ofEpochs(epochs));
     }
 
     /**
@@ -60,8 +60,8 @@ public final class Presets {
         return new GanConfig(
                 new DataConfig(DataConfig.GAUSSIAN, 0, mean, std, 10_000, 0, 0),
                 new ModelConfig("toy", 4, 1, 1, 1, PixelRange.SYMMETRIC),
-                new TrainConfig(1_000_000, steps, 500, 2e-4, 8e-4, 0.0, 0.999, 1e-8, 1, 1.0, "bce",
-                        false, 0, 0, 0, 256, 0, 0, 0, 0, 0));
+                TrainConfig.builder().batchSize(500).lrG(2e-4).lrD(8e-4).beta1(0.0).fixedNoiseCount(256).build(),
+                RunSchedule.ofEpochs(1_000_000).toBuilder().maxSteps(steps).gridEvery(0).build());
     }
 
     /**
@@ -75,8 +75,8 @@ public final class Presets {
         return new GanConfig(
                 DataConfig.embedded(0),
                 new ModelConfig("dcgan", 100, 1, 28, 28, PixelRange.SYMMETRIC),
-                new TrainConfig(epochs, 0, 128, 2e-4, 2e-4, 0.5, 0.999, 1e-8, 1, 1.0, "bce", false,
-                        0, 100, 0, 16, 0, 0, 0, 0, 0));
+                TrainConfig.builder().batchSize(128).lr(2e-4).beta1(0.5).build(),
+                RunSchedule.ofEpochs(epochs));
     }
 
     /**

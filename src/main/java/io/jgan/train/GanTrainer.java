@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
+import io.jgan.config.RunSchedule;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Permutation;
 import io.jgan.data.Samples;
@@ -84,8 +85,9 @@ public final class GanTrainer implements AutoCloseable {
         int batches = (count + train.batchSize() - 1) / train.batchSize();
         this.batchesPerIteration = train.dSteps();
         this.iterationsPerEpoch = Math.max(1, batches / train.dSteps());
-        long all = (long) iterationsPerEpoch * train.epochs();
-        this.totalSteps = train.maxSteps() > 0 ? Math.min(all, train.maxSteps()) : all;
+        RunSchedule schedule = config.schedule();
+        long all = (long) iterationsPerEpoch * schedule.epochs();
+        this.totalSteps = schedule.maxSteps() > 0 ? Math.min(all, schedule.maxSteps()) : all;
     }
 
     /**

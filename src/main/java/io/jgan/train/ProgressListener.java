@@ -40,7 +40,7 @@ public final class ProgressListener implements TrainingListener {
             builder.setUpdateIntervalMillis(500);
         }
         bar = builder.build();
-        long epochs = trainer.config().train().epochs();
+        long epochs = trainer.config().schedule().epochs();
         epochOf = (long) trainer.iterationsPerEpoch() * epochs == trainer.totalSteps() ? "/" + epochs : "";
     }
 

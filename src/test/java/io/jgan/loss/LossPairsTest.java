@@ -62,11 +62,11 @@ class LossPairsTest {
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(TrainConfig.LOSSES);
         TrainConfig base = Presets.vanilla(1).train();
         for (String name : TrainConfig.LOSSES) {
-            TrainConfig t = base.withLoss(name, false);
+            TrainConfig t = base.toBuilder().loss(name).build();
             t.validate();
             assertThat(losses(AdversarialLoss.of(t))).as(name).containsExactly(expected.get(name), within(1e-6));
         }
         // the course's D loss averages its two terms
-        assertThat(losses(AdversarialLoss.of(base.withLoss("bce", true)))[0]).isCloseTo(1.1818821, within(1e-6));
+        assertThat(losses(AdversarialLoss.of(base.toBuilder().averageDTerms(true).build()))[0]).isCloseTo(1.1818821, within(1e-6));
     }
 }

@@ -28,7 +28,7 @@ class GaussianToyTest {
 
     private static void assertLearns(double mean, double std, long seed) {
         GanConfig preset = Presets.toy(mean, std, 2000);
-        GanConfig config = new GanConfig(preset.data(), preset.model(), preset.train().withSeed(seed)).validate();
+        GanConfig config = preset.withTrain(t -> t.seed(seed)).validate();
         GaussianToy.Result r = GaussianToy.run(config, List.of());
         assertThat(r.realMean()).isCloseTo(mean, within(0.01));
         assertThat(r.realStd()).isCloseTo(std, within(0.01));

@@ -28,7 +28,7 @@ class AdversarialStepTest {
     @BeforeEach
     void setUp() {
         GanConfig base = Presets.vanilla(1);
-        GanConfig config = new GanConfig(DataConfig.embedded(64), base.model(), base.train().withBatch(32, 0)).validate();
+        GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         trainer = new GanTrainer(config, samples);
         it = trainer.generator().manager().newSubManager();
@@ -72,7 +72,7 @@ class AdversarialStepTest {
         // same D gradient in both, so D's new weights differ only by what the G step changed in G.
         // With G's update undone by using the same G (copy G back), D must come out identical.
         GanConfig base = Presets.vanilla(1);
-        GanConfig config = new GanConfig(DataConfig.embedded(64), base.model(), base.train().withBatch(32, 0)).validate();
+        GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         try (GanTrainer other = new GanTrainer(config, samples); NDManager m = other.generator().manager().newSubManager()) {
             NDArray real2 = m.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));

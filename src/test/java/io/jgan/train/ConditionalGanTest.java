@@ -23,7 +23,8 @@ class ConditionalGanTest {
         GanConfig toy = Presets.toy(0.0, 0.2, 2000);
         ModelConfig m = toy.model();
         GanConfig config = new GanConfig(toy.data(),
-                new ModelConfig(m.family(), m.latentDim(), 1, 1, 1, m.range(), 2), toy.train().withSeed(2)).validate();
+                new ModelConfig(m.family(), m.latentDim(), 1, 1, 1, m.range(), 2), toy.train().toBuilder().seed(2).build(),
+                toy.schedule()).validate();
         int count = 10_000;
         float[] v = new float[count];
         byte[] labels = new byte[count];

@@ -17,8 +17,8 @@ class DeterminismTest {
 
     static GanConfig tiny(long seed) {
         GanConfig base = Presets.vanilla(10);
-        return new GanConfig(DataConfig.embedded(200), base.model(), base.train().withBatch(50, 6).withSeed(seed))
-                .validate();
+        return base.withData(DataConfig.embedded(200)).withTrain(t -> t.batchSize(50).seed(seed))
+                .withSchedule(s -> s.maxSteps(6)).validate();
     }
 
     static List<float[]> losses(GanConfig config) {

@@ -27,8 +27,8 @@ class EmaTest {
     @Test
     void oneStepAveragesTheOldAndNewWeights() {
         GanConfig base = Presets.course(1); // mlp-bn: G has batch-norm statistics too
-        GanConfig config = new GanConfig(DataConfig.embedded(64), base.model(),
-                base.train().withBatch(32, 1).withEma(0.9)).validate();
+        GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32).emaDecay(0.9))
+                .withSchedule(s -> s.maxSteps(1)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         try (GanTrainer trainer = new GanTrainer(config, samples)) {
             List<NamedTensor> before = trainer.snapshot().get("generator");
@@ -58,8 +58,8 @@ class EmaTest {
     @Test
     void theAverageHoldsNoArraysPerStep() {
         GanConfig base = Presets.vanilla(10); // 4 steps an epoch: 40 steps
-        GanConfig config = new GanConfig(DataConfig.embedded(200), base.model(),
-                base.train().withBatch(50, 40).withEma(0.999)).validate();
+        GanConfig config = base.withData(DataConfig.embedded(200)).withTrain(t -> t.batchSize(50).emaDecay(0.999))
+                .withSchedule(s -> s.maxSteps(40)).validate();
         int[] live = new int[41];
         try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 0))) {
             trainer.addListener(new TrainingListener() {

@@ -47,8 +47,7 @@ class OptimizedStepEquivalenceTest {
     @ValueSource(strings = {"mlp-bn", "mlp"})
     void optimisedAndPlainStepsGiveTheSameLossesAndWeights(String family) {
         GanConfig base = Presets.forFamily(family, 10);
-        GanConfig config = new GanConfig(DataConfig.embedded(N * 4), base.model(), base.train().withBatch(N, 0))
-                .validate();
+        GanConfig config = base.withData(DataConfig.embedded(N * 4)).withTrain(t -> t.batchSize(N)).validate();
         boolean joint = family.equals("mlp");
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         try (GanTrainer fast = new GanTrainer(config, samples); GanTrainer plain = new GanTrainer(config, samples);

@@ -43,8 +43,9 @@ class UseAfterFreeTest {
     static GanConfig config(String loss) {
         GanConfig base = Presets.vanilla(10);
         String name = loss.equals("bce-averaged") ? "bce" : loss;
-        return new GanConfig(DataConfig.embedded(200), base.model(),
-                base.train().withBatch(50, STEPS).withLoss(name, loss.equals("bce-averaged"))).validate();
+        return base.withData(DataConfig.embedded(200))
+                .withTrain(t -> t.batchSize(50).loss(name).averageDTerms(loss.equals("bce-averaged")))
+                .withSchedule(s -> s.maxSteps(STEPS)).validate();
     }
 
     /** Per-step {lossD, lossG, D(x), D(G(z))}, with {@code beforeBackward} run before every backward pass. */
