@@ -2,6 +2,7 @@
 # Resident memory at step 500 and at step 5,000 for each training mode, to show that no mode
 # leaks (a long run's memory stays flat).
 #   scripts/memory-modes.sh [OUT_DIR]   (about 45 minutes on 2 cores)
+#   ONLY_SAMPLED=1 scripts/memory-modes.sh ...   only the --eval-every and --resume runs
 # The loop modes run through `jgan bench` (RSS and engine-array counts every 500 iterations);
 # --eval-every and --resume run through `jgan train`, whose java process is sampled when its
 # metrics.csv reaches the step.
@@ -30,7 +31,7 @@ sampled() {
   local pid=$! at500="" at5000=""
   while kill -0 "$pid" 2>/dev/null; do
     local step
-    step=$(tail -n 1 "$dir/metrics.csv" 2>/dev/null | cut -d, -f1)
+    step=$(tail -n 1 "$dir/metrics.csv" 2>/dev/null | cut -d, -f1 || true) # no log yet: not an error
     case "$step" in ''|*[!0-9]*) step=0 ;; esac
     if [ -z "$at500" ] && [ "$step" -ge 500 ]; then at500="$(rss "$pid") MiB at step $step"; fi
     if [ -z "$at5000" ] && [ "$step" -ge 5000 ]; then at5000="$(rss "$pid") MiB at step $step"; fi
@@ -40,11 +41,13 @@ sampled() {
   echo "$name: $at500, $at5000"
 }
 
-bench mlp
-bench ema --ema 0.999
-bench wgan-gp --loss wgan-gp
-bench conditional --conditional
-bench dcgan --model dcgan
+if [ "${ONLY_SAMPLED:-}" != 1 ]; then
+  bench mlp
+  bench ema --ema 0.999
+  bench wgan-gp --loss wgan-gp
+  bench conditional --conditional
+  bench dcgan --model dcgan
+fi
 rm -rf "$out/eval-run" "$out/resume-run"
 sampled eval-every "$out/eval-run" --max-steps 5050 --eval-every 500 --checkpoint-every 0 --no-progress \
     --out "$out/eval-run"

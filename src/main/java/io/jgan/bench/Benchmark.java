@@ -9,6 +9,7 @@ import io.jgan.data.TrainingData;
 import io.jgan.model.Network;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.StepRecord;
+import io.jgan.train.TensorBoardListener;
 import io.jgan.train.TrainingListener;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -82,6 +83,23 @@ public final class Benchmark {
      * @return the measurements
      */
     public static Result run(GanConfig config, int warmup, int iterations, int rssEvery, boolean gemmFloor) {
+        return run(config, warmup, iterations, rssEvery, gemmFloor, null);
+    }
+
+    /**
+     * Runs the benchmark, optionally writing TensorBoard events as {@code train} does (to measure
+     * what they cost).
+     *
+     * @param config a validated config (its maxSteps is replaced by warmup + iterations)
+     * @param warmup iterations not measured
+     * @param iterations iterations measured
+     * @param rssEvery sample resident memory every this many iterations (0: at the end only)
+     * @param gemmFloor also replay one iteration's matrix products alone
+     * @param tensorboard a folder for event files, or null for none
+     * @return the measurements
+     */
+    public static Result run(GanConfig config, int warmup, int iterations, int rssEvery, boolean gemmFloor,
+            Path tensorboard) {
         long total = (long) warmup + iterations;
         GanConfig timed = config.withSchedule(s -> s.maxSteps(total)).validate();
         Samples samples = TrainingData.load(timed.data(), timed.model(), timed.train().seed());
@@ -96,6 +114,9 @@ public final class Benchmark {
         try (GanTrainer trainer = new GanTrainer(timed, samples)) {
             flop = gflopPerIteration(trainer.generator(), trainer.discriminator(), timed.train().batchSize(),
                     timed.train().dSteps());
+            if (tensorboard != null) {
+                trainer.addListener(new TensorBoardListener(tensorboard, 0));
+            }
             trainer.addListener(new TrainingListener() {
                 @Override
                 public void onStep(GanTrainer t, StepRecord r) {

@@ -62,6 +62,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " the time the loop would take if everything else were free")
     boolean gemmFloor;
 
+    @Option(names = "--tensorboard", paramLabel = "DIR",
+            description = "also write TensorBoard events into DIR, as train does (to measure their cost)")
+    Path tensorboard;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON")
     Path json;
 
@@ -83,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
         w.printf("jgan bench: %s%s, loss %s%s, batch %d, %d warm-up + %d measured iterations%n", model,
                 conditional ? " conditional" : "", train.loss(), ema > 0 ? ", ema " + ema : "", batch, warmup, iterations);
         w.flush();
-        Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery, gemmFloor);
+        Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery, gemmFloor, tensorboard);
         Benchmark.describe(r).forEach(w::println);
         if (json != null) {
             try {

@@ -23,6 +23,7 @@ import io.jgan.train.MetricsListener;
 import io.jgan.train.ProgressListener;
 import io.jgan.train.Resume;
 import io.jgan.train.StepRecord;
+import io.jgan.train.TensorBoardListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -126,13 +127,16 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar (for logs and CI)")
     boolean noProgress;
 
+    @Option(names = "--no-tensorboard", description = "no TensorBoard event files in RUN/tensorboard (written by default)")
+    boolean noTensorboard;
+
     @Option(names = "--resume", paramLabel = "RUN",
             description = "continue RUN from its newest checkpoint, exactly as if it had not stopped"
                     + " (its own settings; --epochs or --max-steps may extend it)")
     Path resume;
 
     /** Options a resumed run may set besides the schedule's; every other one belongs to the run resumed. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--no-progress");
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--no-progress", "--no-tensorboard");
 
     @Override
     public Integer call() {
@@ -225,12 +229,18 @@ public final class TrainCommand implements Callable<Integer> {
             trainer.addListener(new ProgressListener());
         }
         MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
-        trainer.addListener(metrics)
-                .addListener(new HealthListener(spec.commandLine().getErr()))
-                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), s.gridEvery(), s.gridScale()));
+        TensorBoardListener tensorboard = noTensorboard ? null
+                : new TensorBoardListener(run.dir().resolve("tensorboard"), s.checkpointEvery());
+        trainer.addListener(metrics);
+        if (tensorboard != null) {
+            trainer.addListener(tensorboard);
+        }
+        trainer.addListener(new HealthListener(spec.commandLine().getErr()))
+                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), s.gridEvery(), s.gridScale(),
+                        tensorboard == null ? null : tensorboard::grid));
         if (quality != null) {
             trainer.addListener(new EvalListener(quality, s.evalEvery(), s.evalSamples(), run.dir().resolve("eval.csv"),
-                    run.dir().resolve("eval.png")));
+                    run.dir().resolve("eval.png"), tensorboard));
         }
         trainer.checkpointTo(new Checkpointer(run.checkpoints(), s.checkpointEvery(), s.keepCheckpoints()));
         if (from != null) {
@@ -245,7 +255,8 @@ public final class TrainCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); last: lossD %.3f lossG %.3f D(x) %.3f"
                 + " D(G(z)) %.3f%n", done, seconds, seconds * 1000 / Math.max(1, done), last.lossD(), last.lossG(),
                 last.dReal(), last.dFake());
-        w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/)%n", run.dir());
+        w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/%s)%n", run.dir(),
+                tensorboard == null ? "" : ", tensorboard/: tensorboard --logdir " + run.dir().getParent());
         return 0;
     }
 

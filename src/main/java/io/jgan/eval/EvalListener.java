@@ -4,6 +4,7 @@ import io.jgan.JganException;
 import io.jgan.io.Plots;
 import io.jgan.io.StepCsv;
 import io.jgan.train.GanTrainer;
+import io.jgan.train.ScalarSink;
 import io.jgan.train.StepRecord;
 import io.jgan.train.TrainingListener;
 import java.io.IOException;
@@ -13,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Measures sample quality every N iterations ({@code train --eval-every N}): the same metrics as
@@ -37,6 +40,7 @@ public final class EvalListener implements TrainingListener {
     private final Path csv;
     private final Path plot;
     private final List<double[]> rows = new ArrayList<>();
+    private final ScalarSink sink;
     private long lastEvaluated = -1;
 
     /**
@@ -47,8 +51,10 @@ public final class EvalListener implements TrainingListener {
      * @param samples samples per evaluation
      * @param csv {@code RUN/eval.csv}
      * @param plot {@code RUN/eval.png}
+     * @param sink also told of every measurement (TensorBoard), or null
      */
-    public EvalListener(ClassifierBundle bundle, int every, int samples, Path csv, Path plot) {
+    public EvalListener(ClassifierBundle bundle, int every, int samples, Path csv, Path plot, ScalarSink sink) {
+        this.sink = sink;
         this.bundle = bundle;
         this.every = every;
         this.samples = samples;
@@ -121,6 +127,14 @@ public final class EvalListener implements TrainingListener {
             r.recall(), r.density(), r.coverage(), (System.nanoTime() - t0) / 1e9};
         rows.add(row);
         lastEvaluated = trainer.step();
+        if (sink != null) {
+            Map<String, Double> values = new LinkedHashMap<>();
+            String[] names = HEADER.split(",");
+            for (int i = 1; i < COLUMNS - 1; i++) { // not the step, not the seconds
+                values.put("eval/" + names[i], row[i]);
+            }
+            sink.scalars(trainer.step(), values);
+        }
         try {
             Files.writeString(csv, format(row), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         } catch (IOException e) {

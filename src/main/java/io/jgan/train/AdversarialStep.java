@@ -15,6 +15,7 @@ import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One GAN iteration (Goodfellow et al. 2014, Algorithm 1): k discriminator half-steps, then one
@@ -31,6 +32,7 @@ public final class AdversarialStep {
     private final boolean jointBatch;
     private final int classes;
     private Runnable beforeBackward = () -> { };
+    private Consumer<Network> beforeUpdate = n -> { };
 
     /**
      * Wires the two networks, their optimisers and the objective.
@@ -66,6 +68,16 @@ public final class AdversarialStep {
      */
     void beforeBackward(Runnable hook) {
         this.beforeBackward = hook;
+    }
+
+    /**
+     * Sets what runs just before each network's optimiser step, with that network, while its
+     * gradients are still there (the update zeroes them).
+     *
+     * @param hook the action
+     */
+    void beforeUpdate(Consumer<Network> hook) {
+        this.beforeUpdate = hook;
     }
 
     /** The scalars one iteration reports. */
@@ -106,6 +118,7 @@ public final class AdversarialStep {
         int n = (int) real.getShape().get(0);
         NDArray fake = generator.forward(withLabels(noise(it, n), labels), true); // (n, dataDim), no graph
         float[] result = discriminatorBackward(it, withLabels(real, labels), withLabels(fake, labels));
+        beforeUpdate.accept(discriminator);
         optimizerD.step();
         return result;
     }
@@ -124,6 +137,7 @@ public final class AdversarialStep {
         // Outside a collector the engine records no graph: this is G(z).detach(), (n, dataDim)
         NDArray fake = generator.forward(noise(it, n), true);
         float[] result = discriminatorBackward(it, real, fake);
+        beforeUpdate.accept(discriminator);
         optimizerD.step(); // updates D only, then zeroes D's gradients
         return result;
     }
@@ -208,6 +222,7 @@ public final class AdversarialStep {
         } finally {
             discriminator.freeze(false);
         }
+        beforeUpdate.accept(generator);
         optimizerG.step();
         return lossG.getFloat();
     }

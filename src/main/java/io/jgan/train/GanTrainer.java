@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.BiConsumer;
 
 /**
  * Trains a generator against a discriminator: the epoch loop around {@link AdversarialStep}, moving
@@ -110,6 +111,18 @@ public final class GanTrainer implements AutoCloseable {
      */
     public GanTrainer checkpointTo(Checkpointer checkpointer) {
         this.checkpointer = checkpointer;
+        return this;
+    }
+
+    /**
+     * Calls {@code tap} before each network's optimiser step, with the network, while its gradients
+     * are there (the update zeroes them): for listeners that look at gradients.
+     *
+     * @param tap the action
+     * @return this
+     */
+    public GanTrainer tapUpdates(BiConsumer<GanTrainer, Network> tap) {
+        adversarialStep.beforeUpdate(n -> tap.accept(this, n));
         return this;
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -31,6 +32,7 @@ public final class GridListener implements TrainingListener {
     private final int scale;
     private final List<BufferedImage> frames = new ArrayList<>();
     private long lastSaved = -1;
+    private final BiConsumer<Long, BufferedImage> onGrid;
     private static final Pattern GRID = Pattern.compile("step-(\\d+)\\.png");
 
     /**
@@ -40,8 +42,10 @@ public final class GridListener implements TrainingListener {
      * @param gif {@code RUN/progress.gif}
      * @param every save every this many iterations (0: only at the end)
      * @param scale pixel magnification of the saved grids
+     * @param onGrid told of every grid saved (step, image), e.g. TensorBoard; null for none
      */
-    public GridListener(Path gridsDir, Path gif, int every, int scale) {
+    public GridListener(Path gridsDir, Path gif, int every, int scale, BiConsumer<Long, BufferedImage> onGrid) {
+        this.onGrid = onGrid != null ? onGrid : (s, g) -> { };
         this.gridsDir = gridsDir;
         this.gif = gif;
         this.every = every;
@@ -117,5 +121,6 @@ public final class GridListener implements TrainingListener {
         }
         frames.add(grid);
         lastSaved = step;
+        onGrid.accept(step, grid);
     }
 }
