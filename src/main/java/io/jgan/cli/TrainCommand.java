@@ -42,8 +42,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Train a GAN (with no options: the MLP GAN of 'GANs from Scratch 1' by Diego Gomez Mosquera).",
-            "The vanilla MLP GAN on the embedded 10,000 MNIST digits, Adam 2e-4, batch 100, BCE with",
-            "the non-saturating G loss."
+            "With no options: the vanilla MLP GAN on the embedded 10,000 MNIST digits, Adam 2e-4, batch 100, BCE with"
+                + " the non-saturating G loss.",
+            "Writes a run folder (default runs/<time>-<model>): metrics.csv, training.png, grids/, progress.gif,"
+                + " checkpoints/, and TensorBoard event files in tensorboard/ (watch them with"
+                + " `tensorboard --logdir runs`)."
         })
 public final class TrainCommand implements Callable<Integer> {
 
@@ -252,8 +255,8 @@ public final class TrainCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long done = trainer.step() - firstStep;
         StepRecord last = metrics.history().get(metrics.history().size() - 1);
-        w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); last: lossD %.3f lossG %.3f D(x) %.3f"
-                + " D(G(z)) %.3f%n", done, seconds, seconds * 1000 / Math.max(1, done), last.lossD(), last.lossG(),
+        w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); step %d alone: lossD %.3f lossG %.3f"
+                + " D(x) %.3f D(G(z)) %.3f%n", done, seconds, seconds * 1000 / Math.max(1, done), last.step(), last.lossD(), last.lossG(),
                 last.dReal(), last.dFake());
         w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/%s)%n", run.dir(),
                 tensorboard == null ? "" : ", tensorboard/: tensorboard --logdir " + run.dir().getParent());

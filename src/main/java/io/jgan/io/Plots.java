@@ -44,8 +44,7 @@ public final class Plots {
         add(outputs, "D(G(z))", x, bucketed(dFake, bucket));
         outputs.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         for (XYChart c : List.of(losses, outputs)) {
-            // whole step numbers, spaced so that labels such as 12,500 do not run together
-            c.getStyler().setXAxisDecimalPattern("#,##0").setXAxisTickMarkSpacingHint(110);
+            stepAxis(c, steps[steps.length - 1]);
         }
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(List.of(losses, outputs), 2, 1, out, BitmapEncoder.BitmapFormat.PNG);
@@ -71,6 +70,8 @@ public final class Plots {
         for (int b = 0; b < bins; b++) {
             centers[b] = lo + (b + 0.5) * (hi - lo) / bins;
         }
+        // round ticks over the value range, with two decimals (not -0.983333333333333)
+        c.getStyler().setXAxisMin(lo).setXAxisMax(hi).setXAxisDecimalPattern("0.0#").setXAxisTickMarkSpacingHint(90);
         add(c, "real", centers, density(real, lo, hi, bins)).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
         add(c, "generated", centers, density(generated, lo, hi, bins))
                 .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
@@ -103,11 +104,23 @@ public final class Plots {
         add(bottom, "coverage", steps, coverage).setMarker(SeriesMarkers.CIRCLE);
         bottom.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
         for (XYChart c : List.of(top, bottom)) {
-            c.getStyler().setXAxisDecimalPattern("#,##0").setXAxisTickMarkSpacingHint(110);
+            stepAxis(c, steps[steps.length - 1]);
         }
         try (OutputStream out = Files.newOutputStream(file)) {
             BitmapEncoder.saveBitmap(List.of(top, bottom), 2, 1, out, BitmapEncoder.BitmapFormat.PNG);
         }
+    }
+
+    /**
+     * A step axis from 0 to the last step rounded up to a round number, so that ticks fall on round
+     * steps (0, 2,000, 4,000 ... rather than 4, 404, 804 from the first bucket's mean), with whole
+     * numbers spaced so that labels such as 12,500 do not run together.
+     */
+    private static void stepAxis(XYChart c, double lastStep) {
+        double unit = Math.pow(10, Math.floor(Math.log10(Math.max(1, lastStep))));
+        double max = Math.ceil(lastStep / (unit / 2)) * (unit / 2);
+        c.getStyler().setXAxisMin(0.0).setXAxisMax(Math.max(max, 1)).setXAxisDecimalPattern("#,##0")
+                .setXAxisTickMarkSpacingHint(140);
     }
 
     static double[] density(float[] values, double lo, double hi, int bins) {

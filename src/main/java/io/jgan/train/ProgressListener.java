@@ -53,8 +53,10 @@ public final class ProgressListener implements TrainingListener {
         n++;
         bar.stepTo(r.step());
         if (n >= 20 || r.step() == trainer.totalSteps()) {
-            bar.setExtraMessage(String.format(Locale.ROOT, " epoch %d%s lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f",
-                    r.epoch(), epochOf, sumD / n, sumG / n, sumReal / n, sumFake / n));
+            // the mean of the steps since the last message: steadier than one step's values
+            bar.setExtraMessage(String.format(Locale.ROOT,
+                    " epoch %d%s, mean of the last %d steps: lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f", r.epoch(),
+                    epochOf, n, sumD / n, sumG / n, sumReal / n, sumFake / n));
             sumD = sumG = sumReal = sumFake = 0;
             n = 0;
         }

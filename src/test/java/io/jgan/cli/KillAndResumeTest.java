@@ -4,6 +4,8 @@ import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.io.Checkpoints;
+import io.jgan.io.TfEvents;
+import io.jgan.train.MetricsLog;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,6 +76,16 @@ class KillAndResumeTest {
             assertThat(b.sample(4, 1)).isEqualTo(a.sample(4, 1));
         }
         assertThat(ResumeTest.list(run.resolve("checkpoints"))).containsExactly("step-00000023", "step-00000024");
+        // TensorBoard: one file per start, killed ones possibly cut mid-record; every record whole up
+        // to there reads with both checksums right, and after each start's SessionLog START has
+        // dropped what a killed session wrote beyond its checkpoint, every tag has one value per step
+        List<TfEvents.Contents> files = new ArrayList<>();
+        for (Path f : TensorBoardTest.eventFiles(run)) {
+            files.add(TfEvents.read(f));
+        }
+        assertThat(files).hasSizeGreaterThanOrEqualTo(kills + 1); // one per killed session, and the last resume
+        TensorBoardTest.assertSameAsMetrics(TensorBoardTest.scalars(files), MetricsLog.read(run.resolve("metrics.csv")),
+                STEPS);
     }
 
     private static long latestStep(Path run) {

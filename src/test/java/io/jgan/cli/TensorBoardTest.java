@@ -136,7 +136,7 @@ class TensorBoardTest {
         return r;
     }
 
-    private static List<Path> eventFiles(Path run) throws Exception {
+    static List<Path> eventFiles(Path run) throws Exception {
         try (Stream<Path> s = Files.list(run.resolve("tensorboard"))) {
             return s.sorted().toList();
         }
@@ -146,7 +146,7 @@ class TensorBoardTest {
      * Every scalar by tag and step, the files read in order, with TensorBoard's rule: a SessionLog
      * START at step s drops what earlier events recorded at s and after.
      */
-    private static Map<String, TreeMap<Long, List<Float>>> scalars(List<TfEvents.Contents> files) {
+    static Map<String, TreeMap<Long, List<Float>>> scalars(List<TfEvents.Contents> files) {
         Map<String, TreeMap<Long, List<Float>>> out = new LinkedHashMap<>();
         for (TfEvents.Contents c : files) {
             for (TfEvents.Event e : c.events()) {
@@ -164,7 +164,7 @@ class TensorBoardTest {
         return out;
     }
 
-    private static void assertSameAsMetrics(Map<String, TreeMap<Long, List<Float>>> tb, List<StepRecord> csv, int steps) {
+    static void assertSameAsMetrics(Map<String, TreeMap<Long, List<Float>>> tb, List<StepRecord> csv, int steps) {
         assertThat(tb).containsKeys("loss/D", "loss/G", "D/real", "D/fake", "time/ms_per_iteration");
         assertThat(csv).hasSize(steps);
         for (StepRecord r : csv) {
