@@ -2,6 +2,7 @@ package io.jgan.cli;
 
 import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jgan.JganException;
@@ -73,6 +74,15 @@ class EvalCommandTest {
         assertThat(full).hasSize(4).first().asString().startsWith("step,fcd,kid");
         assertThat(full.subList(1, 4)).extracting(l -> l.split(",")[0]).containsExactly("2", "4", "6");
         assertThat(a.resolve("eval.png")).isRegularFile();
+        // and TensorBoard has them as scalars at the same steps, with the CSV's values
+        var tb = TensorBoardTest.scalars(List.of(io.jgan.io.TfEvents.read(TensorBoardTest.eventFiles(a).get(0))));
+        assertThat(tb).containsKeys("eval/fcd", "eval/kid", "eval/classifier_score", "eval/class_kl", "eval/precision",
+                "eval/recall", "eval/density", "eval/coverage");
+        for (String row : full.subList(1, 4)) {
+            String[] f = row.split(",");
+            assertThat(tb.get("eval/fcd").get(Long.parseLong(f[0]))).singleElement()
+                    .satisfies(v -> assertThat((double) v).isCloseTo(Double.parseDouble(f[1]), within(1e-4)));
+        }
 
         Path b = tmp.resolve("b");
         assertThat(jgan(args(common, "--max-steps", "4", "--out", b.toString())).exitCode()).isZero();
