@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Back-to-back speed comparison on this machine: jgan's training loop against the tutorial's own
-# PyTorch code (../shared/bench/seed_gan.py), seed 004 model, batch 100, embedded 10k digits.
+# PyTorch code (the peer script seed_gan.py, kept outside this project: SEED_GAN=path), the
+# default MLP GAN, batch 100, embedded 10k digits.
 #
 #   scripts/bench-vs-pytorch.sh [OUT_DIR]
 #
