@@ -22,9 +22,23 @@ class DeterminismTest {
     }
 
     static List<float[]> losses(GanConfig config) {
+        return losses(config, null);
+    }
+
+    /**
+     * Trains a config and returns per-step {lossD, lossG, D(x), D(G(z))}.
+     *
+     * @param config the config
+     * @param beforeBackward run before every backward pass, or null
+     * @return one row per step
+     */
+    static List<float[]> losses(GanConfig config, Runnable beforeBackward) {
         List<float[]> out = new ArrayList<>();
         Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
         try (GanTrainer trainer = new GanTrainer(config, samples)) {
+            if (beforeBackward != null) {
+                trainer.adversarialStep().beforeBackward(beforeBackward);
+            }
             trainer.addListener(new TrainingListener() {
                 @Override
                 public void onStep(GanTrainer t, StepRecord r) {

@@ -5,11 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.Presets;
-import io.jgan.data.Samples;
-import io.jgan.data.TrainingData;
 import io.jgan.engine.FreedMemoryReuse;
-import io.jgan.train.StepRecord;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * from the same seed: once plainly, once with a full GC and reuse of freed direct memory between
  * every forward pass and its backward pass ({@link FreedMemoryReuse}). Any array in the graph whose
  * memory Java owns and has let go of (DJL's {@code mul(Number)} scalars) is then overwritten before
- * the backward pass reads it, and the losses part ways from the second step on.
+ * the backward pass reads it, and the losses part ways from the first G half-step on.
  */
 class UseAfterFreeTest {
 
@@ -30,8 +26,8 @@ class UseAfterFreeTest {
     void freedMemoryReuseBetweenForwardAndBackwardChangesNothing(String loss) {
         GanConfig config = config(loss);
         FreedMemoryReuse reuse = new FreedMemoryReuse();
-        List<float[]> plain = losses(config, null);
-        List<float[]> churned = losses(config, reuse);
+        List<float[]> plain = DeterminismTest.losses(config, null);
+        List<float[]> churned = DeterminismTest.losses(config, reuse);
         assertThat(reuse.runs()).isEqualTo(STEPS * (config.train().dSteps() + 1)); // every backward pass
         for (int i = 0; i < STEPS; i++) {
             assertThat(churned.get(i)).as("%s, step %d: lossD, lossG, D(x), D(G(z))", loss, i + 1)
@@ -46,24 +42,5 @@ class UseAfterFreeTest {
         return base.withData(DataConfig.embedded(200))
                 .withTrain(t -> t.batchSize(50).loss(name).averageDTerms(loss.equals("bce-averaged")))
                 .withSchedule(s -> s.maxSteps(STEPS)).validate();
-    }
-
-    /** Per-step {lossD, lossG, D(x), D(G(z))}, with {@code beforeBackward} run before every backward pass. */
-    static List<float[]> losses(GanConfig config, Runnable beforeBackward) {
-        List<float[]> out = new ArrayList<>();
-        Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
-        try (GanTrainer trainer = new GanTrainer(config, samples)) {
-            if (beforeBackward != null) {
-                trainer.adversarialStep().beforeBackward(beforeBackward);
-            }
-            trainer.addListener(new TrainingListener() {
-                @Override
-                public void onStep(GanTrainer t, StepRecord r) {
-                    out.add(new float[] {r.lossD(), r.lossG(), r.dReal(), r.dFake()});
-                }
-            });
-            trainer.fit();
-        }
-        return out;
     }
 }
