@@ -11,6 +11,7 @@ import io.jgan.config.GanConfig;
 import io.jgan.config.Presets;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.engine.HostTensors;
 import io.jgan.model.Network;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ class AdversarialStepTest {
     private static void restore(Network n, List<float[]> v) {
         List<Parameter> ps = n.trainableParameters();
         for (int i = 0; i < ps.size(); i++) {
-            ps.get(i).getArray().set(v.get(i));
+            HostTensors.copyInto(ps.get(i).getArray(), v.get(i)); // into the engine's memory, as a resume does
         }
     }
 
