@@ -1,10 +1,13 @@
 package io.jgan.train;
 
 import io.jgan.config.ModelConfig;
+import io.jgan.io.CheckpointSchema;
 import io.jgan.io.ImageGrid;
+import io.jgan.io.NamedTensor;
 import io.jgan.model.Generation;
 import io.jgan.model.LatentNoise;
 import io.jgan.model.Network;
+import java.util.List;
 
 /**
  * The fixed test noise whose samples are saved through training (the tutorials' {@code
@@ -28,14 +31,28 @@ public final class FixedNoise {
         this.vectors = LatentNoise.gaussian(seed * 31 + 7, count * model.latentDim());
     }
 
-    /** @return the vectors, (count, latentDim) row-major; written by a restored checkpoint */
-    float[] vectors() {
-        return vectors;
-    }
-
     /** @return how many vectors */
     int count() {
         return vectors.length / model.latentDim();
+    }
+
+    /** @return the vectors as the checkpoint part's one tensor, (count, latentDim) */
+    NamedTensor toTensor() {
+        return new NamedTensor(CheckpointSchema.FIXED_NOISE_TENSOR, new long[] {count(), model.latentDim()},
+                vectors.clone());
+    }
+
+    /**
+     * Takes the vectors back from a checkpoint part.
+     *
+     * @param saved the part's tensors
+     * @throws IllegalArgumentException if it is not one tensor of this size
+     */
+    void restore(List<NamedTensor> saved) {
+        if (saved.size() != 1 || saved.get(0).data().length != vectors.length) {
+            throw new IllegalArgumentException("fixed noise has the wrong size");
+        }
+        System.arraycopy(saved.get(0).data(), 0, vectors, 0, vectors.length);
     }
 
     /** @return samples in the grid: the vector count, or classes x columns */

@@ -122,9 +122,7 @@ public final class TrainingState implements AutoCloseable {
         parts.put(CheckpointSchema.DISCRIMINATOR, discriminator.toTensors());
         parts.put(CheckpointSchema.ADAM_GENERATOR, moments(generator, optimizerG));
         parts.put(CheckpointSchema.ADAM_DISCRIMINATOR, moments(discriminator, optimizerD));
-        int latent = fixedNoise.vectors().length / fixedNoise.count();
-        parts.put(CheckpointSchema.FIXED_NOISE, List.of(new NamedTensor(CheckpointSchema.FIXED_NOISE_TENSOR,
-                new long[] {fixedNoise.count(), latent}, fixedNoise.vectors().clone())));
+        parts.put(CheckpointSchema.FIXED_NOISE, List.of(fixedNoise.toTensor()));
         if (emaGenerator != null) {
             parts.put(CheckpointSchema.GENERATOR_EMA, emaGenerator.toTensors());
         }
@@ -162,12 +160,7 @@ public final class TrainingState implements AutoCloseable {
             if (emaGenerator != null) {
                 emaGenerator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR_EMA));
             }
-            List<NamedTensor> noise = Checkpoints.readPart(checkpointDir, CheckpointSchema.FIXED_NOISE);
-            float[] vectors = fixedNoise.vectors();
-            if (noise.size() != 1 || noise.get(0).data().length != vectors.length) {
-                throw new IllegalArgumentException("fixed noise has the wrong size");
-            }
-            System.arraycopy(noise.get(0).data(), 0, vectors, 0, vectors.length);
+            fixedNoise.restore(Checkpoints.readPart(checkpointDir, CheckpointSchema.FIXED_NOISE));
         } catch (IllegalArgumentException e) {
             throw new JganException(JganException.BAD_CHECKPOINT,
                     "checkpoint " + checkpointDir + " does not fit this run: " + e.getMessage());
