@@ -35,14 +35,13 @@ public final class Checkpointer {
     }
 
     /**
-     * Saves when the step is due.
+     * Saves when the step is due, with the files the trainer's listeners own.
      *
      * @param trainer the run, after its listeners saw the step
-     * @param logs the files its listeners own
      */
-    void afterStep(GanTrainer trainer, List<Path> logs) {
+    void afterStep(GanTrainer trainer) {
         if (every > 0 && trainer.step() % every == 0) {
-            save(trainer, logs);
+            save(trainer, trainer.listenerFiles());
         }
     }
 
@@ -50,11 +49,10 @@ public final class Checkpointer {
      * Saves the final state unless the last step was just saved.
      *
      * @param trainer the run, after its listeners' onEnd
-     * @param logs the files its listeners own
      */
-    void atEnd(GanTrainer trainer, List<Path> logs) {
+    void atEnd(GanTrainer trainer) {
         if (lastSaved != trainer.step()) {
-            save(trainer, logs);
+            save(trainer, trainer.listenerFiles());
         }
     }
 

@@ -152,7 +152,7 @@ public final class GanTrainer implements AutoCloseable {
                 l.onEnd(this);
             }
             if (checkpointer != null) {
-                checkpointer.atEnd(this, listenerFiles());
+                checkpointer.atEnd(this);
             }
         } finally {
             for (TrainingListener l : listeners) {
@@ -209,7 +209,7 @@ public final class GanTrainer implements AutoCloseable {
             l.onStep(this, record);
         }
         if (checkpointer != null) {
-            checkpointer.afterStep(this, listenerFiles());
+            checkpointer.afterStep(this);
         }
     }
 
