@@ -80,9 +80,14 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
         trainer.tapUpdates(this::captureGradients);
     }
 
+    /** Whether step s gets histograms: every {@value #HISTOGRAM_EVERY} steps and the last. */
+    private static boolean histogramStep(long s, GanTrainer trainer) {
+        return s % HISTOGRAM_EVERY == 0 || s == trainer.totalSteps();
+    }
+
     /** Before each network's update: keeps its gradients when the step ending now is a histogram step. */
     private void captureGradients(GanTrainer trainer, Network network) {
-        if ((trainer.step() + 1) % HISTOGRAM_EVERY != 0 && trainer.step() + 1 != trainer.totalSteps()) {
+        if (!histogramStep(trainer.step() + 1, trainer)) {
             return;
         }
         for (Pair<String, Parameter> p : network.namedParameters()) {
@@ -104,7 +109,7 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
         values.put("time/ms_per_iteration", r.millis());
         try {
             file.scalars(now, r.step(), values);
-            if (r.step() % HISTOGRAM_EVERY == 0 || r.step() == trainer.totalSteps()) {
+            if (histogramStep(r.step(), trainer)) {
                 histograms(now, r.step(), trainer);
             }
             boolean checkpointStep = flushEvery > 0 && r.step() % flushEvery == 0;
