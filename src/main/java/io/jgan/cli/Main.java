@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Generative Adversarial Networks for the JVM.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, LatentCommands.Interpolate.class, LatentCommands.Traverse.class, ToyCommand.class, BenchCommand.class, ClassifierCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, LatentCommands.Interpolate.class, LatentCommands.Traverse.class, PortCommands.Export.class, PortCommands.Import.class, ToyCommand.class, BenchCommand.class, ClassifierCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -29,7 +29,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, sample or toy");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a command: train, sample, eval, export, import, ... (jgan --help lists them)");
     }
 
     /**

@@ -36,15 +36,8 @@ public record RunFolder(Path dir) {
     public static RunFolder create(Path out, String model) {
         Path dir = out != null ? out
                 : Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + model);
+        requireNewOrEmpty(dir);
         try {
-            if (Files.isDirectory(dir)) {
-                try (var s = Files.list(dir)) {
-                    if (s.findAny().isPresent()) {
-                        throw new JganException(JganException.USAGE,
-                                "output folder " + dir + " is not empty: choose another --out or delete it");
-                    }
-                }
-            }
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-test", "");
             Files.delete(probe);
@@ -54,6 +47,28 @@ public record RunFolder(Path dir) {
                             + e.getMessage() + "): choose a writable --out");
         }
         return new RunFolder(dir);
+    }
+
+    /**
+     * Checks, without creating anything, that a folder a command will fill is new or empty.
+     *
+     * @param dir the folder
+     * @throws JganException exit 2 if it holds anything, 5 if it is a file or cannot be listed
+     */
+    public static void requireNewOrEmpty(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new JganException(JganException.IO, "cannot write to output folder " + dir + ": it is a file");
+        }
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new JganException(JganException.USAGE,
+                            "output folder " + dir + " is not empty: choose another --out or delete it");
+                }
+            } catch (IOException e) {
+                throw new JganException(JganException.IO, "cannot read output folder " + dir + ": " + e.getMessage());
+            }
+        }
     }
 
     /**

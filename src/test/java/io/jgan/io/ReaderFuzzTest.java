@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checkpoints. The only failure allowed is the clean {@link JganException}; any other exception
  * (or an OutOfMemoryError) fails the test and prints the seed of the offending case.
  */
-class ReaderFuzzTest {
+public class ReaderFuzzTest {
 
     private static final int CASES = 300;
 
@@ -128,7 +128,7 @@ class ReaderFuzzTest {
     }
 
     /** Replaces one number in a JSON text with an extreme or malformed one. */
-    static String mutateJsonNumber(String json, Random rng) {
+    public static String mutateJsonNumber(String json, Random rng) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?").matcher(json);
         List<int[]> spans = new java.util.ArrayList<>();
         while (m.find()) {
