@@ -1,0 +1,327 @@
+package io.jgan.serve;
+
+import io.jgan.config.GanConfig;
+import io.jgan.io.CheckpointManifest;
+import io.jgan.io.Checkpoints;
+import io.jgan.io.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The runs a server shows, found by folder name: each root given on the command line is a run
+ * (it has {@code config.json}) or a folder of runs, such as {@code runs/}.
+ *
+ * <p>A run's id is its folder name. Requests name a run only by id, looked up in this index;
+ * no path is ever built from what a client sends, so no id can leave the runs folder.
+ */
+public final class RunIndex {
+
+    /** What a run id may look like: a folder name, nothing that could be a path. */
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** A run whose metrics.csv changed this recently counts as training. */
+    static final long LIVE_MILLIS = 15_000;
+
+    private final List<Path> roots;
+    private final Map<Path, CsvCache> metrics = new ConcurrentHashMap<>();
+    private final Map<Path, CsvCache> evals = new ConcurrentHashMap<>();
+
+    /**
+     * @param roots run folders and folders of runs
+     */
+    public RunIndex(List<Path> roots) {
+        this.roots = List.copyOf(roots);
+    }
+
+    /**
+     * Lists the runs, newest folder name first.
+     *
+     * @return id to folder
+     */
+    public Map<String, Path> runs() {
+        Map<String, Path> out = new LinkedHashMap<>();
+        List<Path> found = new ArrayList<>();
+        for (Path root : roots) {
+            if (isRun(root)) {
+                found.add(root);
+            } else if (Files.isDirectory(root)) {
+                try (Stream<Path> s = Files.list(root)) {
+                    s.filter(RunIndex::isRun).forEach(found::add);
+                } catch (IOException e) {
+                    // a folder that cannot be listed shows no runs
+                }
+            }
+        }
+        found.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
+        for (Path p : found) {
+            String id = p.getFileName().toString();
+            if (ID.matcher(id).matches()) {
+                out.putIfAbsent(id, p);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Finds a run by id.
+     *
+     * @param id the folder name
+     * @return its folder
+     * @throws ApiError 400 for an id that is not a folder name, 404 for an unknown one
+     */
+    public Path run(String id) {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw ApiError.badRequest("bad run id '" + abbreviate(id) + "': a run id is a folder name of letters, digits,"
+                    + " '.', '_' and '-' (GET /api/runs lists them)");
+        }
+        Path p = runs().get(id);
+        if (p == null) {
+            throw ApiError.notFound("no run '" + id + "' (GET /api/runs lists the runs served)");
+        }
+        return p;
+    }
+
+    private static boolean isRun(Path p) {
+        return Files.isRegularFile(p.resolve("config.json")) || Files.isDirectory(p.resolve("checkpoints"));
+    }
+
+    /**
+     * A run at a glance: what the runs page and the live view show.
+     *
+     * @param id folder name
+     * @param model family
+     * @param conditional whether G takes a class
+     * @param classes number of classes
+     * @param latentDim z size
+     * @param step last step logged
+     * @param totalSteps the run's planned length, or 0 if not yet known
+     * @param live whether it is training now (its log changed in the last 15 s)
+     * @param lossD last D loss
+     * @param lossG last G loss
+     * @param dReal last mean D(x)
+     * @param dFake last mean D(G(z))
+     * @param bestFcd lowest FCD in eval.csv, or null
+     * @param msPerIteration median of the last 50 iterations, or 0
+     * @param secondsLeft estimate, or null when not training or the length is unknown
+     * @param gridStep step of the newest grid, or 0 when there is none
+     * @param checkpointStep step of the newest checkpoint, or 0 when there is none
+     */
+    public record Summary(String id, String model, boolean conditional, int classes, int latentDim, long step,
+            long totalSteps, boolean live, Double lossD, Double lossG, Double dReal, Double dFake, Double bestFcd,
+            double msPerIteration, Double secondsLeft, long gridStep, long checkpointStep) {}
+
+    /**
+     * Summarises a run from its files.
+     *
+     * @param id the run id
+     * @return the summary
+     */
+    public Summary summary(String id) {
+        Path run = run(id);
+        GanConfig config = config(run);
+        List<double[]> rows = metricRows(run);
+        double[] last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+        long step = last != null ? (long) last[0] : 0;
+        long total = totalSteps(config, rows);
+        boolean live = isLive(run);
+        double ms = medianMs(rows);
+        Double left = live && total > step && ms > 0 ? (total - step) * ms / 1000 : null;
+        Double best = null;
+        for (double[] e : evalRows(run)) {
+            if (e.length > 1 && !Double.isNaN(e[1]) && (best == null || e[1] < best)) {
+                best = e[1];
+            }
+        }
+        long checkpoint = Checkpoints.latest(run.resolve("checkpoints")).map(RunIndex::stepOf).orElse(0L);
+        return new Summary(id, config != null ? config.model().family() : "?",
+                config != null && config.model().conditional(), config != null ? config.model().classes() : 0,
+                config != null ? config.model().latentDim() : 0, step, total, live,
+                last != null ? last[3] : null, last != null ? last[4] : null, last != null ? last[5] : null,
+                last != null ? last[6] : null, best, ms, left, newestGrid(run).map(RunIndex::gridStep).orElse(0L),
+                checkpoint);
+    }
+
+    /**
+     * The run's config: {@code config.json}, else its newest checkpoint's.
+     *
+     * @param run the folder
+     * @return the config, or null if neither is readable
+     */
+    static GanConfig config(Path run) {
+        try {
+            Path f = run.resolve("config.json");
+            if (Files.isRegularFile(f)) {
+                return Json.MAPPER.readValue(f.toFile(), GanConfig.class);
+            }
+            Optional<Path> c = Checkpoints.latest(run.resolve("checkpoints"));
+            if (c.isPresent()) {
+                CheckpointManifest m = Checkpoints.readManifest(c.get());
+                return m.config();
+            }
+        } catch (IOException | RuntimeException e) {
+            // an unreadable config shows as an unknown model, not a failed page
+        }
+        return null;
+    }
+
+    /**
+     * The run's metrics.csv as numbers: step, epoch, batch, lossD, lossG, D(x), D(G(z)), ms, elapsed_s.
+     *
+     * @param run the folder
+     * @return complete rows in file order (cached until the file changes)
+     */
+    public List<double[]> metricRows(Path run) {
+        return metrics.computeIfAbsent(run, r -> new CsvCache(r.resolve("metrics.csv"), 9)).rows();
+    }
+
+    /**
+     * The run's eval.csv as numbers: step, fcd, kid, classifier_score, class_kl, precision, recall,
+     * density, coverage, seconds.
+     *
+     * @param run the folder
+     * @return rows in file order
+     */
+    public List<double[]> evalRows(Path run) {
+        return evals.computeIfAbsent(run, r -> new CsvCache(r.resolve("eval.csv"), 10)).rows();
+    }
+
+    /**
+     * The newest saved grid.
+     *
+     * @param run the folder
+     * @return {@code grids/step-N.png} with the largest N
+     */
+    public static Optional<Path> newestGrid(Path run) {
+        Path grids = run.resolve("grids");
+        if (!Files.isDirectory(grids)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(grids)) {
+            return s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.png"))
+                    .max(Comparator.comparingLong(RunIndex::gridStep));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static long gridStep(Path p) {
+        String n = p.getFileName().toString();
+        return Long.parseLong(n.substring(5, n.length() - 4));
+    }
+
+    private static long stepOf(Path checkpoint) {
+        return Long.parseLong(checkpoint.getFileName().toString().substring(5));
+    }
+
+    private static boolean isLive(Path run) {
+        try {
+            Path f = run.resolve("metrics.csv");
+            return Files.isRegularFile(f)
+                    && System.currentTimeMillis() - Files.getLastModifiedTime(f).toMillis() < LIVE_MILLIS;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The planned length: max-steps, or epochs x iterations per epoch once the log shows an epoch's end. */
+    private static long totalSteps(GanConfig config, List<double[]> rows) {
+        if (config == null) {
+            return 0;
+        }
+        long maxSteps = config.schedule().maxSteps();
+        long perEpoch = 0;
+        for (double[] r : rows) {
+            if (r[1] >= 2) { // first row of epoch 2: its step - 1 iterations made epoch 1
+                perEpoch = (long) r[0] - 1;
+                break;
+            }
+        }
+        long byEpochs = perEpoch > 0 ? perEpoch * config.schedule().epochs() : 0;
+        if (maxSteps > 0) {
+            return byEpochs > 0 ? Math.min(maxSteps, byEpochs) : maxSteps;
+        }
+        return byEpochs;
+    }
+
+    private static double medianMs(List<double[]> rows) {
+        int n = Math.min(50, rows.size());
+        if (n == 0) {
+            return 0;
+        }
+        double[] ms = new double[n];
+        for (int i = 0; i < n; i++) {
+            ms[i] = rows.get(rows.size() - n + i)[7];
+        }
+        java.util.Arrays.sort(ms);
+        return ms[n / 2];
+    }
+
+    static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
+        String clean = s.replaceAll("[\\p{Cntrl}]", "?");
+        return clean.length() > 60 ? clean.substring(0, 60) + "..." : clean;
+    }
+
+    /** A numeric CSV file, re-read only when its size or time changes. */
+    private static final class CsvCache {
+        private final Path file;
+        private final int columns;
+        private long size = -1;
+        private long modified = -1;
+        private List<double[]> rows = List.of();
+
+        CsvCache(Path file, int columns) {
+            this.file = file;
+            this.columns = columns;
+        }
+
+        synchronized List<double[]> rows() {
+            try {
+                if (!Files.isRegularFile(file)) {
+                    return List.of();
+                }
+                long s = Files.size(file);
+                long m = Files.getLastModifiedTime(file).toMillis();
+                if (s != size || m != modified) {
+                    rows = parse(Files.readAllLines(file));
+                    size = s;
+                    modified = m;
+                }
+            } catch (IOException e) {
+                return rows;
+            }
+            return rows;
+        }
+
+        private List<double[]> parse(List<String> lines) {
+            List<double[]> out = new ArrayList<>(lines.size());
+            for (int i = 1; i < lines.size(); i++) { // line 0 is the header
+                String[] parts = lines.get(i).split(",");
+                if (parts.length != columns) {
+                    continue; // a row being written right now
+                }
+                double[] r = new double[columns];
+                try {
+                    for (int c = 0; c < columns; c++) {
+                        r[c] = parts[c].isEmpty() ? Double.NaN : Double.parseDouble(parts[c]);
+                    }
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                out.add(r);
+            }
+            return List.copyOf(out);
+        }
+    }
+}
