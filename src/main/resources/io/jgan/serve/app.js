@@ -102,7 +102,7 @@ async function liveView(id) {
   const error = el('p', {class: 'error', id: 'error'});
   const losses = chart('losses', [['lossD', '#c62828'], ['lossG', '#1565c0']]);
   const outputs = chart('D(x) and D(G(z))', [['D(x)', '#2e7d32'], ['D(G(z))', '#ef6c00']]);
-  const quality = chart('FCD (eval)', [['FCD', '#6a1b9a']], 360);
+  const quality = chart('FCD (train with --eval-every N to see it)', [['FCD', '#6a1b9a']], 360);
   view.append(el('h2', {}, 'Run ', id, ' ', el('a', {href: '#/explore/' + id, id: 'to-explore'}, 'explore')),
     stats, error, el('div', {class: 'panel'}, el('div', {}, 'fixed noise, newest grid'), grid),
     losses.holder, outputs.holder, quality.holder);

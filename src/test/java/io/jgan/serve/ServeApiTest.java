@@ -175,6 +175,21 @@ class ServeApiTest {
         assertThat(error).contains(reason).doesNotContain("\n").doesNotContain("Exception").doesNotContain("at io.");
     }
 
+    @Test
+    void serveCommandRefusesBadOptionsInOneLine() {
+        io.jgan.cli.CliSmokeTest.Run busyPort = io.jgan.cli.CliSmokeTest.jgan("serve", runs.toString(), "--port",
+                Integer.toString(port));
+        assertThat(busyPort.exitCode()).isEqualTo(io.jgan.JganException.IO);
+        assertThat(busyPort.err().strip()).startsWith("jgan: error: cannot listen on 127.0.0.1:" + port)
+                .contains("choose another --port").doesNotContain("\n");
+        io.jgan.cli.CliSmokeTest.Run badPort = io.jgan.cli.CliSmokeTest.jgan("serve", "--port", "70000");
+        assertThat(badPort.exitCode()).isEqualTo(io.jgan.JganException.USAGE);
+        assertThat(badPort.err()).contains("--port must be in 0..65535");
+        io.jgan.cli.CliSmokeTest.Run missing = io.jgan.cli.CliSmokeTest.jgan("serve", tmp.resolve("nowhere").toString());
+        assertThat(missing.exitCode()).isEqualTo(io.jgan.JganException.USAGE);
+        assertThat(missing.err()).contains("run folder not found");
+    }
+
     /** Sixteen threads sampling the same run at once get exactly what one thread alone gets. */
     @Test
     void concurrentRequestsAreServedCorrectly() throws Exception {
