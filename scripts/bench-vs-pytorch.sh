@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Back-to-back speed comparison on this machine: jgan's training loop against the tutorial's own
-# PyTorch code (the peer script seed_gan.py, kept outside this project: SEED_GAN=path), the
-# default MLP GAN, batch 100, embedded 10k digits.
+# Back-to-back speed comparison on this machine, in one run, two tables:
+#  1. the default MLP GAN (batch 100, embedded 10k digits): jgan's training loop against the
+#     tutorial's own PyTorch code (the peer script seed_gan.py, kept outside this project: SEED_GAN=path);
+#  2. DCGAN (batch 128): `jgan bench --model dcgan` against the same model written in PyTorch with
+#     nn.ConvTranspose2d (the peer dcgan_jgan.py: DCGAN_PEER=path), at PyTorch's settings, alternating.
 #
-#   scripts/bench-vs-pytorch.sh [OUT_DIR]
+#   scripts/bench-vs-pytorch.sh [OUT_DIR]          # ONLY=mlp or ONLY=dcgan for one table
 #
 # Needs Debian's PyTorch for the reference:
 #   apt-get install -y python3-torch python3-torchvision libopenblas0-pthread
@@ -34,6 +36,8 @@ run_py() { # name, then env assignments
     awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
 }
 
+only="${ONLY:-both}"
+if [ "$only" != dcgan ]; then
 j1=$(run_jgan jgan-1)
 pd=$(run_py torch-default)
 pb=$(run_py torch-best OMP_WAIT_POLICY=PASSIVE)
@@ -49,4 +53,37 @@ printf '| PyTorch, OMP_WAIT_POLICY=PASSIVE (its best) | %.2f | %.2fx |\n' "$pb" 
 printf '| PyTorch, PASSIVE + jgan'"'"'s malloc settings | %.2f | %.2fx |\n' "$pm" "$(awk -v p="$pm" -v j="$jm" 'BEGIN{print p/j}')"
 printf '| jgan (2nd) | %.2f | |\n' "$j2"
 grep -h "GEMM floor" "$out/jgan-1.txt" "$out/jgan-2.txt" || true
+fi
+
+# ---------------------------------------------------------------------------- DCGAN
+if [ "$only" != mlp ]; then
+dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
+iters="${DCGAN_ITERATIONS:-200}"
+run_jgan_dcgan() {
+  "$here/jgan" bench --model dcgan --warmup 30 --iterations "$iters" --json "$out/$1.json" > "$out/$1.txt" 2>&1
+  grep -o '"medianMs" : [0-9.]*' "$out/$1.json" | awk '{print $3}'
+}
+run_py_dcgan() { # name, threads, upconv, then env assignments
+  local name=$1 threads=$2 upconv=$3; shift 3
+  env -u OMP_WAIT_POLICY -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
+    "$py" "$dcgan_peer" --data-dir "$data" --threads "$threads" --upconv "$upconv" --warmup 30 --iterations "$iters" \
+    --json "$out/$name.json" > "$out/$name.txt" 2>&1
+  grep -o '"ms_per_iteration_median": [0-9.]*' "$out/$name.json" | awk '{print $2}'
+}
+d1=$(run_jgan_dcgan dcgan-jgan-1)
+t1=$(run_py_dcgan dcgan-torch-1thread 1 transposed)
+t2=$(run_py_dcgan dcgan-torch-2passive 2 transposed OMP_WAIT_POLICY=PASSIVE)
+d2=$(run_jgan_dcgan dcgan-jgan-2)
+tp=$(run_py_dcgan dcgan-torch-polyphase-1thread 1 polyphase)
+d3=$(run_jgan_dcgan dcgan-jgan-3)
+dm=$(printf '%s\n%s\n%s\n' "$d1" "$d2" "$d3" | sort -n | sed -n 2p)
+best=$(printf '%s\n%s\n' "$t1" "$t2" | sort -n | head -1)
+printf '\n| DCGAN run (batch 128) | ms/iteration (median) | PyTorch / jgan (jgan = median of its three runs) |\n|---|---|---|\n'
+printf '| jgan bench --model dcgan (1st, 2nd, 3rd) | %.2f, %.2f, %.2f | |\n' "$d1" "$d2" "$d3"
+printf '| PyTorch dcgan_jgan.py, ConvTranspose2d, 1 thread | %.2f | %.2fx |\n' "$t1" "$(awk -v p="$t1" -v j="$dm" 'BEGIN{print p/j}')"
+printf '| PyTorch, ConvTranspose2d, 2 threads PASSIVE | %.2f | %.2fx |\n' "$t2" "$(awk -v p="$t2" -v j="$dm" 'BEGIN{print p/j}')"
+printf '| PyTorch, jgan'"'"'s polyphase up-sampling, 1 thread | %.2f | %.2fx |\n' "$tp" "$(awk -v p="$tp" -v j="$dm" 'BEGIN{print p/j}')"
+printf 'PyTorch best setting with ConvTranspose2d: %.2f ms -> PyTorch / jgan = %.2fx\n' "$best" "$(awk -v p="$best" -v j="$dm" 'BEGIN{print p/j}')"
+fi
+"$here/jgan" bench --iterations 1 --warmup 0 2>/dev/null | grep '^cpu:' || true
 echo "details in $out"

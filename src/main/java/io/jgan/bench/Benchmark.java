@@ -4,6 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import io.jgan.config.GanConfig;
+import io.jgan.model.Dcgan;
+import io.jgan.config.ModelConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.model.Network;
@@ -112,7 +114,8 @@ public final class Benchmark {
         double flop;
         GemmFloor.Result floor = null;
         try (GanTrainer trainer = new GanTrainer(timed, samples)) {
-            flop = gflopPerIteration(trainer.generator(), trainer.discriminator(), timed.train().batchSize(),
+            flop = gflopPerIteration(layerMacs(trainer.generator(), timed.model(), true),
+                    layerMacs(trainer.discriminator(), timed.model(), false), timed.train().batchSize(),
                     timed.train().dSteps());
             if (tensorboard != null) {
                 trainer.addListener(new TensorBoardListener(tensorboard, 0));
@@ -161,37 +164,54 @@ public final class Benchmark {
      * @return GFLOP, or 0 if a network has parameters other than 2-D weights and biases
      */
     static double gflopPerIteration(Network generator, Network discriminator, int n, int dSteps) {
-        long[] g = macs(generator);
-        long[] d = macs(discriminator);
+        return gflopPerIteration(macs(generator), macs(discriminator), n, dSteps);
+    }
+
+    /**
+     * The same count from each network's per-sample forward multiply-adds per layer.
+     *
+     * @param g G's layers, in order
+     * @param d D's layers, in order
+     * @param n batch size
+     * @param dSteps discriminator steps per iteration
+     * @return GFLOP, or 0 if either is unknown (null)
+     */
+    static double gflopPerIteration(long[] g, long[] d, int n, int dSteps) {
         if (g == null || d == null) {
             return 0;
         }
-        double dStep = 2.0 * n * g[0] // G forward, no graph
-                + 2.0 * (2 * n) * d[0] * 2 // D forward and weight gradients on real + fake
-                + 2.0 * (2 * n) * (d[0] - d[1]); // D input gradients, except into the data
-        double gStep = 2.0 * n * g[0] + 2.0 * n * d[0] // forward through G then D
-                + 2.0 * n * d[0] // D input gradients (all layers: they flow back into G)
-                + 2.0 * n * g[0] + 2.0 * n * (g[0] - g[1]); // G weight and input gradients, none into z
+        double gAll = Arrays.stream(g).sum();
+        double dAll = Arrays.stream(d).sum();
+        double dStep = 2.0 * n * gAll // G forward, no graph
+                + 2.0 * (2 * n) * dAll * 2 // D forward and weight gradients on real + fake
+                + 2.0 * (2 * n) * (dAll - d[0]); // D input gradients, except into the data
+        double gStep = 2.0 * n * gAll + 2.0 * n * dAll // forward through G then D
+                + 2.0 * n * dAll // D input gradients (all layers: they flow back into G)
+                + 2.0 * n * gAll + 2.0 * n * (gAll - g[0]); // G weight and input gradients, none into z
         return (dSteps * dStep + gStep) / 1e9;
     }
 
-    /** @return {multiply-adds per sample, those of the first layer}, or null if not an MLP */
+    /** Per-layer multiply-adds of a network: from its weight shapes for an MLP, by architecture for DCGAN. */
+    static long[] layerMacs(Network network, ModelConfig model, boolean generator) {
+        if (model.family().equals("dcgan")) {
+            return generator ? Dcgan.generatorMacs(model.generatorInputDim(), model.channels(), model.height())
+                    : Dcgan.discriminatorMacs(model.channels(), model.height(), model.classes());
+        }
+        return macs(network);
+    }
+
+    /** @return multiply-adds per sample of each fully connected layer, or null if not an MLP */
     private static long[] macs(Network network) {
-        long total = 0;
-        long first = -1;
+        List<Long> layers = new ArrayList<>();
         for (Parameter p : network.trainableParameters()) {
             long[] shape = p.getArray().getShape().getShape();
             if (shape.length == 2) {
-                long m = shape[0] * shape[1]; // weight (out, in)
-                total += m;
-                if (first < 0) {
-                    first = m;
-                }
+                layers.add(shape[0] * shape[1]); // weight (out, in)
             } else if (shape.length != 1) {
                 return null;
             }
         }
-        return first < 0 ? null : new long[] {total, first};
+        return layers.isEmpty() ? null : layers.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** @return the engine's intra-op and inter-op thread counts, as text */

@@ -2,6 +2,8 @@ package io.jgan.cli;
 
 import io.jgan.JganException;
 import io.jgan.bench.Benchmark;
+import io.jgan.bench.KernelReport;
+import io.jgan.bench.TimeToQuality;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
@@ -12,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -66,8 +70,55 @@ public final class BenchCommand implements Callable<Integer> {
             description = "also write TensorBoard events into DIR, as train does (to measure their cost)")
     Path tensorboard;
 
+    @Option(names = "--kernels", description = "also report the BLAS and oneDNN kernel families used (a short"
+            + " second run with MKL_VERBOSE and ONEDNN_VERBOSE)")
+    boolean kernels;
+
+    @Option(names = "--to-fcd", paramLabel = "FCD", description = "time to quality: train until jgan eval's FCD falls"
+            + " below FCD (embedded digits); prints the seconds of training it took. --iterations caps it (default 20000)")
+    Double toFcd;
+
+    @Option(names = "--eval-every", paramLabel = "N", description = "with --to-fcd: iterations between measurements"
+            + " (default ${DEFAULT-VALUE})")
+    int evalEvery = 250;
+
+    @Option(names = "--eval-samples", paramLabel = "N", description = "with --to-fcd: samples per measurement"
+            + " (default ${DEFAULT-VALUE})")
+    int evalSamples = 2000;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON")
     Path json;
+
+    /** {@code --to-fcd}: train until FCD falls below the target and report the training time. */
+    private int timeToQuality(GanConfig config, PrintWriter w) throws IOException {
+        if (!(toFcd > 0) || evalEvery < 1 || evalSamples < 100 || evalSamples > 10_000) {
+            throw new JganException(JganException.USAGE, "--to-fcd must be > 0, --eval-every >= 1 and --eval-samples in"
+                    + " 100..10000");
+        }
+        long cap = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? iterations : 20_000;
+        GanConfig run = config.withSchedule(s -> s.maxSteps(cap).gridEvery(0).checkpointEvery(0)).validate();
+        w.printf("jgan bench --to-fcd %.1f: %s%s, batch %d, FCD of %d samples every %d iterations, at most %d iterations%n",
+                toFcd, model, conditional ? " conditional" : "", run.train().batchSize(), evalSamples, evalEvery, cap);
+        w.println("step\ttraining_s\tFCD");
+        w.flush();
+        TimeToQuality.Result r = TimeToQuality.run(run, toFcd, evalEvery, evalSamples, p -> {
+            w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%n", p.step(), p.trainingSeconds(), p.fcd());
+            w.flush();
+        });
+        TimeToQuality.Point last = r.last();
+        if (r.reached()) {
+            w.printf(java.util.Locale.ROOT, "time to FCD < %.1f: %.1f s of training, %d iterations (FCD %.2f; measurements"
+                    + " not counted)%n", toFcd, last.trainingSeconds(), last.step(), last.fcd());
+        } else {
+            w.printf(java.util.Locale.ROOT, "FCD stayed at or above %.1f for %d iterations (%.1f s of training; last FCD"
+                    + " %.2f)%n", toFcd, last.step(), last.trainingSeconds(), last.fcd());
+        }
+        w.println("cpu: " + KernelReport.cpu());
+        if (json != null) {
+            Files.write(json, Json.MAPPER.writeValueAsBytes(r));
+        }
+        return 0;
+    }
 
     @Override
     public Integer call() throws IOException {
@@ -84,11 +135,26 @@ public final class BenchCommand implements Callable<Integer> {
                 m.range(), DIGIT_CLASSES) : m;
         GanConfig config = new GanConfig(DataConfig.embedded(0), shape, train, preset.schedule()).validate();
         PrintWriter w = spec.commandLine().getOut();
+        if (toFcd != null) {
+            return timeToQuality(config, w);
+        }
         w.printf("jgan bench: %s%s, loss %s%s, batch %d, %d warm-up + %d measured iterations%n", model,
                 conditional ? " conditional" : "", train.loss(), ema > 0 ? ", ema " + ema : "", batch, warmup, iterations);
         w.flush();
         Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery, gemmFloor, tensorboard);
         Benchmark.describe(r).forEach(w::println);
+        w.println("cpu: " + KernelReport.cpu());
+        if (kernels) {
+            List<String> args = new ArrayList<>(List.of("--model", model, "--batch-size", Integer.toString(batch), "--seed",
+                    Long.toString(seed), "--loss", train.loss()));
+            if (conditional) {
+                args.add("--conditional");
+            }
+            if (ema > 0) {
+                args.addAll(List.of("--ema", Double.toString(ema)));
+            }
+            KernelReport.probe(args).forEach(w::println);
+        }
         if (json != null) {
             try {
                 Files.write(json, Json.MAPPER.writeValueAsBytes(r));

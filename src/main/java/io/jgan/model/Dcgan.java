@@ -99,6 +99,56 @@ public final class Dcgan {
     }
 
     /**
+     * Per-sample forward multiply-adds of the generator's layers, in order, as executed: the
+     * projection (nz x width x start^2), then each {@link Upsample2x} as its phase convolution,
+     * Cin x 4 Cout x 2 x 2 x (H + 1)(W + 1). Batch norm and activations are not counted.
+     *
+     * @param inputDim z size (plus classes)
+     * @param channels image channels
+     * @param side 28, 32 or 64
+     * @return multiply-adds per layer
+     */
+    public static long[] generatorMacs(int inputDim, int channels, int side) {
+        int ups = upsamplings(side);
+        long s = side == 28 ? 7 : 4;
+        long width = (long) G_WIDTH << (ups - 1);
+        long[] macs = new long[ups + 1];
+        macs[0] = inputDim * width * s * s;
+        for (int i = 1; i <= ups; i++) {
+            long out = i == ups ? channels : width / 2;
+            macs[i] = width * 4 * out * 2 * 2 * (s + 1) * (s + 1);
+            width = out;
+            s *= 2;
+        }
+        return macs;
+    }
+
+    /**
+     * Per-sample forward multiply-adds of the discriminator's convolutions, in order:
+     * Cin x Cout x k^2 x Hout x Wout.
+     *
+     * @param channels image channels
+     * @param side 28, 32 or 64
+     * @param classes label maps beside the image (0 if unconditional)
+     * @return multiply-adds per layer
+     */
+    public static long[] discriminatorMacs(int channels, int side, int classes) {
+        int downs = upsamplings(side);
+        long[] macs = new long[downs + 1];
+        long in = channels + classes;
+        long width = D_WIDTH;
+        long s = side;
+        for (int i = 0; i < downs; i++) {
+            s /= 2;
+            macs[i] = in * width * 16 * s * s;
+            in = width;
+            width *= 2;
+        }
+        macs[downs] = in * s * s; // the last convolution covers the whole end x end map: one output
+        return macs;
+    }
+
+    /**
      * Stride-2 layers for a side: 28 = 7 * 2^2, 32 = 4 * 2^3, 64 = 4 * 2^4.
      *
      * @param side image side
@@ -130,32 +180,11 @@ public final class Dcgan {
     }
 
     /**
-     * ConvTranspose2d(kernel 4, stride 2, padding 1, no bias): (N, C, H, W) to (N, filters, 2H, 2W).
-     *
-     * <p>DJL's PyTorch engine does not implement deconvolution ({@code UnsupportedOperationException}
-     * in 0.35.1), so this is the textbook identity: a stride-2 transposed convolution equals
-     * inserting a zero between neighbouring pixels, (N, C, 2H-1, 2W-1), then an ordinary stride-1
-     * convolution with padding k-1-p = 2 and the kernel flipped (the weights are learned, so the
-     * flip is only a relabelling). {@code DcganTest} checks it against the transposed-convolution
-     * sum written out.
+     * ConvTranspose2d(kernel 4, stride 2, padding 1, no bias): (N, C, H, W) to (N, filters, 2H, 2W),
+     * by phases (see {@link Upsample2x}).
      */
     static Block upconv(int filters) {
-        return new SequentialBlock()
-                .add(new LambdaBlock(x -> new NDList(zeroInsert(x.singletonOrThrow())))) // (N, C, 2H-1, 2W-1)
-                .add(conv(filters, 4, 1, 2)); // (N, filters, 2H, 2W)
-    }
-
-    /** (N, C, H, W) to (N, C, 2H-1, 2W-1) with the input at even positions, zeros between. */
-    static NDArray zeroInsert(NDArray x) {
-        Shape s = x.getShape();
-        long n = s.get(0);
-        long c = s.get(1);
-        long h = s.get(2);
-        long w = s.get(3);
-        NDArray cols = NDArrays.stack(new NDList(x, x.zerosLike()), 4).reshape(n, c, h, 2 * w) // (N, C, H, 2W)
-                .get(new NDIndex(":, :, :, :{}", 2 * w - 1)); // (N, C, H, 2W-1)
-        return NDArrays.stack(new NDList(cols, cols.zerosLike()), 3).reshape(n, c, 2 * h, 2 * w - 1) // (N, C, 2H, 2W-1)
-                .get(new NDIndex(":, :, :{}", 2 * h - 1)); // (N, C, 2H-1, 2W-1)
+        return new Upsample2x(filters);
     }
 
     private static Block conv(int filters, int kernel, int stride, int pad) {

@@ -54,6 +54,7 @@ public final class GanTrainer implements AutoCloseable {
     private final int iterationsPerEpoch;
     private final long totalSteps;
     private final double divergedAbove;
+    private volatile boolean stopRequested;
 
     /**
      * Builds the training state and the in-engine data set.
@@ -145,7 +146,7 @@ public final class GanTrainer implements AutoCloseable {
             for (TrainingListener l : listeners) {
                 l.onStart(this);
             }
-            while (state.step() < totalSteps) {
+            while (state.step() < totalSteps && !stopRequested) {
                 runEpoch();
             }
             for (TrainingListener l : listeners) {
@@ -161,6 +162,15 @@ public final class GanTrainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the loop to end after the current iteration, as if its length were reached: the
+     * listeners' {@code onEnd} and the final checkpoint still run. Safe from a listener or
+     * another thread.
+     */
+    public void stop() {
+        stopRequested = true;
+    }
+
     private void runEpoch() {
         long step = state.step();
         int epoch = (int) (step / iterationsPerEpoch) + 1;
@@ -170,7 +180,7 @@ public final class GanTrainer implements AutoCloseable {
             NDArray shuffled = dataset.get(epochManager, new NDIndex("{}", order)); // (count, dataDim)
             NDArray shuffledLabels = labels == null ? null
                     : labels.get(epochManager, new NDIndex("{}", order)); // (count, classes)
-            for (int i = skip; i < iterationsPerEpoch && state.step() < totalSteps; i++) {
+            for (int i = skip; i < iterationsPerEpoch && state.step() < totalSteps && !stopRequested; i++) {
                 iterate(shuffled, shuffledLabels, epoch, i);
             }
         }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
 import io.jgan.io.NamedTensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -40,30 +41,99 @@ class DcganTest {
             NamedTensor weight = net.toTensors().get(0);
             assertThat(weight.shape()).containsExactly(cout, cin, 4, 4);
             float[] wt = weight.data();
-            NDArray out = net.forward(m.create(in, new Shape(1, cin * h * w)), false);
-            assertThat(out.getShape()).isEqualTo(new Shape(1, cout, 2 * h, 2 * w));
-            float[] got = out.toFloatArray();
+            float[] r = new float[cout * 2 * h * 2 * w]; // the upstream gradient d loss / d out
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (float) rng.nextGaussian();
+            }
+            NDArray x = m.create(in, new Shape(1, cin * h * w));
+            x.setRequiresGradient(true);
+            float[] got;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = net.forward(x, true);
+                assertThat(out.getShape()).isEqualTo(new Shape(1, cout, 2 * h, 2 * w));
+                got = out.toFloatArray();
+                gc.backward(out.mul(m.create(r, out.getShape())).sum()); // loss = sum(out * r)
+            }
+            float[] gotGradIn = x.getGradient().toFloatArray();
+            float[] gotGradW = net.trainableParameters().get(0).getArray().getGradient().toFloatArray();
+            double[] gradIn = new double[in.length];
+            double[] gradW = new double[wt.length];
             for (int o = 0; o < cout; o++) {
                 for (int y = 0; y < 2 * h; y++) {
-                    for (int x = 0; x < 2 * w; x++) {
+                    for (int xx = 0; xx < 2 * w; xx++) {
                         double expected = 0;
+                        double dOut = r[(o * 2 * h + y) * 2 * w + xx];
                         for (int i = 0; i < cin; i++) {
                             for (int hh = 0; hh < h; hh++) {
                                 for (int ww = 0; ww < w; ww++) {
                                     int a = y + 1 - 2 * hh;
-                                    int b = x + 1 - 2 * ww;
+                                    int b = xx + 1 - 2 * ww;
                                     if (a >= 0 && a < 4 && b >= 0 && b < 4) {
-                                        float t = wt[((o * cin + i) * 4 + (3 - a)) * 4 + (3 - b)];
-                                        expected += in[(i * h + hh) * w + ww] * t;
+                                        int k = ((o * cin + i) * 4 + (3 - a)) * 4 + (3 - b);
+                                        int j = (i * h + hh) * w + ww;
+                                        expected += in[j] * wt[k];
+                                        gradIn[j] += dOut * wt[k]; // d out / d in = the tap
+                                        gradW[k] += dOut * in[j]; // d out / d W = the input it met
                                     }
                                 }
                             }
                         }
-                        assertThat((double) got[(o * 2 * h + y) * 2 * w + x]).as("out[%d][%d][%d]", o, y, x)
+                        assertThat((double) got[(o * 2 * h + y) * 2 * w + xx]).as("out[%d][%d][%d]", o, y, xx)
                                 .isCloseTo(expected, within(1e-5));
                     }
                 }
             }
+            for (int j = 0; j < in.length; j++) {
+                assertThat((double) gotGradIn[j]).as("d/d in[%d]", j).isCloseTo(gradIn[j], within(1e-4));
+            }
+            for (int k = 0; k < wt.length; k++) {
+                assertThat((double) gotGradW[k]).as("d/d W[%d]", k).isCloseTo(gradW[k], within(1e-4));
+            }
+        }
+    }
+
+    /**
+     * The up-sampling slices G's long-lived weight every step: its temporaries must go to the
+     * step's manager, not the weight's (which would keep every step's slices until the run ends).
+     */
+    @Test
+    void trainingHoldsNoArraysPerStep() {
+        io.jgan.config.GanConfig config = io.jgan.config.Presets.dcgan(10)
+                .withData(io.jgan.config.DataConfig.embedded(64)).withTrain(t -> t.batchSize(16))
+                .withSchedule(s -> s.maxSteps(8)).validate();
+        int[] live = new int[9];
+        try (io.jgan.train.GanTrainer trainer = new io.jgan.train.GanTrainer(config,
+                io.jgan.data.TrainingData.load(config.data(), config.model(), 0))) {
+            trainer.addListener(new io.jgan.train.TrainingListener() {
+                @Override
+                public void onStep(io.jgan.train.GanTrainer t, io.jgan.train.StepRecord r) {
+                    live[(int) r.step()] = t.liveArrays();
+                }
+            });
+            trainer.fit();
+        }
+        assertThat(live[2]).isPositive();
+        assertThat(live[8]).as("arrays held at step 8 against %d at step 2", live[2]).isEqualTo(live[2]);
+    }
+
+    /** A checkpoint of the zero-insertion layer (tensor 05SequentialBlock_02Conv2d_weight) loads into it. */
+    @Test
+    void oldCheckpointNamesMapToTheNewLayer() {
+        assertThat(Upsample2x.formerName("05Upsample2x_weight")).isEqualTo("05SequentialBlock_02Conv2d_weight");
+        assertThat(Upsample2x.formerName("01SequentialBlock_01Linear_weight")).isEqualTo("01SequentialBlock_01Linear_weight");
+        assertThat(Upsample2x.formerName("01SequentialBlock_02Conv2d_weight")).isEqualTo("01SequentialBlock_02Conv2d_weight");
+        // a generator whose up-sampling weights come under the former names loads them
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network g = new Network("g", Dcgan.generator(100, 1, 28), m, 100);
+            java.util.List<NamedTensor> saved = new java.util.ArrayList<>();
+            for (NamedTensor t : g.toTensors()) {
+                float[] data = t.data().clone();
+                java.util.Arrays.fill(data, 0.5f);
+                saved.add(new NamedTensor(Upsample2x.formerName(t.name()), t.shape(), data));
+            }
+            assertThat(saved).anyMatch(t -> t.name().endsWith("SequentialBlock_02Conv2d_weight"));
+            g.copyFrom(saved);
+            assertThat(g.toTensors()).allMatch(t -> t.data()[0] == 0.5f);
         }
     }
 

@@ -1,0 +1,94 @@
+package io.jgan.bench;
+
+import io.jgan.config.GanConfig;
+import io.jgan.data.Samples;
+import io.jgan.data.TrainingData;
+import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.EvalInputs;
+import io.jgan.eval.EvalReport;
+import io.jgan.eval.Evaluator;
+import io.jgan.train.GanTrainer;
+import io.jgan.train.StepRecord;
+import io.jgan.train.TrainingListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Time to quality, the figure a user cares about: seconds of training until jgan eval's FCD falls
+ * below a target. The run trains as {@code jgan train} does and measures FCD every {@code every}
+ * iterations on {@code samples} samples of one fixed noise seed; it stops at the first
+ * measurement below the target. Training seconds are the sum of the iterations' own times, so
+ * the measurements themselves are not counted.
+ */
+public final class TimeToQuality {
+
+    /** The noise seed of every measurement, as {@code --eval-every} uses. */
+    static final long NOISE_SEED = 12345;
+
+    private TimeToQuality() {}
+
+    /**
+     * One measurement.
+     *
+     * @param step iterations done
+     * @param trainingSeconds their summed times
+     * @param fcd FCD at that step
+     */
+    public record Point(long step, double trainingSeconds, double fcd) {}
+
+    /**
+     * The run's outcome.
+     *
+     * @param target the FCD asked for
+     * @param reached whether a measurement fell below it
+     * @param points every measurement, in order
+     */
+    public record Result(double target, boolean reached, List<Point> points) {
+
+        /** @return the first point below the target, or the last one measured */
+        public Point last() {
+            return points.get(points.size() - 1);
+        }
+    }
+
+    /**
+     * Trains until FCD falls below the target or the config's length is reached.
+     *
+     * @param config the run (its schedule's max-steps caps it)
+     * @param target FCD to reach
+     * @param every iterations between measurements
+     * @param samples samples per measurement
+     * @param onPoint called after each measurement (progress)
+     * @return the measurements
+     */
+    public static Result run(GanConfig config, double target, int every, int samples, Consumer<Point> onPoint) {
+        Samples data = TrainingData.load(config.data(), config.model(), config.train().seed());
+        List<Point> points = new ArrayList<>();
+        boolean[] reached = {false};
+        try (ClassifierBundle digits = ClassifierBundle.shipped("mnist");
+                GanTrainer trainer = new GanTrainer(config, data)) {
+            trainer.addListener(new TrainingListener() {
+                double trainingMs;
+
+                @Override
+                public void onStep(GanTrainer t, StepRecord r) {
+                    trainingMs += r.millis();
+                    if (r.step() % every == 0) {
+                        float[] x = EvalInputs.asSaved(t.generate(samples, NOISE_SEED), t.config().model().range());
+                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED);
+                        Point p = new Point(r.step(), trainingMs / 1000, e.fcd());
+                        points.add(p);
+                        onPoint.accept(p);
+                        if (e.fcd() < target) {
+                            reached[0] = true;
+                            t.stop();
+                        }
+                    }
+                }
+            });
+            trainer.fit();
+        }
+        return new Result(target, reached[0], points);
+    }
+}
