@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Generative Adversarial Networks for the JVM.",
-        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, LatentCommands.Interpolate.class, LatentCommands.Traverse.class, PortCommands.Export.class, PortCommands.Import.class, ServeCommand.class, ToyCommand.class, BenchCommand.class, ClassifierCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, SampleCommand.class, EvalCommand.class, LatentCommands.Interpolate.class, LatentCommands.Traverse.class, PortCommands.Export.class, PortCommands.Import.class, ServeCommand.class, TranslateCommand.class, ToyCommand.class, BenchCommand.class, ClassifierCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

@@ -27,6 +27,7 @@ import io.jgan.train.TensorBoardListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -56,7 +57,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME",
             description = "mlp (the MLP GAN of 'GANs from Scratch 1', default), mlp-bn (the BatchNorm generator"
                     + " of the GAN course: z of 10, data in [0,1], lr 1e-5, batch 128)"
-                    + " or dcgan (convolutional, batch norm; Adam 2e-4 beta1 0.5, batch 128; sides 28, 32, 64)")
+                    + ", dcgan (convolutional, batch norm; Adam 2e-4 beta1 0.5, batch 128; sides 28, 32, 64)"
+                    + " or pix2pix (image to image: U-Net G, PatchGAN D, + 100 x L1; default data: sketch to digit)")
     String model = "mlp";
 
     @Option(names = "--data", paramLabel = "DIR",
@@ -124,6 +126,14 @@ public final class TrainCommand implements Callable<Integer> {
             description = "keep an exponential moving average of G's weights (e.g. 0.999); grids, sample and eval use it (default 0: off)")
     double ema;
 
+    @Option(names = "--direction", paramLabel = "AtoB|BtoA",
+            description = "pix2pix, side-by-side pairs: translate the left half to the right (AtoB, default) or back")
+    String direction = "AtoB";
+
+    @Option(names = "--l1-weight", paramLabel = "LAMBDA",
+            description = "pix2pix: weight of G's L1 term beside the adversarial loss (default 100)")
+    Double l1Weight;
+
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/<time>-<model>)")
     Path out;
 
@@ -143,6 +153,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (ModelConfig.PIX2PIX.equals(model)) {
+            return Pix2PixRun.train(this);
+        }
+        ParseResult given = spec.commandLine().getParseResult();
+        for (String pix2pixOnly : List.of("--direction", "--l1-weight")) {
+            if (given.hasMatchedOption(pix2pixOnly)) {
+                throw new JganException(JganException.USAGE, pix2pixOnly + " applies to --model pix2pix only");
+            }
+        }
         if (resume != null) {
             return resume();
         }

@@ -42,16 +42,28 @@ public record ModelConfig(
 
     /** @return G's input size: z, then the one-hot class code if conditional */
     public int generatorInputDim() {
-        return latentDim + classes;
+        return family.equals(PIX2PIX) ? dataDim() : latentDim + classes; // pix2pix: G is given an image
     }
 
     /** @return D's input size: the flattened image, then the one-hot class code if conditional */
     public int discriminatorInputDim() {
-        return dataDim() + classes;
+        return family.equals(PIX2PIX) ? 2 * dataDim() : dataDim() + classes; // pix2pix: (image, condition)
+    }
+
+    /** The image-to-image family: its G maps an image to an image, and D judges pairs. */
+    public static final String PIX2PIX = "pix2pix";
+
+    /**
+     * Whether the family is image-to-image (no latent vector; {@code translate} instead of {@code sample}).
+     *
+     * @return true for pix2pix
+     */
+    public boolean imageToImage() {
+        return family.equals(PIX2PIX);
     }
 
     /** The model families this version can build. */
-    public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "dcgan", "toy");
+    public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "dcgan", "toy", "pix2pix");
 
     /** Image sides the DCGAN family is built for. */
     public static final List<Integer> DCGAN_SIDES = List.of(28, 32, 64);
@@ -79,7 +91,7 @@ public record ModelConfig(
                     JganException.USAGE,
                     "unknown model '" + family + "': use one of " + String.join(", ", FAMILIES));
         }
-        if (latentDim < 1 || latentDim > 4096) {
+        if (family.equals(PIX2PIX) ? latentDim != 0 : latentDim < 1 || latentDim > 4096) {
             throw new JganException(
                     JganException.USAGE,
                     "latent size " + latentDim + " is out of range: use 1..4096 (default 100)");
@@ -96,13 +108,17 @@ public record ModelConfig(
                     "image shape " + channels + "x" + height + "x" + width + " is not supported: use 1 or 3"
                             + " channels and sides up to " + MAX_SIDE);
         }
+        if (family.equals(PIX2PIX) && classes != 0) {
+            throw new JganException(JganException.USAGE, "--conditional does not apply to pix2pix: its condition is the"
+                    + " input image");
+        }
         if (classes < 0 || classes > 256) {
             throw new JganException(JganException.USAGE, "a conditional model needs 1..256 classes, got " + classes);
         }
-        if (family.equals("dcgan") && (height != width || !DCGAN_SIDES.contains(height))) {
+        if ((family.equals("dcgan") || family.equals(PIX2PIX)) && (height != width || !DCGAN_SIDES.contains(height))) {
             throw new JganException(
                     JganException.USAGE,
-                    "dcgan is built for square images of side 28, 32 or 64, but the data is " + height + "x" + width
+                    family + " is built for square images of side 28, 32 or 64, but the data is " + height + "x" + width
                             + ": use --image-size 32 or 64 for an image folder");
         }
     }

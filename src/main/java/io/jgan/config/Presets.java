@@ -80,6 +80,22 @@ public final class Presets {
     }
 
     /**
+     * pix2pix (Isola et al. 2017) on the digits demo: a U-Net G from sketch to digit, a PatchGAN D
+     * on (digit, sketch), adversarial loss (D's two terms averaged, as 'An Intuitive way to
+     * understand GANs' writes it) plus 100 x L1, Adam 2e-4 with beta1 0.5, batch 32.
+     *
+     * @param epochs passes over the training pairs
+     * @return the config
+     */
+    public static GanConfig pix2pix(int epochs) {
+        return new GanConfig(
+                DataConfig.embedded(0),
+                new ModelConfig("pix2pix", 0, 1, 28, 28, PixelRange.SYMMETRIC),
+                TrainConfig.builder().batchSize(32).lr(2e-4).beta1(0.5).averageDTerms(true).l1Weight(100).build(),
+                RunSchedule.ofEpochs(epochs));
+    }
+
+    /**
      * Returns the preset for a model family.
      *
      * @param family {@code mlp} or {@code mlp-bn}
@@ -88,6 +104,7 @@ public final class Presets {
      */
     public static GanConfig forFamily(String family, int epochs) {
         return switch (family) {
+            case "pix2pix" -> pix2pix(epochs);
             case "mlp-bn" -> course(epochs);
             case "dcgan" -> dcgan(epochs);
             default -> vanilla(epochs);

@@ -21,6 +21,8 @@ import java.util.List;
  *     of their sum (the MLP GAN)
  * @param seed seeds initialisation, data order, noise and dropout
  * @param fixedNoiseCount number of fixed test noise vectors (the tutorial: 16, a 4x4 grid)
+ * @param l1Weight pix2pix only: lambda of G's L1 term, lambda |G(a) - b|_1 beside the adversarial
+ *     loss (100 in the paper); 0 for the GAN families
  * @param emaDecay decay of an exponential moving average of G's weights, sampled from when
  *     present (0 = none; 0.999 is usual)
  */
@@ -37,7 +39,8 @@ public record TrainConfig(
         boolean averageDTerms,
         long seed,
         int fixedNoiseCount,
-        double emaDecay) {
+        double emaDecay,
+        double l1Weight) {
 
     /** The adversarial objectives this version offers. */
     public static final List<String> LOSSES = List.of("bce", "bce-saturating", "lsgan", "hinge", "wgan-gp");
@@ -62,6 +65,7 @@ public record TrainConfig(
                 "fixed noise count must be in 1..1024, got " + fixedNoiseCount);
         require(emaDecay == 0 || (emaDecay >= 0.5 && emaDecay < 1), "--ema must be 0 (off) or in [0.5, 1), got "
                 + emaDecay);
+        require(l1Weight >= 0 && l1Weight <= 10_000, "--l1-weight must be in 0..10000, got " + l1Weight);
     }
 
     static void require(boolean ok, String message) {
@@ -91,6 +95,7 @@ public record TrainConfig(
         b.seed = seed;
         b.fixedNoiseCount = fixedNoiseCount;
         b.emaDecay = emaDecay;
+        b.l1Weight = l1Weight;
         return b;
     }
 
@@ -109,6 +114,7 @@ public record TrainConfig(
         private long seed;
         private int fixedNoiseCount = 16;
         private double emaDecay;
+        private double l1Weight;
 
         private Builder() {}
 
@@ -197,10 +203,19 @@ public record TrainConfig(
             return this;
         }
 
+        /**
+         * @param v pix2pix's lambda of the L1 term
+         * @return this
+         */
+        public Builder l1Weight(double v) {
+            l1Weight = v;
+            return this;
+        }
+
         /** @return the config (not yet validated) */
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
-                    fixedNoiseCount, emaDecay);
+                    fixedNoiseCount, emaDecay, l1Weight);
         }
     }
 }

@@ -119,34 +119,7 @@ public final class ImageFolderReader {
         byte[] labels = labelled ? new byte[decoded.size()] : null;
         int plane = h * w;
         for (int i = 0; i < decoded.size(); i++) {
-            BufferedImage img = decoded.get(i);
-            int base = i * c * plane;
-            // Gray PNGs are read from the raster: getRGB would pass them through Java's linear-gray
-            // colour space and darken every mid-tone (5 reads as 0).
-            boolean gray = isGrayType(img);
-            int shift = img.getType() == BufferedImage.TYPE_USHORT_GRAY ? 8 : 0;
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int rgb;
-                    if (gray) {
-                        int v = img.getRaster().getSample(x, y, 0) >> shift;
-                        rgb = v << 16 | v << 8 | v;
-                    } else {
-                        rgb = img.getRGB(x, y);
-                    }
-                    int r = (rgb >> 16) & 0xff;
-                    int g = (rgb >> 8) & 0xff;
-                    int b = rgb & 0xff;
-                    if (c == 1) {
-                        // ITU-R 601 luma, as PIL's convert("L")
-                        px[base + y * w + x] = (byte) Math.round((299 * r + 587 * g + 114 * b) / 1000.0);
-                    } else {
-                        px[base + y * w + x] = (byte) r;
-                        px[base + plane + y * w + x] = (byte) g;
-                        px[base + 2 * plane + y * w + x] = (byte) b;
-                    }
-                }
-            }
+            copyPixels(decoded.get(i), c, px, i * c * plane);
             if (labelled) {
                 labels[i] = (byte) (int) classIndex.get(dir.relativize(files.get(i)).getName(0).toString());
             }
@@ -155,7 +128,92 @@ public final class ImageFolderReader {
                 labelled ? List.copyOf(classIndex.keySet()) : List.of());
     }
 
-    private static List<Path> list(Path dir) {
+    /**
+     * Writes one image's pixels, channel-major, into {@code px} at {@code base}: gray as ITU-R 601
+     * luma (PIL's convert("L")), colour as R, G, B planes.
+     *
+     * @param img the image
+     * @param c 1 or 3 channels
+     * @param px the destination
+     * @param base offset of the image's first byte
+     */
+    static void copyPixels(BufferedImage img, int c, byte[] px, int base) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        int plane = h * w;
+        // Gray PNGs are read from the raster: getRGB would pass them through Java's linear-gray
+        // colour space and darken every mid-tone (5 reads as 0).
+        boolean gray = isGrayType(img);
+        int shift = img.getType() == BufferedImage.TYPE_USHORT_GRAY ? 8 : 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb;
+                if (gray) {
+                    int v = img.getRaster().getSample(x, y, 0) >> shift;
+                    rgb = v << 16 | v << 8 | v;
+                } else {
+                    rgb = img.getRGB(x, y);
+                }
+                int r = (rgb >> 16) & 0xff;
+                int g = (rgb >> 8) & 0xff;
+                int b = rgb & 0xff;
+                if (c == 1) {
+                    px[base + y * w + x] = (byte) Math.round((299 * r + 587 * g + 114 * b) / 1000.0);
+                } else {
+                    px[base + y * w + x] = (byte) r;
+                    px[base + plane + y * w + x] = (byte) g;
+                    px[base + 2 * plane + y * w + x] = (byte) b;
+                }
+            }
+        }
+    }
+
+    /**
+     * Images with their file names: one file, or every image under a folder (sorted), all of one
+     * size, as {@code channels} channels. For {@code jgan translate}.
+     *
+     * @param path an image file or a folder
+     * @param channels 1 or 3
+     * @return the images, and the name of each (relative to the folder)
+     * @throws JganException (exit 3) if there is no image, or the sizes differ
+     */
+    public static Named readNamed(Path path, int channels) {
+        List<Path> files = Files.isRegularFile(path) ? List.of(path) : list(path);
+        if (files.isEmpty()) {
+            throw new JganException(JganException.BAD_DATA, Files.exists(path) ? "no images in " + path
+                    + ": expected files ending in " + String.join(", ", EXTENSIONS) : "input not found: " + path);
+        }
+        List<BufferedImage> images = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path f : files) {
+            BufferedImage img = decode(f);
+            if (!images.isEmpty() && (img.getWidth() != images.get(0).getWidth()
+                    || img.getHeight() != images.get(0).getHeight())) {
+                throw new JganException(JganException.BAD_DATA, "the images in " + path + " have different sizes: "
+                        + names.get(0) + " is " + images.get(0).getWidth() + "x" + images.get(0).getHeight() + " but " + f
+                        + " is " + img.getWidth() + "x" + img.getHeight());
+            }
+            images.add(img);
+            names.add(Files.isRegularFile(path) ? f.getFileName().toString() : path.relativize(f).toString());
+        }
+        int h = images.get(0).getHeight();
+        int w = images.get(0).getWidth();
+        byte[] px = new byte[images.size() * channels * h * w];
+        for (int i = 0; i < images.size(); i++) {
+            copyPixels(images.get(i), channels, px, i * channels * h * w);
+        }
+        return new Named(new ImageSet(images.size(), channels, h, w, px), List.copyOf(names));
+    }
+
+    /**
+     * Images and their names.
+     *
+     * @param images the pixels
+     * @param names one per image
+     */
+    public record Named(ImageSet images, List<String> names) {}
+
+    static List<Path> list(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
@@ -172,7 +230,7 @@ public final class ImageFolderReader {
         }
     }
 
-    private static BufferedImage decode(Path f) {
+    static BufferedImage decode(Path f) {
         BufferedImage img;
         try {
             img = ImageIO.read(f.toFile());
@@ -192,7 +250,7 @@ public final class ImageFolderReader {
         return img.getType() == BufferedImage.TYPE_BYTE_GRAY || img.getType() == BufferedImage.TYPE_USHORT_GRAY;
     }
 
-    private static boolean isGray(BufferedImage img) {
+    static boolean isGray(BufferedImage img) {
         if (isGrayType(img)) {
             return true;
         }

@@ -20,6 +20,7 @@ public final class Models {
             case "mlp-bn" -> BatchNormMlpGan.generator(model.generatorInputDim(), model.dataDim());
             case "toy" -> ToyMlp.generator(model.generatorInputDim());
             case "dcgan" -> Dcgan.generator(model.generatorInputDim(), model.channels(), model.height());
+            case "pix2pix" -> new UNet(model.channels(), model.height());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }
@@ -36,6 +37,7 @@ public final class Models {
             case "mlp-bn" -> BatchNormMlpGan.discriminator(model.discriminatorInputDim());
             case "toy" -> ToyMlp.discriminator(model.discriminatorInputDim());
             case "dcgan" -> Dcgan.discriminator(model.channels(), model.height(), model.classes());
+            case "pix2pix" -> UNet.patchDiscriminator(model.channels(), model.height());
             default -> throw new IllegalArgumentException("unvalidated model family " + model.family());
         };
     }

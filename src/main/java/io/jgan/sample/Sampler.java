@@ -120,6 +120,7 @@ public final class Sampler implements AutoCloseable {
      */
     public float[] generate(float[] z, int[] labels) {
         ModelConfig m = manifest.config().model();
+        requireLatent(m);
         if (!m.conditional()) {
             throw new JganException(JganException.USAGE, "this generator is not conditional: it takes no --label");
         }
@@ -141,11 +142,47 @@ public final class Sampler implements AutoCloseable {
      */
     public float[] generate(float[] z, int n) {
         ModelConfig model = manifest.config().model();
+        requireLatent(model);
         int latent = model.latentDim();
         if (z.length != n * latent) {
             throw new IllegalArgumentException("z has " + z.length + " values, expected " + n + " x " + latent);
         }
         return Generation.run(generator, model, z, null); // conditional: balanced classes 0, 1, ..., k-1, 0, ...
+    }
+
+    /** An image-to-image generator takes images, not latent vectors. */
+    private static void requireLatent(ModelConfig m) {
+        if (m.imageToImage()) {
+            throw new JganException(JganException.USAGE, "this is an image-to-image generator (" + m.family()
+                    + "): it translates images rather than sampling noise; use jgan translate");
+        }
+    }
+
+    /**
+     * Runs an image-to-image generator (pix2pix) on input images, in inference mode.
+     *
+     * @param images (n, dataDim) in the model's pixel range
+     * @param n how many
+     * @return (n, dataDim) translations
+     */
+    public float[] translate(float[] images, int n) {
+        ModelConfig m = manifest.config().model();
+        if (!m.imageToImage()) {
+            throw new JganException(JganException.USAGE, "this generator (" + m.family() + ") samples noise; it does not"
+                    + " translate images: use jgan sample");
+        }
+        if (images.length != n * m.dataDim()) {
+            throw new IllegalArgumentException("images have " + images.length + " values, expected " + n + " x "
+                    + m.dataDim());
+        }
+        float[] out = new float[images.length];
+        for (int s = 0; s < n; s += 256) {
+            int k = Math.min(256, n - s);
+            float[] part = Generation.run(generator, m, java.util.Arrays.copyOfRange(images, s * m.dataDim(),
+                    (s + k) * m.dataDim()), null);
+            System.arraycopy(part, 0, out, s * m.dataDim(), part.length);
+        }
+        return out;
     }
 
     /** @return the model config saved with the generator */

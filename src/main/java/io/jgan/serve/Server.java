@@ -81,6 +81,8 @@ public final class Server implements AutoCloseable {
             config.routes.get("/api/runs/{id}/samples.idx", this::sampleIdx);
             config.routes.post("/api/runs/{id}/generate", this::generate);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            // a user's mistake reported by the library (e.g. sampling an image-to-image model)
+            config.routes.exception(io.jgan.JganException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, "internal error: " + e));
             config.routes.error(404, ctx -> {
                 String type = ctx.res().getContentType();

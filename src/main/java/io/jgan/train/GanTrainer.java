@@ -65,6 +65,10 @@ public final class GanTrainer implements AutoCloseable {
     public GanTrainer(GanConfig config, Samples samples) {
         this.config = config;
         this.train = config.train();
+        if (config.model().imageToImage()) {
+            throw new JganException(JganException.USAGE, "pix2pix trains on image pairs, not with GanTrainer: use"
+                    + " jgan train --model pix2pix (io.jgan.pix2pix.Pix2PixTrainer)");
+        }
         if (samples.dim() != config.model().dataDim()) {
             throw new IllegalArgumentException("samples of dim " + samples.dim() + " for a model of dim "
                     + config.model().dataDim());
@@ -299,7 +303,7 @@ public final class GanTrainer implements AutoCloseable {
     }
 
     /** SplitMix64 of (seed, counter), folded to the int the engine takes. */
-    static int mix(long seed, long counter) {
+    public static int mix(long seed, long counter) {
         long z = seed * 0x9E3779B97F4A7C15L + counter + 0x632BE59BD9B4E019L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

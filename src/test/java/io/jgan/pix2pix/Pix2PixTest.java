@@ -1,0 +1,216 @@
+package io.jgan.pix2pix;
+
+import static io.jgan.cli.CliSmokeTest.jgan;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.jgan.JganException;
+import io.jgan.cli.CliSmokeTest;
+import io.jgan.config.GanConfig;
+import io.jgan.config.Presets;
+import io.jgan.data.ImageSet;
+import io.jgan.data.PairedData;
+import io.jgan.io.NamedTensor;
+import io.jgan.model.Network;
+import io.jgan.model.UNet;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** pix2pix: the networks' shapes, the skip connections, the losses by hand, learning, and bad pairs. */
+class Pix2PixTest {
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource({"1, 28, 49", "3, 28, 49", "1, 32, 64", "3, 64, 64"})
+    void uNetAndPatchGanShapes(int channels, int side, int patches) {
+        int dim = channels * side * side;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network g = new Network("g", new UNet(channels, side), m, dim);
+            Network d = new Network("d", UNet.patchDiscriminator(channels, side), m, 2 * dim);
+            NDArray x = m.randomUniform(-1f, 1f, new Shape(3, dim));
+            NDArray y = g.forward(x, true);
+            assertThat(y.getShape()).isEqualTo(new Shape(3, dim));
+            float[] v = y.toFloatArray();
+            for (float f : v) {
+                assertThat(f).isBetween(-1f, 1f); // tanh out
+            }
+            NDArray logits = d.forward(Pix2PixStep.pair(y, x), true);
+            assertThat(logits.getShape()).isEqualTo(new Shape(3, patches)); // one logit per patch
+        }
+    }
+
+    /**
+     * With the innermost decoder's weights zeroed, nothing of the input passes through the
+     * bottleneck; G's output still depends on its input only through the skip connections (with
+     * the concatenation removed from UNet.forwardInternal, the two outputs below are equal).
+     */
+    @Test
+    void skipConnectionsCarryTheEncodersMaps() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network g = new Network("g", new UNet(1, 32), m, 1024);
+            List<NamedTensor> zeroed = new ArrayList<>();
+            for (NamedTensor t : g.toTensors()) {
+                boolean innermost = t.name().contains("decoder0") && t.name().endsWith("Upsample2x_weight");
+                zeroed.add(innermost ? new NamedTensor(t.name(), t.shape(), new float[t.data().length]) : t);
+            }
+            assertThat(zeroed.stream().filter(t -> t.name().contains("decoder0"))).isNotEmpty();
+            g.copyFrom(zeroed);
+            NDArray a = m.randomUniform(-1f, 1f, new Shape(2, 1024));
+            NDArray b = m.randomUniform(-1f, 1f, new Shape(2, 1024));
+            Engine.getInstance().setRandomSeed(5); // the same dropout masks for both
+            float[] ya = g.forward(a, false).toFloatArray();
+            Engine.getInstance().setRandomSeed(5);
+            float[] yb = g.forward(b, false).toFloatArray();
+            double diff = 0;
+            for (int i = 0; i < ya.length; i++) {
+                diff += Math.abs(ya[i] - yb[i]);
+            }
+            assertThat(diff / ya.length).as("mean |G(a) - G(b)|").isGreaterThan(1e-3);
+        }
+    }
+
+    @Test
+    void lossesByHand() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray real = m.create(new float[] {0f, 2f}, new Shape(1, 2)); // two patches
+            NDArray fake = m.create(new float[] {-1f, 1f}, new Shape(1, 2));
+            // BCE(real, 1) = mean(ln(1 + e^0), ln(1 + e^-2)) = mean(0.693147, 0.126928) = 0.410038
+            // BCE(fake, 0) = mean(ln(1 + e^-1), ln(1 + e^1)) = mean(0.313262, 1.313262) = 0.813262
+            assertThat(Pix2PixStep.discriminatorLoss(real, fake).getFloat()).isCloseTo(0.611650f, within(1e-5f));
+            // G: BCE(fake, 1) = mean(1.313262, 0.313262) = 0.813262; + 100 x L1 0.25
+            NDArray l1 = m.create(new float[] {0.25f}, new Shape());
+            assertThat(Pix2PixStep.generatorLoss(fake, l1, 100f).getFloat()).isCloseTo(25.813262f, within(1e-4f));
+        }
+    }
+
+    @Test
+    void sketchIsTheOutline() {
+        // a 3x3 block of ink in a 5x5 image: its centre is not an edge, the eight around it are
+        byte[] img = new byte[25];
+        for (int y = 1; y <= 3; y++) {
+            for (int x = 1; x <= 3; x++) {
+                img[y * 5 + x] = (byte) 200;
+            }
+        }
+        img[0] = (byte) 100; // faint ink (below half): not ink, not drawn
+        byte[] s = PairedData.sketch(img, 5, 5);
+        int drawn = 0;
+        for (byte b : s) {
+            drawn += (b & 0xff) == 255 ? 1 : 0;
+        }
+        assertThat(drawn).isEqualTo(8);
+        assertThat(s[2 * 5 + 2]).isZero();
+        assertThat(s[0]).isZero();
+        assertThat(PairedData.sketch(img, 5, 5)).isEqualTo(s); // deterministic
+    }
+
+    /**
+     * A real, small task: colour inversion of 28x28 digits (b = 255 - a). G starts near 0 (L1 about
+     * 0.5 on the [0, 1] scale); in 200 iterations of batch 16 it must get below 0.08 on held-out pairs.
+     */
+    @Test
+    void learnsColourInversion() {
+        PairedData digits = PairedData.digitSketches(400);
+        byte[] inverted = digits.targets().pixels().clone();
+        for (int i = 0; i < inverted.length; i++) {
+            inverted[i] = (byte) (255 - (inverted[i] & 0xff));
+        }
+        ImageSet t = digits.targets();
+        PairedData pairs = new PairedData(t, new ImageSet(t.count(), 1, 28, 28, inverted), digits.labels(),
+                digits.names(), "inverted digits");
+        GanConfig config = Presets.pix2pix(100).withTrain(b -> b.batchSize(16).seed(3))
+                .withSchedule(s -> s.maxSteps(200).gridEvery(0).checkpointEvery(0)).validate();
+        try (Pix2PixTrainer trainer = new Pix2PixTrainer(config, pairs)) {
+            Pix2PixEval before = eval(trainer);
+            trainer.fit(tmp.resolve("run"), r -> { });
+            Pix2PixEval after = eval(trainer);
+            assertThat(before.l1()).isGreaterThan(0.3);
+            assertThat(after.l1()).as("held-out L1 after 200 iterations").isLessThan(0.08);
+            assertThat(after.psnr()).isGreaterThan(before.psnr() + 8);
+        }
+        assertThat(tmp.resolve("run/metrics.csv")).exists();
+        assertThat(tmp.resolve("run/grids/step-00000200.png")).exists();
+        assertThat(tmp.resolve("run/checkpoints/step-00000200/generator.tensors")).exists();
+    }
+
+    private static Pix2PixEval eval(Pix2PixTrainer trainer) {
+        int first = trainer.trainCount();
+        byte[] targets = Arrays.copyOfRange(trainer.pairs().targets().pixels(), first * 784,
+                trainer.pairs().targets().count() * 784);
+        return Pix2PixEval.measure(trainer.translate(trainer.heldOutInputs(), trainer.pairs().inputs().count() - first),
+                targets, null, trainer.config().model(), null);
+    }
+
+    @Test
+    void trainThenTranslateFromTheCommandLine() throws IOException {
+        Path run = tmp.resolve("p2p");
+        CliSmokeTest.Run trained = jgan("train", "--model", "pix2pix", "--limit", "200", "--batch-size", "20",
+                "--max-steps", "4", "--no-progress", "--out", run.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("class agreement").contains("PSNR");
+        Path inputs = Files.createDirectories(tmp.resolve("sketches"));
+        for (int i = 0; i < 3; i++) {
+            BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setSample(10 + i, 10, 0, 255);
+            ImageIO.write(img, "png", inputs.resolve("s" + i + ".png").toFile());
+        }
+        CliSmokeTest.Run tr = jgan("translate", "--checkpoint", run.toString(), "--input", inputs.toString(), "--out",
+                tmp.resolve("translated").toString());
+        assertThat(tr.exitCode()).as(tr.err()).isZero();
+        assertThat(tmp.resolve("translated/s0.png")).exists();
+        assertThat(tmp.resolve("translated/overview.png")).exists();
+        // a noise sampler is not a translator, and a pix2pix generator does not sample noise
+        CliSmokeTest.Run sample = jgan("sample", "--checkpoint", run.toString(), "--out", tmp.resolve("x.png").toString());
+        assertThat(sample.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(sample.err()).contains("use jgan translate");
+        // options that mean nothing to pix2pix are refused, not ignored
+        CliSmokeTest.Run ema = jgan("train", "--model", "pix2pix", "--ema", "0.9", "--out", tmp.resolve("e").toString());
+        assertThat(ema.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(ema.err()).contains("--ema does not apply to --model pix2pix");
+    }
+
+    @Test
+    void badPairsAreNamed() throws IOException {
+        Path ab = tmp.resolve("ab");
+        Files.createDirectories(ab.resolve("A"));
+        Files.createDirectories(ab.resolve("B"));
+        png(ab.resolve("A/one.png"), 28, 28);
+        png(ab.resolve("B/one.png"), 28, 28);
+        png(ab.resolve("A/two.png"), 28, 28);
+        assertBad(ab, "unpaired image: " + ab.resolve("A").resolve("two.png"));
+        png(ab.resolve("B/two.png"), 32, 32);
+        assertBad(ab, "pair two.png has different sizes: A is 28x28 but B is 32x32");
+
+        Path side = tmp.resolve("side");
+        Files.createDirectories(side);
+        png(side.resolve("p.png"), 57, 28);
+        assertBad(side, "57 pixels wide, an odd width");
+    }
+
+    private void assertBad(Path data, String message) {
+        CliSmokeTest.Run r = jgan("train", "--model", "pix2pix", "--data", data.toString(), "--no-progress", "--out",
+                tmp.resolve("out-" + System.nanoTime()).toString());
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(JganException.BAD_DATA);
+        assertThat(r.err().strip()).contains(message).doesNotContain("\n");
+    }
+
+    private static void png(Path f, int w, int h) throws IOException {
+        ImageIO.write(new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY), "png", f.toFile());
+    }
+}
