@@ -46,6 +46,7 @@ public final class Server implements AutoCloseable {
     private final GeneratorPool pool;
     private final Javalin app;
     private volatile String lastGenerate;
+    private volatile String lastTranslate;
 
     /**
      * Starts a server.
@@ -80,6 +81,7 @@ public final class Server implements AutoCloseable {
             config.routes.get("/api/runs/{id}/sample.png", this::samplePng);
             config.routes.get("/api/runs/{id}/samples.idx", this::sampleIdx);
             config.routes.post("/api/runs/{id}/generate", this::generate);
+            config.routes.post("/api/runs/{id}/translate", this::translate);
             config.routes.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             // a user's mistake reported by the library (e.g. sampling an image-to-image model)
             config.routes.exception(io.jgan.JganException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -166,7 +168,7 @@ public final class Server implements AutoCloseable {
         int n = intParam(ctx, "n", 16, 1, MAX_SAMPLES);
         long seed = longParam(ctx, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         ModelConfig m = pool.with(run, Sampler::model);
-        float[] z = LatentNoise.gaussian(seed, n * m.latentDim());
+        float[] z = m.imageToImage() ? new float[0] : LatentNoise.gaussian(seed, n * m.latentDim());
         float[][] rows = new float[n][];
         for (int i = 0; i < n; i++) {
             rows[i] = Arrays.copyOfRange(z, i * m.latentDim(), (i + 1) * m.latentDim());
@@ -174,6 +176,10 @@ public final class Server implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("latentDim", m.latentDim());
         out.put("classes", m.classes());
+        out.put("imageToImage", m.imageToImage());
+        out.put("channels", m.channels());
+        out.put("height", m.height());
+        out.put("width", m.width());
         out.put("z", rows);
         json(ctx, out);
     }
@@ -292,6 +298,70 @@ public final class Server implements AutoCloseable {
         } else {
             json(ctx, result);
         }
+    }
+
+    /**
+     * An image-to-image generator on given images: {@code {"images": [[...], ...], "scale": s}},
+     * each image C*H*W values in [0, 1] (row-major, channel-major); answers a PNG with the inputs
+     * in the first row and their translations below.
+     */
+    private void translate(Context ctx) {
+        Path run = index.run(ctx.pathParam("id"));
+        lastTranslate = ctx.body();
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(lastTranslate);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("the body is not JSON: send {\"images\": [[...], ...]} with one array per image");
+        }
+        if (body == null || !body.isObject() || !body.path("images").isArray()) {
+            throw ApiError.badRequest("the body needs \"images\": an array of images, each an array of pixel values in [0, 1]");
+        }
+        JsonNode images = body.get("images");
+        int n = images.size();
+        if (n < 1 || n > 64) {
+            throw ApiError.badRequest("\"images\" holds " + n + " images: send 1..64");
+        }
+        int scale = body.has("scale") ? intIn(body.get("scale"), "scale", 1, 8) : 4;
+        byte[] png = pool.with(run, s -> {
+            ModelConfig m = s.model();
+            if (!m.imageToImage()) {
+                throw ApiError.badRequest("this generator (" + m.family() + ") samples noise: use /generate");
+            }
+            int dim = m.dataDim();
+            float[] x = new float[n * dim];
+            for (int i = 0; i < n; i++) {
+                JsonNode img = images.get(i);
+                if (!img.isArray() || img.size() != dim) {
+                    throw ApiError.badRequest("images[" + i + "] has " + (img.isArray() ? img.size() + " values" : "no array")
+                            + " but this generator takes " + m.channels() + "x" + m.height() + "x" + m.width() + " = " + dim);
+                }
+                for (int k = 0; k < dim; k++) {
+                    JsonNode v = img.get(k);
+                    if (!v.isNumber() || !(v.asDouble() >= 0 && v.asDouble() <= 1)) {
+                        throw ApiError.badRequest("images[" + i + "][" + k + "] is " + RunIndex.abbreviate(v.toString())
+                                + ": every pixel must be a number in [0, 1]");
+                    }
+                    double p = v.asDouble();
+                    x[i * dim + k] = (float) (m.range() == io.jgan.config.PixelRange.SYMMETRIC ? 2 * p - 1 : p);
+                }
+            }
+            float[] y = s.translate(x, n);
+            float[] both = new float[2 * n * dim];
+            System.arraycopy(x, 0, both, 0, x.length);
+            System.arraycopy(y, 0, both, x.length, y.length);
+            return png(m, both, 2 * n, n, scale);
+        });
+        ctx.contentType("image/png").result(png);
+    }
+
+    /**
+     * The body of the last translate request received (for tests of the page).
+     *
+     * @return the JSON text, or null before any
+     */
+    public String lastTranslateRequest() {
+        return lastTranslate;
     }
 
     // ----------------------------------------------------------------------------- helpers

@@ -149,7 +149,7 @@ function slerp(a, b, t) {
   return a.map((v, i) => Math.sin((1 - t) * omega) / s * v + Math.sin(t * omega) / s * b[i]);
 }
 
-async function explorer(id) {
+async function explorer(id, params) {
   reset(id + ' / explore');
   const error = el('p', {class: 'error', id: 'error'});
   view.append(el('h2', {}, 'Explore ', id, ' ', el('a', {href: '#/run/' + id}, 'live view')), error);
@@ -160,12 +160,17 @@ async function explorer(id) {
     error.textContent = e.message;
     return;
   }
+  if (info.imageToImage) {
+    canvasTranslator(id, info, error);
+    return;
+  }
   const N = 16, NROW = 4;
-  const seed = el('input', {id: 'seed', type: 'number', value: '0', style: 'width: 7em'});
-  const dims = el('input', {id: 'dims', value: '0,1,2,3,4', style: 'width: 10em'});
+  const seed = el('input', {id: 'seed', type: 'number', value: params.get('seed') || '0', style: 'width: 7em'});
+  const dims = el('input', {id: 'dims', value: params.get('dims') || '0,1,2,3,4', style: 'width: 10em'});
   const label = el('select', {id: 'label'}, el('option', {value: ''}, 'all classes in turn'),
     ...Array.from({length: info.classes}, (_, k) => el('option', {value: String(k)}, 'class ' + k)));
   if (!info.classes) label.disabled = true;
+  else if (params.get('label') !== null) label.value = params.get('label');
   const sliders = el('div', {class: 'sliders', id: 'sliders'});
   const samples = el('img', {id: 'samples', class: 'grid', alt: 'samples'});
   const cells = el('div', {id: 'cells'}, samples);
@@ -273,12 +278,62 @@ async function explorer(id) {
   await load();
 }
 
+// ------------------------------------------------------------------------------------------- pix2pix
+// An image-to-image generator: draw its input on a canvas, see the translation when the stroke ends.
+function canvasTranslator(id, info, error) {
+  const W = info.width, H = info.height, ZOOM = 10;
+  const canvas = el('canvas', {id: 'sketch', width: String(W), height: String(H),
+    style: 'width: ' + W * ZOOM + 'px; height: ' + H * ZOOM + 'px; image-rendering: pixelated; background: #000;'
+      + ' border: 1px solid #ccc; cursor: crosshair; touch-action: none'});
+  const g = canvas.getContext('2d');
+  const result = el('img', {id: 'translation', class: 'grid', alt: 'translation', height: String(2 * H * 8)});
+  function clear() { g.fillStyle = '#000'; g.fillRect(0, 0, W, H); }
+  clear();
+  let drawing = false, last = null;
+  function at(ev) {
+    const r = canvas.getBoundingClientRect();
+    return [(ev.clientX - r.left) / r.width * W, (ev.clientY - r.top) / r.height * H];
+  }
+  canvas.addEventListener('pointerdown', ev => { drawing = true; last = at(ev); canvas.setPointerCapture(ev.pointerId); });
+  canvas.addEventListener('pointermove', ev => {
+    if (!drawing) return;
+    const p = at(ev);
+    g.strokeStyle = '#fff'; g.lineWidth = 1; g.lineCap = 'round';
+    g.beginPath(); g.moveTo(last[0], last[1]); g.lineTo(p[0], p[1]); g.stroke();
+    last = p;
+  });
+  canvas.addEventListener('pointerup', () => { drawing = false; translate(); });
+  async function translate() {
+    const d = g.getImageData(0, 0, W, H).data; // RGBA; the sketch is gray
+    const pixels = [];
+    for (let c = 0; c < info.channels; c++) {
+      for (let i = 0; i < W * H; i++) pixels.push(d[4 * i + (info.channels === 3 ? c : 0)] / 255);
+    }
+    try {
+      const r = await api('/api/runs/' + id + '/translate', {method: 'POST', headers: {'Content-Type': 'application/json'},
+        body: JSON.stringify({images: [pixels], scale: 8})});
+      const url = URL.createObjectURL(await r.blob());
+      if (result.src.startsWith('blob:')) URL.revokeObjectURL(result.src);
+      result.src = url;
+      result.dataset.version = String(Number(result.dataset.version || 0) + 1);
+      error.textContent = '';
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }
+  view.append(el('p', {}, 'This generator translates images (pix2pix). Draw its input, a sketch, with the mouse;',
+      ' the translation appears when you lift it. ', el('button', {id: 'clear', onclick: () => { clear(); }}, 'clear')),
+    el('div', {class: 'panel'}, canvas), el('div', {class: 'panel'}, el('div', {}, 'your sketch, and its translation'), result));
+}
+
 // ------------------------------------------------------------------------------------------- router
 function route() {
   const h = location.hash || '#/';
   let m;
   if ((m = h.match(/^#\/run\/([^/]+)$/))) liveView(decodeURIComponent(m[1]));
-  else if ((m = h.match(/^#\/explore\/([^/]+)$/))) explorer(decodeURIComponent(m[1]));
+  else if ((m = h.match(/^#\/explore\/([^/?]+)(?:\?(.*))?$/))) {
+    explorer(decodeURIComponent(m[1]), new URLSearchParams(m[2] || '')); // e.g. #/explore/RUN?seed=3&label=7&dims=0,1
+  }
   else runsPage();
 }
 window.addEventListener('hashchange', route);

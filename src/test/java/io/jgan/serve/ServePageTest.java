@@ -60,6 +60,9 @@ class ServePageTest {
         Assumptions.assumeTrue(present, "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         runs = tmp.resolve("runs");
         ServeFixture.train(runs, "digits", 8, "--conditional");
+        CliSmokeTest.Run p2p = CliSmokeTest.jgan("train", "--model", "pix2pix", "--limit", "200", "--batch-size", "20",
+                "--max-steps", "4", "--no-progress", "--out", runs.resolve("sketch2digit").toString());
+        assertThat(p2p.exitCode()).as(p2p.err()).isZero();
         server = new Server(List.of(runs), "127.0.0.1", 0, 2);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
@@ -127,6 +130,25 @@ class ServePageTest {
                 && ((Long) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", walk)) > 0);
         assertThat(server.lastGenerateRequest()).contains("\"nrow\":10");
         page("explorer");
+    }
+
+    /** A pix2pix run's explorer is a canvas: a stroke drawn with the mouse comes back translated. */
+    @Test
+    void drawingASketchShowsItsTranslation() throws IOException {
+        browser.get(url("#/explore/sketch2digit"));
+        WebElement canvas = waitUpTo(30).until(d -> d.findElement(By.id("sketch")));
+        WebElement result = browser.findElement(By.id("translation"));
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, -60, -80).clickAndHold()
+                .moveByOffset(40, 60).moveByOffset(60, 40).moveByOffset(-20, 80).release().perform();
+        waitUpTo(30).until(d -> version(result) >= 1
+                && ((Long) ((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth", result)) > 0);
+        String sent = server.lastTranslateRequest();
+        assertThat(sent).startsWith("{\"images\":[[");
+        double ink = java.util.Arrays.stream(sent.replaceAll("[^0-9.,]", " ").trim().split("[ ,]+"))
+                .filter(t -> !t.isEmpty()).mapToDouble(Double::parseDouble).filter(v -> v > 0.5 && v <= 1).count();
+        assertThat(ink).as("drawn pixels sent").isGreaterThan(10);
+        shot(result, "pix2pix-translation");
+        page("pix2pix");
     }
 
     @Test
