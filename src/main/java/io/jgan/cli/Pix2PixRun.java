@@ -31,7 +31,10 @@ final class Pix2PixRun {
 
     /** train's options that mean nothing to pix2pix. */
     private static final Set<String> NOT_FOR_PIX2PIX = Set.of("--conditional", "--loss", "--ema", "--latent",
-            "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--resume", "--image-size");
+            "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size");
+
+    /** Where a pix2pix run keeps what its config does not say (the pairs' direction), for a resume. */
+    static final String PAIRS_FILE = "pix2pix.json";
 
     private Pix2PixRun() {}
 
@@ -39,8 +42,7 @@ final class Pix2PixRun {
         for (OptionSpec o : c.spec.commandLine().getParseResult().matchedOptions()) {
             if (NOT_FOR_PIX2PIX.contains(o.longestName())) {
                 throw new JganException(JganException.USAGE, o.longestName() + " does not apply to --model pix2pix"
-                        + (o.longestName().equals("--resume") ? " (pix2pix runs cannot be resumed yet: start a new run)"
-                        : o.longestName().equals("--image-size") ? " (its pairs are used at their own size: 28, 32 or 64)"
+                        + (o.longestName().equals("--image-size") ? " (its pairs are used at their own size: 28, 32 or 64)"
                         : ""));
             }
         }
@@ -66,38 +68,80 @@ final class Pix2PixRun {
         DataConfig d = new DataConfig(c.data != null ? c.data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED,
                 c.limit, 0, 0, 0, 0, c.channels);
         GanConfig config = new GanConfig(d, m, t, s).validate();
-        PrintWriter w = c.spec.commandLine().getOut();
         try (Pix2PixTrainer trainer = new Pix2PixTrainer(config, pairs)) {
             RunFolder run = RunFolder.create(c.out, m.family());
             run.writeConfig(config);
-            w.printf(Locale.ROOT, "jgan: pix2pix, U-Net G %,d and PatchGAN D %,d parameters, on %s: %d to train, %d held"
-                    + " out%n", trainer.generator().parameterCount(), trainer.discriminator().parameterCount(),
-                    pairs.description(), trainer.trainCount(),
-                    pairs.inputs().count() - trainer.trainCount());
-            w.printf(Locale.ROOT, "jgan: %d iterations (batch %d, lambda %.0f), writing %s%n", trainer.totalSteps(),
-                    t.batchSize(), t.l1Weight(), run.dir());
-            w.flush();
-            long t0 = System.nanoTime();
-            long[] lastPrint = {t0};
-            trainer.fit(run.dir(), r -> {
-                if (!c.noProgress && System.nanoTime() - lastPrint[0] > 10_000_000_000L) {
-                    w.printf(Locale.ROOT, "jgan: step %d/%d lossD %.3f lossG %.3f D(x) %.3f D(G(a)) %.3f%n", r.step(),
-                            trainer.totalSteps(), r.lossD(), r.lossG(), r.dReal(), r.dFake());
-                    w.flush();
-                    lastPrint[0] = System.nanoTime();
-                }
-            });
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            Pix2PixEval e = measure(trainer, config);
-            Files.write(run.dir().resolve("eval.json"), Json.MAPPER.writeValueAsBytes(e));
-            w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it)%n", trainer.totalSteps(), seconds,
-                    seconds * 1000 / Math.max(1, trainer.totalSteps()));
-            w.println("jgan: " + e.describe());
-            w.printf("jgan: wrote %s (grids/: input, output, target rows; metrics.csv, eval.json, checkpoints/)%n",
-                    run.dir());
+            Files.write(run.dir().resolve(PAIRS_FILE), Json.MAPPER.writeValueAsBytes(java.util.Map.of("direction",
+                    c.direction)));
+            return fit(c, trainer, run, pairs);
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write the run's files: " + e.getMessage());
         }
+    }
+
+    /** {@code jgan train --resume RUN} of a pix2pix run: from its newest checkpoint, exactly as if it had not stopped. */
+    static int resume(TrainCommand c, io.jgan.train.Resume from, GanConfig config) {
+        String direction = "AtoB";
+        try {
+            Path f = from.runDir().resolve(PAIRS_FILE);
+            if (Files.isRegularFile(f)) {
+                direction = Json.MAPPER.readTree(f.toFile()).path("direction").asText("AtoB");
+            }
+        } catch (IOException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT, "unreadable " + from.runDir().resolve(PAIRS_FILE) + ": "
+                    + e.getMessage());
+        }
+        DataConfig d = config.data();
+        PairedData pairs = d.source().equals(DataConfig.EMBEDDED) ? PairedData.digitSketches(d.limit())
+                : PairedData.read(Path.of(d.source()), direction, d.channels(), d.limit());
+        try (Pix2PixTrainer trainer = new Pix2PixTrainer(config, pairs)) {
+            trainer.restore(from.checkpoint());
+            PrintWriter w = c.spec.commandLine().getOut();
+            if (trainer.step() >= trainer.totalSteps()) {
+                w.printf("jgan: %s is complete (step %d of %d): give more --epochs or --max-steps to go on%n", from.runDir(),
+                        trainer.step(), trainer.totalSteps());
+                return 0;
+            }
+            w.printf("jgan: resuming %s from %s (step %d)%n", from.runDir(), from.checkpoint().getFileName(), trainer.step());
+            RunFolder run = new RunFolder(from.runDir());
+            run.writeConfig(config);
+            io.jgan.io.Checkpoints.restoreFile(from.checkpoint(), run.dir().resolve("metrics.csv"));
+            return fit(c, trainer, run, pairs);
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot restore the run's log: " + e.getMessage());
+        }
+    }
+
+    private static int fit(TrainCommand c, Pix2PixTrainer trainer, RunFolder run, PairedData pairs) throws IOException {
+        GanConfig config = trainer.config();
+        TrainConfig t = config.train();
+        PrintWriter w = c.spec.commandLine().getOut();
+        w.printf(Locale.ROOT, "jgan: pix2pix, U-Net G %,d and PatchGAN D %,d parameters, on %s: %d to train, %d held"
+                + " out%n", trainer.generator().parameterCount(), trainer.discriminator().parameterCount(),
+                pairs.description(), trainer.trainCount(), pairs.inputs().count() - trainer.trainCount());
+        w.printf(Locale.ROOT, "jgan: %d iterations (batch %d, lambda %.0f), writing %s%n", trainer.totalSteps(),
+                t.batchSize(), t.l1Weight(), run.dir());
+        w.flush();
+        long first = trainer.step();
+        long t0 = System.nanoTime();
+        long[] lastPrint = {t0};
+        trainer.fit(run.dir(), r -> {
+            if (!c.noProgress && System.nanoTime() - lastPrint[0] > 10_000_000_000L) {
+                w.printf(Locale.ROOT, "jgan: step %d/%d lossD %.3f lossG %.3f D(x) %.3f D(G(a)) %.3f%n", r.step(),
+                        trainer.totalSteps(), r.lossD(), r.lossG(), r.dReal(), r.dFake());
+                w.flush();
+                lastPrint[0] = System.nanoTime();
+            }
+        }, !c.noTensorboard);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long done = trainer.step() - first;
+        Pix2PixEval e = measure(trainer, config);
+        Files.write(run.dir().resolve("eval.json"), Json.MAPPER.writeValueAsBytes(e));
+        w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it)%n", done, seconds,
+                seconds * 1000 / Math.max(1, done));
+        w.println("jgan: " + e.describe());
+        w.printf("jgan: wrote %s (grids/: input, output, target rows; metrics.csv, eval.json, checkpoints/%s)%n",
+                run.dir(), c.noTensorboard ? "" : ", tensorboard/");
         return 0;
     }
 

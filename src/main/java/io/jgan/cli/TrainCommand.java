@@ -192,6 +192,10 @@ public final class TrainCommand implements Callable<Integer> {
         CheckpointManifest manifest = from.manifest();
         Path runDir = from.runDir();
         ParseResult pr = spec.commandLine().getParseResult();
+        if (manifest.config().model().imageToImage()) {
+            return Pix2PixRun.resume(this, from, manifest.config().withSchedule(schedule.over(
+                    manifest.config().schedule(), pr)).validate());
+        }
         // the recipe, the model and the data stay the run's own: only its schedule can change
         GanConfig config = manifest.config().withSchedule(schedule.over(manifest.config().schedule(), pr)).validate();
         TrainingData.LabelledImages images = TrainingData.read(config.data());

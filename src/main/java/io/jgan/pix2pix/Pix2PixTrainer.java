@@ -15,6 +15,8 @@ import io.jgan.data.PairedData;
 import io.jgan.data.Permutation;
 import io.jgan.data.TrainingData;
 import io.jgan.io.CheckpointManifest;
+import io.jgan.io.EventFile;
+import io.jgan.io.Json;
 import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.ImageGrid;
@@ -25,6 +27,7 @@ import io.jgan.optim.Adam;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.MetricsLog;
 import io.jgan.train.StepRecord;
+import io.jgan.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +124,20 @@ public final class Pix2PixTrainer implements AutoCloseable {
      * @throws JganException (exit 6) if a loss becomes NaN or infinite
      */
     public void fit(Path run, Consumer<StepRecord> onStep) {
+        fit(run, onStep, false);
+    }
+
+    /**
+     * Trains to the end of the schedule, writing the run folder, and with {@code tensorboard} also
+     * TensorBoard event files in {@code run/tensorboard}: {@code loss/D}, {@code loss/G},
+     * {@code loss/L1}, {@code D/real}, {@code D/fake}, {@code time/ms_per_iteration} every step,
+     * the grid as {@code samples/translations}, the config as text.
+     *
+     * @param run the run folder
+     * @param onStep progress, after every iteration
+     * @param tensorboard whether to write event files
+     */
+    public void fit(Path run, Consumer<StepRecord> onStep, boolean tensorboard) {
         TrainConfig t = config.train();
         int gridEvery = config.schedule().gridEvery();
         int checkpointEvery = config.schedule().checkpointEvery();
@@ -129,14 +146,23 @@ public final class Pix2PixTrainer implements AutoCloseable {
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write in " + run + ": " + e.getMessage());
         }
-        try (MetricsLog log = new MetricsLog(run.resolve("metrics.csv"))) {
+        try (MetricsLog log = new MetricsLog(run.resolve("metrics.csv"));
+                EventFile events = tensorboard ? new EventFile(run.resolve("tensorboard"), now(), host()) : null) {
+            if (events != null && stepsDone > 0) { // resumed: TensorBoard drops the killed session's later steps
+                events.sessionStart(now(), stepsDone + 1);
+            }
+            if (events != null) {
+                events.text(now(), stepsDone, "config", "```\n" + Json.MAPPER.writeValueAsString(config) + "\n```");
+            }
+            long lastFlush = System.nanoTime();
             while (stepsDone < totalSteps) {
                 int epoch = (int) (stepsDone / iterationsPerEpoch) + 1;
                 try (NDManager epochManager = root.newSubManager()) {
                     NDArray order = epochManager.create(Permutation.longs(trainCount, new Random(GanTrainer.mix(t.seed(), epoch))));
                     NDArray a = inputs.get(epochManager, new NDIndex("{}", order));
                     NDArray b = targets.get(epochManager, new NDIndex("{}", order));
-                    for (int i = 0; i < iterationsPerEpoch && stepsDone < totalSteps; i++) {
+                    int skip = (int) (stepsDone % iterationsPerEpoch); // > 0 only when resuming mid-epoch
+                    for (int i = skip; i < iterationsPerEpoch && stepsDone < totalSteps; i++) {
                         long t0 = System.nanoTime();
                         Engine.getInstance().setRandomSeed(GanTrainer.mix(t.seed(), stepsDone + 1));
                         Pix2PixStep.Result r;
@@ -154,8 +180,28 @@ public final class Pix2PixTrainer implements AutoCloseable {
                                 r.dFake(), (System.nanoTime() - t0) / 1e6);
                         log.append(rec);
                         log.flush(); // the live view of jgan serve reads it
+                        if (events != null) {
+                            Map<String, Double> v = new LinkedHashMap<>();
+                            v.put("loss/D", (double) r.lossD());
+                            v.put("loss/G", (double) r.lossG());
+                            v.put("loss/L1", (double) r.l1());
+                            v.put("D/real", (double) r.dReal());
+                            v.put("D/fake", (double) r.dFake());
+                            v.put("time/ms_per_iteration", rec.millis());
+                            events.scalars(now(), stepsDone, v);
+                        }
                         if ((gridEvery > 0 && stepsDone % gridEvery == 0) || stepsDone == totalSteps) {
-                            writeGrid(run.resolve("grids").resolve(String.format("step-%08d.png", stepsDone)));
+                            Path grid = run.resolve("grids").resolve(String.format("step-%08d.png", stepsDone));
+                            writeGrid(grid);
+                            if (events != null) {
+                                java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(grid.toFile());
+                                events.image(now(), stepsDone, "samples/translations", Files.readAllBytes(grid),
+                                        img.getWidth(), img.getHeight(), img.getColorModel().getNumComponents());
+                            }
+                        }
+                        if (events != null && (System.nanoTime() - lastFlush > 2_000_000_000L || stepsDone == totalSteps)) {
+                            events.flush(); // a live run can be watched
+                            lastFlush = System.nanoTime();
                         }
                         if ((checkpointEvery > 0 && stepsDone % checkpointEvery == 0) || stepsDone == totalSteps) {
                             log.flush();
@@ -168,6 +214,53 @@ public final class Pix2PixTrainer implements AutoCloseable {
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write in " + run + ": " + e.getMessage());
         }
+    }
+
+    private static double now() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /**
+     * Restores G, D, both optimisers and the step from a checkpoint of this run, so that training
+     * continues exactly as if it had never stopped (the data order and the random draws of each
+     * step follow from the seed and the step).
+     *
+     * @param checkpointDir the checkpoint folder
+     * @throws JganException (exit 4) if it does not fit this run
+     */
+    public void restore(Path checkpointDir) {
+        CheckpointManifest m = Checkpoints.readManifest(checkpointDir);
+        if (m.step() > totalSteps) {
+            throw new JganException(JganException.USAGE, "checkpoint " + checkpointDir + " is at step " + m.step()
+                    + ", beyond this run's " + totalSteps + " steps: give more --epochs or --max-steps");
+        }
+        try {
+            generator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR));
+            discriminator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.DISCRIMINATOR));
+            TrainingState.restoreMoments(optimizerG, generator,
+                    Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_GENERATOR));
+            TrainingState.restoreMoments(optimizerD, discriminator,
+                    Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_DISCRIMINATOR));
+        } catch (IllegalArgumentException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT, "checkpoint " + checkpointDir + " does not fit this"
+                    + " run: " + e.getMessage());
+        }
+        optimizerG.setStepCount(m.adamStepsG());
+        optimizerD.setStepCount(m.adamStepsD());
+        stepsDone = m.step();
+    }
+
+    /** @return iterations done */
+    public long step() {
+        return stepsDone;
     }
 
     /** Rows: held-out inputs, G's outputs for them, their targets. */
@@ -224,6 +317,8 @@ public final class Pix2PixTrainer implements AutoCloseable {
         Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
         parts.put(CheckpointSchema.GENERATOR, generator.toTensors());
         parts.put(CheckpointSchema.DISCRIMINATOR, discriminator.toTensors());
+        parts.put(CheckpointSchema.ADAM_GENERATOR, TrainingState.moments(generator, optimizerG));
+        parts.put(CheckpointSchema.ADAM_DISCRIMINATOR, TrainingState.moments(discriminator, optimizerD));
         CheckpointManifest manifest = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION,
                 Version.CURRENT, Instant.now().toString(), stepsDone, (int) (stepsDone / iterationsPerEpoch) + 1,
                 config.train().seed(), optimizerG.stepCount(), optimizerD.stepCount(), config, List.copyOf(parts.keySet()));

@@ -129,7 +129,15 @@ public final class TrainingState implements AutoCloseable {
         return parts;
     }
 
-    private static List<NamedTensor> moments(Network network, Adam adam) {
+    /**
+     * An optimiser's moments as checkpoint tensors, {@code m/i/name} and {@code v/i/name} per
+     * trainable parameter i (the one layout every trainer writes).
+     *
+     * @param network the network the optimiser updates
+     * @param adam its optimiser
+     * @return 2 tensors per parameter
+     */
+    public static List<NamedTensor> moments(Network network, Adam adam) {
         List<NamedTensor> out = new ArrayList<>();
         List<Parameter> params = network.trainableParameters();
         for (int i = 0; i < params.size(); i++) {
@@ -170,7 +178,15 @@ public final class TrainingState implements AutoCloseable {
         step = manifest.step();
     }
 
-    private static void restoreMoments(Adam adam, Network network, List<NamedTensor> saved) {
+    /**
+     * Restores an optimiser's moments from {@link #moments}' tensors, checking count and shapes.
+     *
+     * @param adam the optimiser
+     * @param network the network it updates
+     * @param saved the tensors
+     * @throws IllegalArgumentException naming the first that does not fit
+     */
+    public static void restoreMoments(Adam adam, Network network, List<NamedTensor> saved) {
         List<Parameter> params = network.trainableParameters();
         if (saved.size() != 2 * params.size()) {
             throw new IllegalArgumentException(network.name() + "'s optimiser has " + 2 * params.size()

@@ -164,6 +164,19 @@ class Pix2PixTest {
                 "--max-steps", "4", "--no-progress", "--out", run.toString());
         assertThat(trained.exitCode()).as(trained.err()).isZero();
         assertThat(trained.out()).contains("class agreement").contains("PSNR");
+        // TensorBoard: the scalars of every step, the grid as an image
+        Path events;
+        try (var files = Files.list(run.resolve("tensorboard"))) {
+            events = files.findFirst().orElseThrow();
+        }
+        java.util.Map<String, Integer> tags = new java.util.TreeMap<>();
+        for (io.jgan.io.TfEvents.Event e : io.jgan.io.TfEvents.read(events).events()) {
+            for (io.jgan.io.TfEvents.Value v : e.values()) {
+                tags.merge(v.tag(), 1, Integer::sum);
+            }
+        }
+        assertThat(tags).containsEntry("loss/L1", 4).containsEntry("loss/D", 4).containsEntry("D/fake", 4)
+                .containsKey("samples/translations").containsKey("config");
         Path inputs = Files.createDirectories(tmp.resolve("sketches"));
         for (int i = 0; i < 3; i++) {
             BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
@@ -183,6 +196,44 @@ class Pix2PixTest {
         CliSmokeTest.Run ema = jgan("train", "--model", "pix2pix", "--ema", "0.9", "--out", tmp.resolve("e").toString());
         assertThat(ema.exitCode()).isEqualTo(JganException.USAGE);
         assertThat(ema.err()).contains("--ema does not apply to --model pix2pix");
+    }
+
+    /** 6 steps, against 3 steps then --resume to 6: the same losses at every step, the same weights. */
+    @Test
+    void resumeContinuesAsIfNeverStopped() throws IOException {
+        String[] common = {"train", "--model", "pix2pix", "--limit", "200", "--batch-size", "20", "--no-progress",
+            "--no-tensorboard", "--checkpoint-every", "3", "--out"};
+        Path whole = tmp.resolve("whole");
+        Path split = tmp.resolve("split");
+        assertThat(jgan(concat(common, whole.toString(), "--max-steps", "6")).exitCode()).isZero();
+        assertThat(jgan(concat(common, split.toString(), "--max-steps", "3")).exitCode()).isZero();
+        CliSmokeTest.Run resumed = jgan("train", "--resume", split.toString(), "--max-steps", "6", "--no-progress");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(resumed.out()).contains("resuming");
+        assertThat(losses(split)).hasSize(6).isEqualTo(losses(whole));
+        try (io.jgan.sample.Sampler a = io.jgan.sample.Sampler.load(whole);
+                io.jgan.sample.Sampler b = io.jgan.sample.Sampler.load(split)) {
+            assertThat(b.manifest().step()).isEqualTo(6);
+            assertThat(b.manifest().contents()).contains("adam-generator", "adam-discriminator");
+        }
+        // a model option with --resume is refused, as for the GAN families
+        CliSmokeTest.Run bad = jgan("train", "--resume", split.toString(), "--l1-weight", "5");
+        assertThat(bad.exitCode()).isEqualTo(JganException.USAGE);
+    }
+
+    private static List<String> losses(Path run) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.csv")).subList(1, 7)) {
+            String[] f = line.split(",");
+            out.add(String.join(",", Arrays.copyOfRange(f, 0, 7))); // step..D(G(z)): not the times
+        }
+        return out;
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
