@@ -236,6 +236,33 @@ class Pix2PixTest {
         return out;
     }
 
+    /** Colour side-by-side pairs of 32x32 (pix2pix's own layout, 64 wide), trained both ways. */
+    @Test
+    void colourSideBySidePairsTrain() throws IOException {
+        Path side = Files.createDirectories(tmp.resolve("facades"));
+        java.util.Random rng = new java.util.Random(2);
+        for (int i = 0; i < 12; i++) {
+            BufferedImage img = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 64; x++) {
+                    img.setRGB(x, y, rng.nextInt(1 << 24));
+                }
+            }
+            ImageIO.write(img, "png", side.resolve(String.format("p%02d.png", i)).toFile());
+        }
+        for (String direction : List.of("AtoB", "BtoA")) {
+            Path run = tmp.resolve("colour-" + direction);
+            CliSmokeTest.Run r = jgan("train", "--model", "pix2pix", "--data", side.toString(), "--direction", direction,
+                    "--batch-size", "4", "--max-steps", "2", "--no-progress", "--no-tensorboard", "--out", run.toString());
+            assertThat(r.exitCode()).as(r.err()).isZero();
+            assertThat(r.out()).contains("12 pairs from").contains("(" + direction + ")").contains("11 to train, 1 held out");
+            try (io.jgan.sample.Sampler g = io.jgan.sample.Sampler.load(run)) {
+                assertThat(g.model().channels()).isEqualTo(3);
+                assertThat(g.model().height()).isEqualTo(32);
+            }
+        }
+    }
+
     @Test
     void badPairsAreNamed() throws IOException {
         Path ab = tmp.resolve("ab");
