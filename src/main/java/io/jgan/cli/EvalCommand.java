@@ -8,6 +8,7 @@ import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
 import io.jgan.io.Json;
+import io.jgan.io.Checkpoints;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,6 +79,10 @@ public final class EvalCommand implements Callable<Integer> {
         EvalInputs.ImageBatch samples;
         EvalInputs.ImageBatch training = null;
         String d = domain;
+        if (source.checkpoint != null
+                && Checkpoints.readManifest(Checkpoints.resolve(source.checkpoint)).config().model().imageToImage()) {
+            return Pix2PixRun.evaluate(w, source.checkpoint); // image to image: held-out pairs, not noise samples
+        }
         if (source.checkpoint != null) {
             try (Sampler sampler = Sampler.load(source.checkpoint)) {
                 samples = EvalInputs.generated(sampler, n, seed);

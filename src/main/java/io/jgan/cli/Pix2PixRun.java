@@ -79,21 +79,62 @@ final class Pix2PixRun {
         }
     }
 
-    /** {@code jgan train --resume RUN} of a pix2pix run: from its newest checkpoint, exactly as if it had not stopped. */
-    static int resume(TrainCommand c, io.jgan.train.Resume from, GanConfig config) {
+    /**
+     * {@code jgan eval --checkpoint RUN} of a pix2pix run: its held-out pairs (the tenth of its
+     * data it never trained on) translated by the checkpoint's G and measured.
+     */
+    static int evaluate(PrintWriter w, Path checkpoint) {
+        io.jgan.train.Resume from = io.jgan.train.Resume.from(checkpoint);
+        GanConfig config = from.manifest().config();
+        PairedData pairs = pairs(config, from.runDir());
+        int first = pairs.inputs().count() - Pix2PixTrainer.heldOutCount(pairs.inputs().count());
+        int n = pairs.inputs().count() - first;
+        if (n == 0) {
+            throw new JganException(JganException.USAGE, "this run's data has fewer than 10 pairs, so none was held out"
+                    + " to measure");
+        }
+        ModelConfig m = config.model();
+        int dim = m.dataDim();
+        float[] a = Arrays.copyOfRange(io.jgan.data.TrainingData.scale(pairs.inputs(), m.range()), first * dim,
+                pairs.inputs().count() * dim);
+        byte[] b = Arrays.copyOfRange(pairs.targets().pixels(), first * dim, pairs.targets().count() * dim);
+        byte[] labels = pairs.labels() == null ? null : Arrays.copyOfRange(pairs.labels(), first, pairs.labels().length);
+        float[] out;
+        try (io.jgan.sample.Sampler g = io.jgan.sample.Sampler.load(from.checkpoint())) {
+            out = g.translate(a, n);
+        }
+        boolean digits = config.data().source().equals(DataConfig.EMBEDDED);
+        Pix2PixEval e;
+        try (ClassifierBundle bundle = digits ? ClassifierBundle.shipped("mnist") : null) {
+            e = Pix2PixEval.measure(out, b, labels, m, bundle);
+        }
+        w.printf("pix2pix %s (step %d): %s%n", from.checkpoint(), from.manifest().step(), e.describe());
+        w.printf("protocol: the last tenth of %s (pairs %d..%d, never trained on); L1 and PSNR on the [0, 1] scale after"
+                + " quantising to bytes%s%n", pairs.description(), first, pairs.inputs().count() - 1,
+                digits ? "; class agreement and FCD with jgan's mnist classifier (jgan-lenet-128 v1)" : "");
+        return 0;
+    }
+
+    /** The pairs a run trained on, read again from its config (and its direction file). */
+    static PairedData pairs(GanConfig config, Path runDir) {
         String direction = "AtoB";
         try {
-            Path f = from.runDir().resolve(PAIRS_FILE);
+            Path f = runDir.resolve(PAIRS_FILE);
             if (Files.isRegularFile(f)) {
                 direction = Json.MAPPER.readTree(f.toFile()).path("direction").asText("AtoB");
             }
         } catch (IOException e) {
-            throw new JganException(JganException.BAD_CHECKPOINT, "unreadable " + from.runDir().resolve(PAIRS_FILE) + ": "
+            throw new JganException(JganException.BAD_CHECKPOINT, "unreadable " + runDir.resolve(PAIRS_FILE) + ": "
                     + e.getMessage());
         }
         DataConfig d = config.data();
-        PairedData pairs = d.source().equals(DataConfig.EMBEDDED) ? PairedData.digitSketches(d.limit())
+        return d.source().equals(DataConfig.EMBEDDED) ? PairedData.digitSketches(d.limit())
                 : PairedData.read(Path.of(d.source()), direction, d.channels(), d.limit());
+    }
+
+    /** {@code jgan train --resume RUN} of a pix2pix run: from its newest checkpoint, exactly as if it had not stopped. */
+    static int resume(TrainCommand c, io.jgan.train.Resume from, GanConfig config) {
+        PairedData pairs = pairs(config, from.runDir());
         try (Pix2PixTrainer trainer = new Pix2PixTrainer(config, pairs)) {
             trainer.restore(from.checkpoint());
             PrintWriter w = c.spec.commandLine().getOut();

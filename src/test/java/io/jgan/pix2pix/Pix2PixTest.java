@@ -188,6 +188,10 @@ class Pix2PixTest {
         assertThat(tr.exitCode()).as(tr.err()).isZero();
         assertThat(tmp.resolve("translated/s0.png")).exists();
         assertThat(tmp.resolve("translated/overview.png")).exists();
+        // jgan eval measures a pix2pix checkpoint on its run's held-out pairs
+        CliSmokeTest.Run ev = jgan("eval", "--checkpoint", run.toString());
+        assertThat(ev.exitCode()).as(ev.err()).isZero();
+        assertThat(ev.out()).contains("20 held-out pairs").contains("class agreement").contains("pairs 180..199");
         // a noise sampler is not a translator, and a pix2pix generator does not sample noise
         CliSmokeTest.Run sample = jgan("sample", "--checkpoint", run.toString(), "--out", tmp.resolve("x.png").toString());
         assertThat(sample.exitCode()).isEqualTo(JganException.USAGE);
