@@ -187,7 +187,7 @@ public final class Dcgan {
         return new Upsample2x(filters);
     }
 
-    private static Block conv(int filters, int kernel, int stride, int pad) {
+    static Block conv(int filters, int kernel, int stride, int pad) {
         Block b = Conv2d.builder().setFilters(filters).setKernelShape(new Shape(kernel, kernel))
                 .optStride(new Shape(stride, stride)).optPadding(new Shape(pad, pad)).optBias(false).build();
         b.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
@@ -195,7 +195,7 @@ public final class Dcgan {
     }
 
     /** BatchNorm2d (eps 1e-5, PyTorch momentum 0.1), scale from N(1, 0.02), shift 0. */
-    private static Block batchNorm() {
+    static Block batchNorm() {
         Block b = BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
         Initializer nearOne = (manager, shape, type) -> manager.randomNormal(1f, 0.02f, shape, type);
         b.setInitializer(nearOne, Parameter.Type.GAMMA);

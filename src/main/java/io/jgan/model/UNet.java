@@ -12,9 +12,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -144,17 +142,11 @@ public final class UNet extends AbstractBlock {
 
     /** Conv2d(kernel 4, stride 2, padding 1, no bias), N(0, 0.02): side halves. */
     private static Block conv(int filters) {
-        Block b = Conv2d.builder().setFilters(filters).setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2))
-                .optPadding(new Shape(1, 1)).optBias(false).build();
-        b.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-        return b;
+        return Dcgan.conv(filters, 4, 2, 1);
     }
 
+    /** As DCGAN's: eps 1e-5, PyTorch momentum 0.1, scale from N(1, 0.02), shift 0. */
     private static Block batchNorm() {
-        Block b = BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
-        Initializer nearOne = (manager, shape, type) -> manager.randomNormal(1f, 0.02f, shape, type);
-        b.setInitializer(nearOne, Parameter.Type.GAMMA);
-        b.setInitializer(Initializer.ZEROS, Parameter.Type.BETA);
-        return b;
+        return Dcgan.batchNorm();
     }
 }
