@@ -25,9 +25,10 @@ final class PortCommands {
 
     /** {@code jgan export}: a checkpoint's generator as a safetensors file PyTorch loads. */
     @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Write a trained generator as safetensors, named as the tutorial's PyTorch module names it",
-                "(mlp: GeneratorNet of 'GANs from Scratch 1'; mlp-bn: the GAN course's Generator;",
-                "dcgan: pytorch/examples' dcgan Generator). See the README for the mapping and the Python that loads it."})
+            description = {"Write a trained generator as safetensors that the tutorial's PyTorch module loads.",
+                "Tensors are named as the module names them (mlp: GeneratorNet of 'GANs from Scratch 1'; mlp-bn: the",
+                "GAN course's Generator; dcgan: pytorch/examples' dcgan Generator). The README has the mapping and",
+                "the Python that loads the file."})
     static final class Export implements Callable<Integer> {
 
         @Spec
@@ -91,8 +92,8 @@ final class PortCommands {
 
     /** {@code jgan import}: a safetensors generator (e.g. a PyTorch state_dict) as a jgan run. */
     @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Turn a generator saved as safetensors (by `jgan export`, or a PyTorch state_dict of the",
-                "tutorial's module) into a run folder that sample, eval, interpolate and traverse accept."})
+            description = {"Turn a safetensors generator (a jgan export, or a PyTorch state_dict) into a run.",
+                "The run folder it writes is accepted by sample, eval, interpolate, traverse and serve."})
     static final class Import implements Callable<Integer> {
 
         @Spec

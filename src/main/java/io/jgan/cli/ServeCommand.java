@@ -16,9 +16,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code jgan serve}: the runs in a browser, live while they train, and their generators to explore. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve a web page of runs: the live view of a run that is training (grid, curves, metrics)",
-            "and an explorer for a run's generator (seeds, latent sliders, classes, interpolation, downloads),",
-            "and the HTTP API behind them (see the README). Stop it with Ctrl-C."})
+        description = {"Serve a web page of runs: live training views and a generator explorer.",
+            "The live view of a run that is training shows its grid, curves and metrics; the explorer shows a run's",
+            "generator (seeds, latent sliders, classes, interpolation, downloads; a drawing canvas for pix2pix).",
+            "The README documents the HTTP API behind them. Stop it with Ctrl-C."})
 public final class ServeCommand implements Callable<Integer> {
 
     @Spec
