@@ -141,6 +141,16 @@ public final class RunIndex {
                 best = e[1];
             }
         }
+        if (best == null && Files.isRegularFile(run.resolve("eval.json"))) { // pix2pix: measured at the end
+            try {
+                var fcd = Json.MAPPER.readTree(run.resolve("eval.json").toFile()).path("fcd");
+                if (fcd.isNumber() && Double.isFinite(fcd.asDouble())) {
+                    best = fcd.asDouble();
+                }
+            } catch (IOException e) {
+                // an unreadable report shows no FCD
+            }
+        }
         long checkpoint = Checkpoints.latest(run.resolve("checkpoints")).map(RunIndex::stepOf).orElse(0L);
         return new Summary(id, config != null ? config.model().family() : "?",
                 config != null && config.model().conditional(), config != null ? config.model().classes() : 0,

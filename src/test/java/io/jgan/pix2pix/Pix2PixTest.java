@@ -188,6 +188,11 @@ class Pix2PixTest {
         assertThat(tr.exitCode()).as(tr.err()).isZero();
         assertThat(tmp.resolve("translated/s0.png")).exists();
         assertThat(tmp.resolve("translated/overview.png")).exists();
+        // the serve page's runs list shows it like the others, with the FCD measured at its end
+        io.jgan.serve.RunIndex.Summary summary = new io.jgan.serve.RunIndex(List.of(tmp)).summary("p2p");
+        assertThat(summary.model()).isEqualTo("pix2pix");
+        assertThat(summary.step()).isEqualTo(4);
+        assertThat(summary.bestFcd()).isNotNull().isPositive();
         // jgan eval measures a pix2pix checkpoint on its run's held-out pairs
         CliSmokeTest.Run ev = jgan("eval", "--checkpoint", run.toString());
         assertThat(ev.exitCode()).as(ev.err()).isZero();
