@@ -88,26 +88,15 @@ final class Pix2PixRun {
         GanConfig config = from.manifest().config();
         PairedData pairs = pairs(config, from.runDir());
         int first = pairs.inputs().count() - Pix2PixTrainer.heldOutCount(pairs.inputs().count());
-        int n = pairs.inputs().count() - first;
-        if (n == 0) {
+        if (first == pairs.inputs().count()) {
             throw new JganException(JganException.USAGE, "this run's data has fewer than 10 pairs, so none was held out"
                     + " to measure");
         }
-        ModelConfig m = config.model();
-        int dim = m.dataDim();
-        float[] a = Arrays.copyOfRange(io.jgan.data.TrainingData.scale(pairs.inputs(), m.range()), first * dim,
-                pairs.inputs().count() * dim);
-        byte[] b = Arrays.copyOfRange(pairs.targets().pixels(), first * dim, pairs.targets().count() * dim);
-        byte[] labels = pairs.labels() == null ? null : Arrays.copyOfRange(pairs.labels(), first, pairs.labels().length);
-        float[] out;
+        Pix2PixEval e;
         try (io.jgan.sample.Sampler g = io.jgan.sample.Sampler.load(from.checkpoint())) {
-            out = g.translate(a, n);
+            e = measureHeldOut(pairs, config, g::translate);
         }
         boolean digits = config.data().source().equals(DataConfig.EMBEDDED);
-        Pix2PixEval e;
-        try (ClassifierBundle bundle = digits ? ClassifierBundle.shipped("mnist") : null) {
-            e = Pix2PixEval.measure(out, b, labels, m, bundle);
-        }
         w.printf("pix2pix %s (step %d): %s%n", from.checkpoint(), from.manifest().step(), e.describe());
         w.printf("protocol: the last tenth of %s (pairs %d..%d, never trained on); L1 and PSNR on the [0, 1] scale after"
                 + " quantising to bytes%s%n", pairs.description(), first, pairs.inputs().count() - 1,
@@ -188,8 +177,16 @@ final class Pix2PixRun {
 
     /** The held-out pairs through G, measured (with the digit classifier for the digits demo). */
     static Pix2PixEval measure(Pix2PixTrainer trainer, GanConfig config) {
-        PairedData p = trainer.pairs();
-        int first = trainer.trainCount();
+        return measureHeldOut(trainer.pairs(), config, trainer::translate);
+    }
+
+    /**
+     * The last tenth of a run's pairs (never trained on) through a translation, measured: L1 and
+     * PSNR, and for the embedded digits class agreement and FCD.
+     */
+    static Pix2PixEval measureHeldOut(PairedData p, GanConfig config, java.util.function.BiFunction<float[], Integer,
+            float[]> translate) {
+        int first = p.inputs().count() - Pix2PixTrainer.heldOutCount(p.inputs().count());
         int n = p.inputs().count() - first;
         if (n == 0) {
             return new Pix2PixEval(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
@@ -199,7 +196,7 @@ final class Pix2PixRun {
                 p.inputs().count() * dim);
         byte[] b = Arrays.copyOfRange(p.targets().pixels(), first * dim, p.targets().count() * dim);
         byte[] labels = p.labels() == null ? null : Arrays.copyOfRange(p.labels(), first, p.labels().length);
-        float[] out = trainer.translate(a, n);
+        float[] out = translate.apply(a, n);
         boolean digits = config.data().source().equals(DataConfig.EMBEDDED);
         try (ClassifierBundle bundle = digits ? ClassifierBundle.shipped("mnist") : null) {
             return Pix2PixEval.measure(out, b, labels, config.model(), bundle);

@@ -38,4 +38,28 @@ public final class Generation {
             return generator.forward(m.create(in, new Shape(n, model.generatorInputDim())), false).toFloatArray();
         }
     }
+
+    /**
+     * Runs an image-to-image generator (pix2pix) on images in batches of 256, in inference mode
+     * (dropout, its noise, stays on).
+     *
+     * @param generator G
+     * @param model its config
+     * @param images (n, dataDim) in the model's pixel range
+     * @param n how many
+     * @return (n, dataDim) translations
+     */
+    public static float[] translate(Network generator, ModelConfig model, float[] images, int n) {
+        int dim = model.dataDim();
+        if (images.length != n * dim) {
+            throw new IllegalArgumentException("images have " + images.length + " values, expected " + n + " x " + dim);
+        }
+        float[] out = new float[images.length];
+        for (int s = 0; s < n; s += 256) {
+            int k = Math.min(256, n - s);
+            float[] part = run(generator, model, java.util.Arrays.copyOfRange(images, s * dim, (s + k) * dim), null);
+            System.arraycopy(part, 0, out, s * dim, part.length);
+        }
+        return out;
+    }
 }

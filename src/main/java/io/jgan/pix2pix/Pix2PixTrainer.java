@@ -10,7 +10,6 @@ import io.jgan.Version;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
-import io.jgan.data.ImageSet;
 import io.jgan.data.PairedData;
 import io.jgan.data.Permutation;
 import io.jgan.data.TrainingData;
@@ -21,6 +20,7 @@ import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.ImageGrid;
 import io.jgan.io.NamedTensor;
+import io.jgan.model.Generation;
 import io.jgan.model.Models;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
@@ -288,29 +288,7 @@ public final class Pix2PixTrainer implements AutoCloseable {
      * @return (n, dataDim) outputs
      */
     public float[] translate(float[] a, int n) {
-        return translate(generator, config.model(), a, n);
-    }
-
-    /**
-     * Runs a pix2pix generator on inputs in batches of 256.
-     *
-     * @param generator G
-     * @param m its model config
-     * @param a (n, dataDim) inputs in the pixel range
-     * @param n how many
-     * @return (n, dataDim) outputs
-     */
-    public static float[] translate(Network generator, ModelConfig m, float[] a, int n) {
-        int dim = m.dataDim();
-        float[] out = new float[n * dim];
-        for (int s = 0; s < n; s += 256) {
-            int k = Math.min(256, n - s);
-            try (NDManager it = generator.manager().newSubManager()) {
-                NDArray x = it.create(Arrays.copyOfRange(a, s * dim, (s + k) * dim), new Shape(k, dim));
-                System.arraycopy(generator.forward(x, false).toFloatArray(), 0, out, s * dim, k * dim);
-            }
-        }
-        return out;
+        return Generation.translate(generator, config.model(), a, n);
     }
 
     private void checkpoint(Path run, List<Path> files) {
@@ -369,22 +347,9 @@ public final class Pix2PixTrainer implements AutoCloseable {
         root.close();
     }
 
-    /** @return the held-out images as an image set, for measurements */
-    ImageSet heldOutTargets() {
-        int h = pairs.inputs().count() - trainCount;
-        int size = pairs.targets().imageSize();
-        return new ImageSet(h, pairs.targets().channels(), pairs.targets().rows(), pairs.targets().cols(),
-                Arrays.copyOfRange(pairs.targets().pixels(), trainCount * size, pairs.targets().count() * size));
-    }
-
     /** @return held-out inputs, in the model's pixel range */
     float[] heldOutInputs() {
         int h = pairs.inputs().count() - trainCount;
         return slice(TrainingData.scale(pairs.inputs(), config.model().range()), trainCount, h, config.model().dataDim());
-    }
-
-    /** @return every parameter of G, for tests */
-    List<NamedTensor> generatorTensors() {
-        return new ArrayList<>(generator.toTensors());
     }
 }

@@ -171,18 +171,7 @@ public final class Sampler implements AutoCloseable {
             throw new JganException(JganException.USAGE, "this generator (" + m.family() + ") samples noise; it does not"
                     + " translate images: use jgan sample");
         }
-        if (images.length != n * m.dataDim()) {
-            throw new IllegalArgumentException("images have " + images.length + " values, expected " + n + " x "
-                    + m.dataDim());
-        }
-        float[] out = new float[images.length];
-        for (int s = 0; s < n; s += 256) {
-            int k = Math.min(256, n - s);
-            float[] part = Generation.run(generator, m, java.util.Arrays.copyOfRange(images, s * m.dataDim(),
-                    (s + k) * m.dataDim()), null);
-            System.arraycopy(part, 0, out, s * m.dataDim(), part.length);
-        }
-        return out;
+        return Generation.translate(generator, m, images, n);
     }
 
     /** @return the model config saved with the generator */
