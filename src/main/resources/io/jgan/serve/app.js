@@ -184,7 +184,8 @@ async function explorer(id, params) {
       ' class ', label, ' latent dimensions ', dims, ' ', el('button', {id: 'apply-dims', onclick: makeSliders}, 'set sliders')),
     el('div', {class: 'panel'}, cells, pickInfo, el('div', {}, walk)),
     el('div', {class: 'panel'}, el('div', {}, 'Move a dimension of every sample (the others stay fixed):'), sliders),
-    el('p', {}, 'Download ', count, ' samples of this seed and class: ', pngLink, ' ', idxLink));
+    el('p', {}, 'Download ', count, ' samples of this seed and class: ', pngLink, ' (at most 256) ', idxLink,
+      ' (at most 10,000)'));
   let z = [], offsets = {}, picked = [], pending = null, busy = false;
 
   function labels(n) {
