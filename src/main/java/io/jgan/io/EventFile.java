@@ -71,6 +71,38 @@ public final class EventFile implements Closeable {
     private final OutputStream out;
 
     /**
+     * Creates {@code dir/events.out.tfevents.<now>.<this host>} and writes its file-version event.
+     *
+     * @param dir the folder (created if missing)
+     * @throws IOException if it cannot be created
+     */
+    public EventFile(Path dir) throws IOException {
+        this(dir, now(), hostName());
+    }
+
+    /**
+     * Seconds since the epoch, the wall time TensorBoard events carry.
+     *
+     * @return now
+     */
+    public static double now() {
+        return System.currentTimeMillis() / 1000.0;
+    }
+
+    /**
+     * This machine's name, reduced to characters safe in a file name.
+     *
+     * @return the host name
+     */
+    public static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /**
      * Creates {@code dir/events.out.tfevents.<seconds>.<host>} and writes its file-version event.
      *
      * @param dir the folder (created if missing)

@@ -147,12 +147,12 @@ public final class Pix2PixTrainer implements AutoCloseable {
             throw new JganException(JganException.IO, "cannot write in " + run + ": " + e.getMessage());
         }
         try (MetricsLog log = new MetricsLog(run.resolve("metrics.csv"));
-                EventFile events = tensorboard ? new EventFile(run.resolve("tensorboard"), now(), host()) : null) {
+                EventFile events = tensorboard ? new EventFile(run.resolve("tensorboard")) : null) {
             if (events != null && stepsDone > 0) { // resumed: TensorBoard drops the killed session's later steps
-                events.sessionStart(now(), stepsDone + 1);
+                events.sessionStart(EventFile.now(), stepsDone + 1);
             }
             if (events != null) {
-                events.text(now(), stepsDone, "config", "```\n" + Json.MAPPER.writeValueAsString(config) + "\n```");
+                events.text(EventFile.now(), stepsDone, "config", "```\n" + Json.MAPPER.writeValueAsString(config) + "\n```");
             }
             long lastFlush = System.nanoTime();
             while (stepsDone < totalSteps) {
@@ -188,14 +188,14 @@ public final class Pix2PixTrainer implements AutoCloseable {
                             v.put("D/real", (double) r.dReal());
                             v.put("D/fake", (double) r.dFake());
                             v.put("time/ms_per_iteration", rec.millis());
-                            events.scalars(now(), stepsDone, v);
+                            events.scalars(EventFile.now(), stepsDone, v);
                         }
                         if ((gridEvery > 0 && stepsDone % gridEvery == 0) || stepsDone == totalSteps) {
                             Path grid = run.resolve("grids").resolve(String.format("step-%08d.png", stepsDone));
                             writeGrid(grid);
                             if (events != null) {
                                 java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(grid.toFile());
-                                events.image(now(), stepsDone, "samples/translations", Files.readAllBytes(grid),
+                                events.image(EventFile.now(), stepsDone, "samples/translations", Files.readAllBytes(grid),
                                         img.getWidth(), img.getHeight(), img.getColorModel().getNumComponents());
                             }
                         }
@@ -213,18 +213,6 @@ public final class Pix2PixTrainer implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write in " + run + ": " + e.getMessage());
-        }
-    }
-
-    private static double now() {
-        return System.currentTimeMillis() / 1000.0;
-    }
-
-    private static String host() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
         }
     }
 

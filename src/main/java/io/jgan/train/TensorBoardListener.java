@@ -9,7 +9,6 @@ import io.jgan.model.Network;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,9 +63,9 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
 
     @Override
     public void onStart(GanTrainer trainer) {
-        double now = now();
+        double now = EventFile.now();
         try {
-            file = new EventFile(dir, now, host());
+            file = new EventFile(dir, now, EventFile.hostName());
             long first = trainer.step() + 1;
             if (trainer.step() > 0) {
                 file.sessionStart(now, first);
@@ -100,7 +99,7 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
 
     @Override
     public void onStep(GanTrainer trainer, StepRecord r) {
-        double now = now();
+        double now = EventFile.now();
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("loss/D", (double) r.lossD());
         values.put("loss/G", (double) r.lossG());
@@ -152,7 +151,7 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             ImageIO.write(grid, "png", png);
             int channels = grid.getColorModel().getNumComponents();
-            file.image(now(), step, "samples/fixed_noise", png.toByteArray(), grid.getWidth(), grid.getHeight(),
+            file.image(EventFile.now(), step, "samples/fixed_noise", png.toByteArray(), grid.getWidth(), grid.getHeight(),
                     channels);
         } catch (IOException e) {
             throw failed(e);
@@ -162,7 +161,7 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
     @Override
     public void scalars(long step, Map<String, Double> values) {
         try {
-            file.scalars(now(), step, values);
+            file.scalars(EventFile.now(), step, values);
             file.flush();
         } catch (IOException e) {
             throw failed(e);
@@ -191,17 +190,5 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
 
     private JganException failed(IOException e) {
         return new JganException(JganException.IO, "cannot write TensorBoard events in " + dir + ": " + e.getMessage());
-    }
-
-    private static double now() {
-        return System.currentTimeMillis() / 1000.0;
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_");
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 }
