@@ -24,13 +24,28 @@ public final class IdxWriter {
      */
     public static void writeImages(Path file, int count, int rows, int cols, byte[] pixels) throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
-                OutputStream os = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw;
-                DataOutputStream out = new DataOutputStream(os)) {
-            out.writeInt(0x803); // magic 2051: unsigned byte, 3 dimensions (big-endian)
-            out.writeInt(count);
-            out.writeInt(rows);
-            out.writeInt(cols);
-            out.write(pixels);
+                OutputStream os = file.toString().endsWith(".gz") ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+            writeImages(os, count, rows, cols, pixels);
         }
+    }
+
+    /**
+     * Writes uint8 images as IDX3 to a stream (left open).
+     *
+     * @param os where to write
+     * @param count number of images
+     * @param rows rows per image
+     * @param cols columns per image
+     * @param pixels count*rows*cols bytes, row-major
+     * @throws IOException if writing fails
+     */
+    public static void writeImages(OutputStream os, int count, int rows, int cols, byte[] pixels) throws IOException {
+        DataOutputStream out = new DataOutputStream(os);
+        out.writeInt(0x803); // magic 2051: unsigned byte, 3 dimensions (big-endian)
+        out.writeInt(count);
+        out.writeInt(rows);
+        out.writeInt(cols);
+        out.write(pixels);
+        out.flush();
     }
 }

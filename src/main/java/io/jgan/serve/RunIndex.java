@@ -126,7 +126,17 @@ public final class RunIndex {
      * @return the summary
      */
     public Summary summary(String id) {
-        Path run = run(id);
+        return summary(id, run(id));
+    }
+
+    /**
+     * Summarises a run already found (the list of runs summarises each without listing again).
+     *
+     * @param id the run id
+     * @param run its folder
+     * @return the summary
+     */
+    public Summary summary(String id, Path run) {
         GanConfig config = config(run);
         List<double[]> rows = metricRows(run);
         double[] last = rows.isEmpty() ? null : rows.get(rows.size() - 1);

@@ -121,9 +121,7 @@ public final class Server implements AutoCloseable {
 
     private List<RunIndex.Summary> runs() {
         List<RunIndex.Summary> out = new ArrayList<>();
-        for (String id : index.runs().keySet()) {
-            out.add(index.summary(id));
-        }
+        index.runs().forEach((id, run) -> out.add(index.summary(id, run)));
         return out;
     }
 
@@ -215,17 +213,13 @@ public final class Server implements AutoCloseable {
             for (int i = 0; i < x.length; i++) {
                 px[i] = (byte) m.range().toByte(x[i]);
             }
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + px.length);
             try {
-                Path tmp = Files.createTempFile("jgan-samples", ".idx");
-                try {
-                    IdxWriter.writeImages(tmp, n, m.height(), m.width(), px);
-                    out[0] = Files.readAllBytes(tmp);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                IdxWriter.writeImages(bytes, n, m.height(), m.width(), px);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            out[0] = bytes.toByteArray();
             return null;
         });
         ctx.contentType("application/octet-stream")
