@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Model.OptionSpec;
@@ -201,9 +200,5 @@ final class Pix2PixRun {
         try (ClassifierBundle bundle = digits ? ClassifierBundle.shipped("mnist") : null) {
             return Pix2PixEval.measure(out, b, labels, config.model(), bundle);
         }
-    }
-
-    static List<String> notForPix2Pix() {
-        return List.copyOf(NOT_FOR_PIX2PIX);
     }
 }

@@ -1,7 +1,6 @@
 package io.jgan.pix2pix;
 
 import io.jgan.config.ModelConfig;
-import io.jgan.config.PixelRange;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.DomainClassifier;
 import io.jgan.eval.EvalInputs;
@@ -73,14 +72,5 @@ public record Pix2PixEval(int pairs, double l1, double psnr, double classAgreeme
                 Double.isNaN(classAgreement) ? "" : String.format(Locale.ROOT, ", class agreement %.1f%%",
                         100 * classAgreement),
                 Double.isNaN(fcd) ? "" : String.format(Locale.ROOT, ", FCD %.1f", fcd));
-    }
-
-    /** Converts images in a pixel range to bytes, as a saved PNG holds them. */
-    static byte[] toBytes(float[] x, PixelRange range) {
-        byte[] b = new byte[x.length];
-        for (int i = 0; i < x.length; i++) {
-            b[i] = (byte) range.toByte(x[i]);
-        }
-        return b;
     }
 }

@@ -80,7 +80,7 @@ class ServeLoadTest {
                     + " max %.1f ms, %.1f requests/s; RSS %d / %d / %d MiB after %d / %d / %d requests; CPU %s%n",
                     CLIENTS, perClient, latencyNanos[total / 2] / 1e6, latencyNanos[(int) (total * 0.99)] / 1e6,
                     latencyNanos[total - 1] / 1e6, total / seconds, rssAt[0] / 1024, rssAt[1] / 1024, rssAt[2] / 1024,
-                    total / 10, total / 2, total, cpu());
+                    total / 10, total / 2, total, io.jgan.bench.KernelReport.cpu());
             assertThat(done.get()).isEqualTo(total);
             if (total >= 10_000) {
                 assertThat((double) rssAt[2]).as("resident memory flat over the run").isLessThanOrEqualTo(rssAt[0] * 1.10);
@@ -99,15 +99,5 @@ class ServeLoadTest {
             // not Linux: no figure
         }
         return 0;
-    }
-
-    static String cpu() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 2)).orElse("?") + ", "
-                    + Runtime.getRuntime().availableProcessors() + " cores";
-        } catch (IOException e) {
-            return "?";
-        }
     }
 }
