@@ -405,21 +405,20 @@ public final class Server implements AutoCloseable {
     }
 
     private static Integer optionalInt(Context ctx, String name, int min, int max) {
-        String s = ctx.queryParam(name);
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        long v = parse(name, s);
-        if (v < min || v > max) {
-            throw ApiError.badRequest(name + "=" + RunIndex.abbreviate(s) + " is out of range: use " + min + ".." + max);
-        }
-        return (int) v;
+        Long v = optionalLong(ctx, name, min, max);
+        return v == null ? null : v.intValue();
     }
 
     private static long longParam(Context ctx, String name, long fallback, long min, long max) {
+        Long v = optionalLong(ctx, name, min, max);
+        return v != null ? v : fallback;
+    }
+
+    /** A query parameter as an integer in [min, max], or null when absent. */
+    private static Long optionalLong(Context ctx, String name, long min, long max) {
         String s = ctx.queryParam(name);
         if (s == null || s.isEmpty()) {
-            return fallback;
+            return null;
         }
         long v = parse(name, s);
         if (v < min || v > max) {
