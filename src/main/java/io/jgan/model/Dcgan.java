@@ -94,7 +94,7 @@ public final class Dcgan {
                     .add(batchNorm())
                     .add(Activation.leakyReluBlock(0.2f));
         }
-        return d.add(conv(1, end, 1, 0)) // (N, 1, 1, 1): one logit over the whole end x end map
+        return d.add(new WholeMapConv()) // (N, 1, 1, 1): one logit over the whole end x end map
                 .add(Blocks.batchFlattenBlock()); // (N, 1)
     }
 
@@ -161,6 +161,18 @@ public final class Dcgan {
             case 64 -> 4;
             default -> throw new IllegalArgumentException("DCGAN side must be 28, 32 or 64, got " + side);
         };
+    }
+
+    /**
+     * The name a DCGAN parameter had in earlier checkpoints, where that differs: the up-sampling
+     * layers ({@link Upsample2x#formerName}) and the discriminator's last layer
+     * ({@link WholeMapConv#formerName}).
+     *
+     * @param current a parameter's name now
+     * @return its earlier name, or the name itself
+     */
+    public static String formerName(String current) {
+        return WholeMapConv.formerName(Upsample2x.formerName(current));
     }
 
     /** (N, C*S*S + K) to (N, C + K, S, S): the image, then each class bit as a constant map. */

@@ -103,7 +103,7 @@ public final class Network implements AutoCloseable {
                     + " were given");
         }
         for (Pair<String, Parameter> p : parameters) {
-            NamedTensor t = byName.getOrDefault(p.getKey(), byName.get(Upsample2x.formerName(p.getKey())));
+            NamedTensor t = byName.getOrDefault(p.getKey(), byName.get(Dcgan.formerName(p.getKey())));
             NDArray a = p.getValue().getArray();
             if (t == null) {
                 throw new IllegalArgumentException(name + " tensor " + p.getKey() + " is missing");

@@ -88,12 +88,18 @@ public final class Upsample2x extends AbstractBlock {
         }
         NDArray kernel = NDArrays.concat(phases, 0); // (4 Cout, Cin, 2, 2), phase-major
         NDArray y = Conv2d.conv2d(x, kernel, null, new Shape(1, 1), new Shape(1, 1)).singletonOrThrow(); // (N, 4 Cout, H+1, W+1)
+        // Phase (a, b) is y's channel group 2a + b cropped to rows [a, a + H), columns [b, b + W).
+        // split + negative padding rather than get(...): a slice's gradient is a zero tensor of
+        // y's whole size with the slice copied in, four of them summed; split's gradient is one
+        // concatenation and a crop's gradient is the crop padded back (measured: 37 -> 33 ms for
+        // the 7x7 -> 14x14 layer's forward and backward at batch 128).
+        NDList groups = y.split(4, 1); // 4 x (N, Cout, H+1, W+1), phase-major
         NDList rows = new NDList(2);
         for (int a = 0; a < 2; a++) {
             NDList cols = new NDList(2);
             for (int b = 0; b < 2; b++) {
-                int p = 2 * a + b;
-                cols.add(y.get(new NDIndex(":, {}:{}, {}:{}, {}:{}", p * filters, (p + 1) * filters, a, a + h, b, b + wd)));
+                // pad takes (left, right, top, bottom) of the last two axes; negative crops
+                cols.add(groups.get(2 * a + b).pad(new Shape(-b, b - 1, -a, a - 1), 0)); // (N, Cout, H, W)
             }
             rows.add(NDArrays.stack(cols, 4)); // (N, Cout, H, W, 2): column phase b last
         }

@@ -137,6 +137,80 @@ class DcganTest {
         }
     }
 
+    /**
+     * The discriminator's last layer is the convolution whose kernel covers the whole map, sum
+     * over (c, i, j) of x[c][i][j] w[c][i][j], written out: forward and both gradients.
+     */
+    @Test
+    void wholeMapLayerIsTheConvolutionWrittenOut() {
+        int n = 3;
+        int c = 4;
+        int s = 7;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(5);
+            Network layer = new Network("head", new ai.djl.nn.SequentialBlock()
+                    .add(new ai.djl.nn.LambdaBlock(x -> new ai.djl.ndarray.NDList(
+                            x.singletonOrThrow().reshape(-1, c, s, s))))
+                    .add(new WholeMapConv()), m, c * s * s);
+            float[] w = layer.toTensors().get(0).data(); // (1, C, S, S)
+            assertThat(layer.toTensors().get(0).shape()).containsExactly(1, c, s, s);
+            Random rng = new Random(2);
+            float[] in = new float[n * c * s * s];
+            for (int i = 0; i < in.length; i++) {
+                in[i] = (float) rng.nextGaussian();
+            }
+            float[] upstream = {0.5f, -1.25f, 2f}; // dL/dlogit per sample
+            NDArray x = m.create(in, new Shape(n, (long) c * s * s));
+            x.setRequiresGradient(true);
+            float[] out;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = layer.forward(x, true); // (N, 1, 1, 1)
+                assertThat(logits.getShape()).isEqualTo(new Shape(n, 1, 1, 1));
+                out = logits.toFloatArray();
+                gc.backward(logits.reshape(n).mul(m.create(upstream)).sum());
+            }
+            float[] dx = x.getGradient().toFloatArray();
+            float[] dw = layer.namedParameters().get(0).getValue().getArray().getGradient().toFloatArray();
+            int k = c * s * s;
+            for (int b = 0; b < n; b++) {
+                double sum = 0;
+                for (int j = 0; j < k; j++) {
+                    sum += in[b * k + j] * w[j];
+                    // dL/dx[b][j] = upstream[b] * w[j]
+                    assertThat(dx[b * k + j]).isCloseTo(upstream[b] * w[j], within(1e-6f));
+                }
+                assertThat(out[b]).isCloseTo((float) sum, within(1e-5f));
+            }
+            for (int j = 0; j < k; j++) { // dL/dw[j] = sum_b upstream[b] * x[b][j]
+                double g = 0;
+                for (int b = 0; b < n; b++) {
+                    g += upstream[b] * in[b * k + j];
+                }
+                assertThat(dw[j]).isCloseTo((float) g, within(1e-5f));
+            }
+        }
+    }
+
+    /** A discriminator saved when its last layer was a Conv2d block (tensor NNConv2d_weight) loads. */
+    @Test
+    void oldDiscriminatorNamesMapToTheWholeMapLayer() {
+        assertThat(Dcgan.formerName("08WholeMapConv_weight")).isEqualTo("08Conv2d_weight");
+        assertThat(Dcgan.formerName("05Upsample2x_weight")).isEqualTo("05SequentialBlock_02Conv2d_weight");
+        assertThat(Dcgan.formerName("01Conv2d_weight")).isEqualTo("01Conv2d_weight");
+        try (NDManager m = NDManager.newBaseManager()) {
+            Network d = new Network("d", Dcgan.discriminator(1, 28, 0), m, 784);
+            java.util.List<NamedTensor> saved = new java.util.ArrayList<>();
+            for (NamedTensor t : d.toTensors()) {
+                float[] data = t.data().clone();
+                java.util.Arrays.fill(data, 0.25f);
+                saved.add(new NamedTensor(Dcgan.formerName(t.name()), t.shape(), data));
+            }
+            assertThat(saved).anyMatch(t -> t.name().matches("\\d\\dConv2d_weight") && t.shape()[2] == 7);
+            d.copyFrom(saved);
+            assertThat(d.toTensors()).allMatch(t -> t.data()[0] == 0.25f);
+        }
+    }
+
     @Test
     void networksHaveTheShapesOfEverySupportedSide() {
         try (NDManager m = NDManager.newBaseManager()) {
