@@ -6,6 +6,9 @@
 #     nn.ConvTranspose2d (the peer dcgan_jgan.py: DCGAN_PEER=path), at PyTorch's settings, alternating.
 #
 #   scripts/bench-vs-pytorch.sh [OUT_DIR]          # ONLY=mlp or ONLY=dcgan for one table
+#   ONLY=ttq scripts/bench-vs-pytorch.sh [OUT_DIR]  # time to quality, DCGAN (~15 minutes; not in "both"):
+#      seconds of training until jgan eval's FCD < 100, `jgan bench --model dcgan --to-fcd 100` against
+#      the PyTorch twin (scripts/pytorch-time-to-fcd.py, 2 threads PASSIVE), FCD every 250 iterations
 #
 # Needs Debian's PyTorch for the reference:
 #   apt-get install -y python3-torch python3-torchvision libopenblas0-pthread
@@ -37,7 +40,7 @@ run_py() { # name, then env assignments
 }
 
 only="${ONLY:-both}"
-if [ "$only" != dcgan ]; then
+if [ "$only" = both ] || [ "$only" = mlp ]; then
 j1=$(run_jgan jgan-1)
 pd=$(run_py torch-default)
 pb=$(run_py torch-best OMP_WAIT_POLICY=PASSIVE)
@@ -56,7 +59,7 @@ grep -h "GEMM floor" "$out/jgan-1.txt" "$out/jgan-2.txt" || true
 fi
 
 # ---------------------------------------------------------------------------- DCGAN
-if [ "$only" != mlp ]; then
+if [ "$only" = both ] || [ "$only" = dcgan ]; then
 dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
 iters="${DCGAN_ITERATIONS:-200}"
 run_jgan_dcgan() {
@@ -84,6 +87,20 @@ printf '| PyTorch dcgan_jgan.py, ConvTranspose2d, 1 thread | %.2f | %.2fx |\n' "
 printf '| PyTorch, ConvTranspose2d, 2 threads PASSIVE | %.2f | %.2fx |\n' "$t2" "$(awk -v p="$t2" -v j="$dm" 'BEGIN{print p/j}')"
 printf '| PyTorch, jgan'"'"'s polyphase up-sampling, 1 thread | %.2f | %.2fx |\n' "$tp" "$(awk -v p="$tp" -v j="$dm" 'BEGIN{print p/j}')"
 printf 'PyTorch best setting with ConvTranspose2d: %.2f ms -> PyTorch / jgan = %.2fx\n' "$best" "$(awk -v p="$best" -v j="$dm" 'BEGIN{print p/j}')"
+fi
+# ---------------------------------------------------------------------------- time to quality
+if [ "$only" = ttq ]; then
+dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
+cap="${TTQ_ITERATIONS:-3000}"
+"$here/jgan" bench --model dcgan --to-fcd 100 --eval-every 250 --eval-samples 2000 --iterations "$cap" \
+  --json "$out/ttq-jgan.json" > "$out/ttq-jgan.txt" 2>&1
+env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ OMP_WAIT_POLICY=PASSIVE \
+  "$py" "$here/scripts/pytorch-time-to-fcd.py" --peer "$dcgan_peer" --threads 2 --target 100 \
+  --iterations "$cap" --eval-every 250 --eval-samples 2000 --out "$out/ttq-torch" > "$out/ttq-torch.txt" 2>&1
+printf '\n| time to FCD < 100, DCGAN | iterations | seconds of training | FCD there |\n|---|---|---|---|\n'
+grep -q '^time to FCD' "$out/ttq-jgan.txt" || echo "| jgan bench --to-fcd 100 | not reached in $cap | - | - |"
+grep '^time to FCD' "$out/ttq-jgan.txt" | sed -E 's/.*: ([0-9.]+) s of training, ([0-9]+) iterations \(FCD ([0-9.]+).*/| jgan bench --to-fcd 100 | \2 | \1 | \3 |/' || true
+tail -1 "$out/ttq-torch.txt" | "$py" -c 'import json,sys; r=json.load(sys.stdin)["reached"]; print("| PyTorch twin, 2 threads PASSIVE | %s | %s | %s |" % ((r["step"], r["training_s"], r["fcd"]) if r else ("not reached", "-", "-")))'
 fi
 "$here/jgan" bench --iterations 1 --warmup 0 2>/dev/null | grep '^cpu:' || true
 echo "details in $out"
