@@ -21,13 +21,11 @@ import io.jgan.io.Checkpoints;
 import io.jgan.io.ImageGrid;
 import io.jgan.io.NamedTensor;
 import io.jgan.model.Generation;
-import io.jgan.model.Models;
 import io.jgan.model.Network;
-import io.jgan.optim.Adam;
 import io.jgan.train.GanTrainer;
 import io.jgan.train.MetricsLog;
+import io.jgan.train.Players;
 import io.jgan.train.StepRecord;
-import io.jgan.train.TrainingState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +54,7 @@ public final class Pix2PixTrainer implements AutoCloseable {
 
     private final GanConfig config;
     private final NDManager root;
-    private final Network generator;
-    private final Network discriminator;
-    private final Adam optimizerG;
-    private final Adam optimizerD;
+    private final Players players; // G, D and their optimisers
     private final Pix2PixStep step;
     private final PairedData pairs;
     private final int trainCount;
@@ -87,15 +82,9 @@ public final class Pix2PixTrainer implements AutoCloseable {
                     + trainCount + " training pairs");
         }
         this.root = NDManager.newBaseManager();
-        Engine.getInstance().setRandomSeed(GanTrainer.mix(t.seed(), -1));
-        this.generator = new Network(CheckpointSchema.GENERATOR, Models.generator(m), root, m.generatorInputDim());
-        this.discriminator = new Network(CheckpointSchema.DISCRIMINATOR, Models.discriminator(m), root,
-                m.discriminatorInputDim());
-        this.optimizerG = Adam.create(generator.trainableParameters(),
-                new Adam.Settings(t.lrG(), t.beta1(), t.beta2(), t.eps()), root);
-        this.optimizerD = Adam.create(discriminator.trainableParameters(),
-                new Adam.Settings(t.lrD(), t.beta1(), t.beta2(), t.eps()), root);
-        this.step = new Pix2PixStep(generator, discriminator, optimizerG, optimizerD, t.l1Weight());
+        this.players = Players.create(m, t, root);
+        this.step = new Pix2PixStep(players.generator(), players.discriminator(), players.optimizerG(), players.optimizerD(),
+                t.l1Weight());
         int dim = m.dataDim();
         this.inputs = root.create(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()), trainCount * dim),
                 new Shape(trainCount, dim));
@@ -231,18 +220,12 @@ public final class Pix2PixTrainer implements AutoCloseable {
                     + ", beyond this run's " + totalSteps + " steps: give more --epochs or --max-steps");
         }
         try {
-            generator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR));
-            discriminator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.DISCRIMINATOR));
-            TrainingState.restoreMoments(optimizerG, generator,
-                    Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_GENERATOR));
-            TrainingState.restoreMoments(optimizerD, discriminator,
-                    Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_DISCRIMINATOR));
+            players.restoreFrom(checkpointDir);
         } catch (IllegalArgumentException e) {
             throw new JganException(JganException.BAD_CHECKPOINT, "checkpoint " + checkpointDir + " does not fit this"
                     + " run: " + e.getMessage());
         }
-        optimizerG.setStepCount(m.adamStepsG());
-        optimizerD.setStepCount(m.adamStepsD());
+        players.restoreStepCounts(m);
         stepsDone = m.step();
     }
 
@@ -276,18 +259,15 @@ public final class Pix2PixTrainer implements AutoCloseable {
      * @return (n, dataDim) outputs
      */
     public float[] translate(float[] a, int n) {
-        return Generation.translate(generator, config.model(), a, n);
+        return Generation.translate(players.generator(), config.model(), a, n);
     }
 
     private void checkpoint(Path run, List<Path> files) {
         Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
-        parts.put(CheckpointSchema.GENERATOR, generator.toTensors());
-        parts.put(CheckpointSchema.DISCRIMINATOR, discriminator.toTensors());
-        parts.put(CheckpointSchema.ADAM_GENERATOR, TrainingState.moments(generator, optimizerG));
-        parts.put(CheckpointSchema.ADAM_DISCRIMINATOR, TrainingState.moments(discriminator, optimizerD));
+        players.putInto(parts);
         CheckpointManifest manifest = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION,
                 Version.CURRENT, Instant.now().toString(), stepsDone, (int) (stepsDone / iterationsPerEpoch) + 1,
-                config.train().seed(), optimizerG.stepCount(), optimizerD.stepCount(), config, List.copyOf(parts.keySet()));
+                config.train().seed(), players.optimizerG().stepCount(), players.optimizerD().stepCount(), config, List.copyOf(parts.keySet()));
         Checkpoints.save(run.resolve("checkpoints"), manifest, parts, config.schedule().keepCheckpoints(), files);
     }
 
@@ -302,12 +282,12 @@ public final class Pix2PixTrainer implements AutoCloseable {
 
     /** @return D */
     public Network discriminator() {
-        return discriminator;
+        return players.discriminator();
     }
 
     /** @return G */
     public Network generator() {
-        return generator;
+        return players.generator();
     }
 
     /** @return iterations per epoch */

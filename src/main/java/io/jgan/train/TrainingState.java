@@ -1,6 +1,5 @@
 package io.jgan.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
@@ -36,10 +35,7 @@ import java.util.Map;
 public final class TrainingState implements AutoCloseable {
 
     private final NDManager root;
-    private final Network generator;
-    private final Network discriminator;
-    private final Adam optimizerG;
-    private final Adam optimizerD;
+    private final Players players; // G, D and their optimisers
     private final Network emaGenerator; // null without --ema
     private final FixedNoise fixedNoise;
     private long step;
@@ -54,19 +50,11 @@ public final class TrainingState implements AutoCloseable {
         TrainConfig train = config.train();
         ModelConfig model = config.model();
         this.root = NDManager.newBaseManager();
-        Engine.getInstance().setRandomSeed(GanTrainer.mix(train.seed(), -1)); // initial weights
-        this.generator = new Network(CheckpointSchema.GENERATOR, Models.generator(model), root,
-                model.generatorInputDim());
-        this.discriminator = new Network(CheckpointSchema.DISCRIMINATOR, Models.discriminator(model), root,
-                model.discriminatorInputDim());
-        this.optimizerG = Adam.create(generator.trainableParameters(),
-                new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()), root);
-        this.optimizerD = Adam.create(discriminator.trainableParameters(),
-                new Adam.Settings(train.lrD(), train.beta1(), train.beta2(), train.eps()), root);
+        this.players = Players.create(model, train, root);
         if (train.emaDecay() > 0) {
             this.emaGenerator = new Network(CheckpointSchema.GENERATOR_EMA, Models.generator(model), root,
                     model.generatorInputDim());
-            emaGenerator.copyFrom(generator.toTensors());
+            emaGenerator.copyFrom(players.generator().toTensors());
         } else {
             this.emaGenerator = null;
         }
@@ -87,7 +75,7 @@ public final class TrainingState implements AutoCloseable {
         if (emaGenerator == null) {
             return;
         }
-        List<Pair<String, Parameter>> live = generator.namedParameters();
+        List<Pair<String, Parameter>> live = players.generator().namedParameters();
         List<Pair<String, Parameter>> avg = emaGenerator.namedParameters();
         for (int i = 0; i < live.size(); i++) {
             NDArray w = live.get(i).getValue().getArray();
@@ -108,7 +96,7 @@ public final class TrainingState implements AutoCloseable {
      * @return the network
      */
     public Network samplingGenerator() {
-        return emaGenerator != null ? emaGenerator : generator;
+        return emaGenerator != null ? emaGenerator : players.generator();
     }
 
     /**
@@ -118,10 +106,7 @@ public final class TrainingState implements AutoCloseable {
      */
     public Map<String, List<NamedTensor>> snapshot() {
         Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
-        parts.put(CheckpointSchema.GENERATOR, generator.toTensors());
-        parts.put(CheckpointSchema.DISCRIMINATOR, discriminator.toTensors());
-        parts.put(CheckpointSchema.ADAM_GENERATOR, moments(generator, optimizerG));
-        parts.put(CheckpointSchema.ADAM_DISCRIMINATOR, moments(discriminator, optimizerD));
+        players.putInto(parts);
         parts.put(CheckpointSchema.FIXED_NOISE, List.of(fixedNoise.toTensor()));
         if (emaGenerator != null) {
             parts.put(CheckpointSchema.GENERATOR_EMA, emaGenerator.toTensors());
@@ -160,11 +145,7 @@ public final class TrainingState implements AutoCloseable {
      */
     void restore(Path checkpointDir, CheckpointManifest manifest) {
         try {
-            generator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR));
-            discriminator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.DISCRIMINATOR));
-            restoreMoments(optimizerG, generator, Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_GENERATOR));
-            restoreMoments(optimizerD, discriminator,
-                    Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_DISCRIMINATOR));
+            players.restoreFrom(checkpointDir);
             if (emaGenerator != null) {
                 emaGenerator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR_EMA));
             }
@@ -173,8 +154,7 @@ public final class TrainingState implements AutoCloseable {
             throw new JganException(JganException.BAD_CHECKPOINT,
                     "checkpoint " + checkpointDir + " does not fit this run: " + e.getMessage());
         }
-        optimizerG.setStepCount(manifest.adamStepsG());
-        optimizerD.setStepCount(manifest.adamStepsD());
+        players.restoreStepCounts(manifest);
         step = manifest.step();
     }
 
@@ -216,22 +196,22 @@ public final class TrainingState implements AutoCloseable {
 
     /** @return G */
     public Network generator() {
-        return generator;
+        return players.generator();
     }
 
     /** @return D */
     public Network discriminator() {
-        return discriminator;
+        return players.discriminator();
     }
 
     /** @return G's optimiser */
     Adam optimizerG() {
-        return optimizerG;
+        return players.optimizerG();
     }
 
     /** @return D's optimiser */
     Adam optimizerD() {
-        return optimizerD;
+        return players.optimizerD();
     }
 
     /** @return the fixed noise and its grid layout */
@@ -251,7 +231,7 @@ public final class TrainingState implements AutoCloseable {
 
     /** @return Adam step counts {G, D} */
     public long[] optimizerSteps() {
-        return new long[] {optimizerG.stepCount(), optimizerD.stepCount()};
+        return new long[] {players.optimizerG().stepCount(), players.optimizerD().stepCount()};
     }
 
     @Override
