@@ -228,26 +228,46 @@ public final class Server implements AutoCloseable {
     }
 
     /**
+     * Parses a request body that must be a JSON object holding an array of 1..max entries.
+     *
+     * @param text the body
+     * @param field the array's name, e.g. {@code z}
+     * @param per what one entry is, e.g. {@code sample}
+     * @param holds what the array holds, for the message, e.g. {@code latent vectors, one array ...}
+     * @param unit what the entries are counted as, e.g. {@code vectors}
+     * @param max most entries
+     * @return the body
+     * @throws ApiError 400 with a one-line reason when it is not JSON, lacks the array or its count
+     *     is out of range
+     */
+    private static JsonNode arrayBody(String text, String field, String per, String holds, String unit, int max) {
+        JsonNode body;
+        try {
+            body = Json.MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("the body is not JSON: send {\"" + field + "\": [[...], ...]} with one array per " + per);
+        }
+        if (body == null || !body.isObject() || !body.path(field).isArray()) {
+            throw ApiError.badRequest("the body needs \"" + field + "\": an array of " + holds);
+        }
+        int n = body.get(field).size();
+        if (n < 1 || n > max) {
+            throw ApiError.badRequest("\"" + field + "\" holds " + n + " " + unit + ": send 1.." + max);
+        }
+        return body;
+    }
+
+    /**
      * G on explicit latent vectors: {@code {"z": [[...], ...], "labels": [...], "nrow": k,
      * "scale": s}} answers a PNG grid ({@code "format": "json"}: the pixels as numbers).
      */
     private void generate(Context ctx) {
         Path run = index.run(ctx.pathParam("id"));
-        JsonNode body;
         lastGenerate = ctx.body();
-        try {
-            body = Json.MAPPER.readTree(lastGenerate);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("the body is not JSON: send {\"z\": [[...], ...]} with one array per sample");
-        }
-        if (body == null || !body.isObject() || !body.path("z").isArray()) {
-            throw ApiError.badRequest("the body needs \"z\": an array of latent vectors, one array of numbers per sample");
-        }
+        JsonNode body = arrayBody(lastGenerate, "z", "sample", "latent vectors, one array of numbers per sample",
+                "vectors", MAX_SAMPLES);
         JsonNode zs = body.get("z");
         int n = zs.size();
-        if (n < 1 || n > MAX_SAMPLES) {
-            throw ApiError.badRequest("\"z\" holds " + n + " vectors: send 1.." + MAX_SAMPLES);
-        }
         String format = body.path("format").asText("png");
         if (!format.equals("png") && !format.equals("json")) {
             throw ApiError.badRequest("unknown \"format\" '" + RunIndex.abbreviate(format) + "': use png or json");
@@ -302,20 +322,10 @@ public final class Server implements AutoCloseable {
     private void translate(Context ctx) {
         Path run = index.run(ctx.pathParam("id"));
         lastTranslate = ctx.body();
-        JsonNode body;
-        try {
-            body = Json.MAPPER.readTree(lastTranslate);
-        } catch (JsonProcessingException e) {
-            throw ApiError.badRequest("the body is not JSON: send {\"images\": [[...], ...]} with one array per image");
-        }
-        if (body == null || !body.isObject() || !body.path("images").isArray()) {
-            throw ApiError.badRequest("the body needs \"images\": an array of images, each an array of pixel values in [0, 1]");
-        }
+        JsonNode body = arrayBody(lastTranslate, "images", "image", "images, each an array of pixel values in [0, 1]",
+                "images", 64);
         JsonNode images = body.get("images");
         int n = images.size();
-        if (n < 1 || n > 64) {
-            throw ApiError.badRequest("\"images\" holds " + n + " images: send 1..64");
-        }
         int scale = body.has("scale") ? intIn(body.get("scale"), "scale", 1, 8) : 4;
         byte[] png = pool.with(run, s -> {
             ModelConfig m = s.model();
