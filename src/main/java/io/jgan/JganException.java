@@ -20,6 +20,11 @@ public class JganException extends RuntimeException {
     public static final int IO = 5;
     /** Exit code for a training run stopped by the divergence guard (NaN or infinite loss). */
     public static final int DIVERGED = 6;
+    /**
+     * Exit code for a training run stopped by SIGINT or SIGTERM after checkpointing its last step:
+     * resumable (sysexits' EX_TEMPFAIL, "try again later").
+     */
+    public static final int STOPPED = 75;
 
     private final int exitCode;
 

@@ -26,7 +26,7 @@ class ReadmeSnippetsTest {
 
     private static final String IMPORTS = String.join("\n",
             "import io.jgan.config.*;", "import io.jgan.data.*;", "import io.jgan.eval.*;", "import io.jgan.sample.*;",
-            "import io.jgan.train.*;", "import java.nio.file.*;");
+            "import io.jgan.model.*;", "import io.jgan.session.*;", "import io.jgan.train.*;", "import java.nio.file.*;");
 
     @TempDir
     Path tmp;

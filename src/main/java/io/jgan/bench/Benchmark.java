@@ -4,12 +4,13 @@ import ai.djl.engine.Engine;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import io.jgan.config.GanConfig;
-import io.jgan.model.Dcgan;
 import io.jgan.config.ModelConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.model.Family;
 import io.jgan.model.Network;
-import io.jgan.train.GanTrainer;
+import io.jgan.train.RunView;
+import io.jgan.train.Trainer;
 import io.jgan.train.StepRecord;
 import io.jgan.train.TensorBoardListener;
 import io.jgan.train.TrainingListener;
@@ -113,7 +114,7 @@ public final class Benchmark {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double flop;
         GemmFloor.Result floor = null;
-        try (GanTrainer trainer = new GanTrainer(timed, samples)) {
+        try (Trainer trainer = Trainer.gan(timed, samples)) {
             flop = gflopPerIteration(layerMacs(trainer.generator(), timed.model(), true),
                     layerMacs(trainer.discriminator(), timed.model(), false), timed.train().batchSize(),
                     timed.train().dSteps());
@@ -122,7 +123,7 @@ public final class Benchmark {
             }
             trainer.addListener(new TrainingListener() {
                 @Override
-                public void onStep(GanTrainer t, StepRecord r) {
+                public void onStep(RunView t, StepRecord r) {
                     if (r.step() == 1) {
                         firstEnd[0] = (System.currentTimeMillis() - jvmStart) / 1000.0;
                     }
@@ -132,7 +133,7 @@ public final class Benchmark {
                     if ((rssEvery > 0 && r.step() % rssEvery == 0) || r.step() == total) {
                         rss.put(r.step(), residentMb());
                         heap.put(r.step(), Runtime.getRuntime().totalMemory() >> 20);
-                        live.put(r.step(), t.liveArrays());
+                        live.put(r.step(), trainer.liveArrays());
                     }
                 }
             });
@@ -164,7 +165,7 @@ public final class Benchmark {
      * @return GFLOP, or 0 if a network has parameters other than 2-D weights and biases
      */
     static double gflopPerIteration(Network generator, Network discriminator, int n, int dSteps) {
-        return gflopPerIteration(macs(generator), macs(discriminator), n, dSteps);
+        return gflopPerIteration(Family.denseMacs(generator), Family.denseMacs(discriminator), n, dSteps);
     }
 
     /**
@@ -193,25 +194,8 @@ public final class Benchmark {
 
     /** Per-layer multiply-adds of a network: from its weight shapes for an MLP, by architecture for DCGAN. */
     static long[] layerMacs(Network network, ModelConfig model, boolean generator) {
-        if (model.family().equals("dcgan")) {
-            return generator ? Dcgan.generatorMacs(model.generatorInputDim(), model.channels(), model.height())
-                    : Dcgan.discriminatorMacs(model.channels(), model.height(), model.classes());
-        }
-        return macs(network);
-    }
-
-    /** @return multiply-adds per sample of each fully connected layer, or null if not an MLP */
-    private static long[] macs(Network network) {
-        List<Long> layers = new ArrayList<>();
-        for (Parameter p : network.trainableParameters()) {
-            long[] shape = p.getArray().getShape().getShape();
-            if (shape.length == 2) {
-                layers.add(shape[0] * shape[1]); // weight (out, in)
-            } else if (shape.length != 1) {
-                return null;
-            }
-        }
-        return layers.isEmpty() ? null : layers.stream().mapToLong(Long::longValue).toArray();
+        Family family = Family.of(model);
+        return generator ? family.generatorMacs(model, network) : family.discriminatorMacs(model, network);
     }
 
     /** @return the engine's intra-op and inter-op thread counts, as text */

@@ -7,7 +7,8 @@ import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
-import io.jgan.train.GanTrainer;
+import io.jgan.train.RunView;
+import io.jgan.train.Trainer;
 import io.jgan.train.StepRecord;
 import io.jgan.train.TrainingListener;
 import java.util.ArrayList;
@@ -67,12 +68,12 @@ public final class TimeToQuality {
         List<Point> points = new ArrayList<>();
         boolean[] reached = {false};
         try (ClassifierBundle digits = ClassifierBundle.shipped("mnist");
-                GanTrainer trainer = new GanTrainer(config, data)) {
+                Trainer trainer = Trainer.gan(config, data)) {
             trainer.addListener(new TrainingListener() {
                 double trainingMs;
 
                 @Override
-                public void onStep(GanTrainer t, StepRecord r) {
+                public void onStep(RunView t, StepRecord r) {
                     trainingMs += r.millis();
                     if (r.step() % every == 0) {
                         float[] x = EvalInputs.asSaved(t.generate(samples, NOISE_SEED), t.config().model().range());
@@ -82,7 +83,7 @@ public final class TimeToQuality {
                         onPoint.accept(p);
                         if (e.fcd() < target) {
                             reached[0] = true;
-                            t.stop();
+                            trainer.stop();
                         }
                     }
                 }

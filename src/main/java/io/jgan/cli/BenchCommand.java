@@ -7,7 +7,7 @@ import io.jgan.bench.TimeToQuality;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.config.TrainConfig;
 import io.jgan.io.Json;
 import java.io.IOException;
@@ -126,14 +126,14 @@ public final class BenchCommand implements Callable<Integer> {
             throw new JganException(JganException.USAGE,
                     "--warmup must be >= 0, --iterations >= 1 and --rss-every >= 0");
         }
-        GanConfig preset = Presets.forFamily(model, 1_000_000);
+        GanConfig preset = Family.of(model).preset(1_000_000);
         int batch = batchSize != null ? batchSize : preset.train().batchSize();
         TrainConfig train = preset.train().toBuilder().batchSize(batch).seed(seed).emaDecay(ema)
                 .loss(loss != null ? loss : preset.train().loss()).build();
         ModelConfig m = preset.model();
         ModelConfig shape = conditional ? new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
                 m.range(), DIGIT_CLASSES) : m;
-        GanConfig config = new GanConfig(DataConfig.embedded(0), shape, train, preset.schedule()).validate();
+        GanConfig config = Family.validate(new GanConfig(DataConfig.embedded(0), shape, train, preset.schedule()));
         PrintWriter w = spec.commandLine().getOut();
         if (toFcd != null) {
             return timeToQuality(config, w);

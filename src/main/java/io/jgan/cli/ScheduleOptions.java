@@ -10,15 +10,9 @@ import picocli.CommandLine.ParseResult;
  */
 public final class ScheduleOptions {
 
-    /**
-     * Default epochs over the embedded digits (100 iterations each at batch 100). 80, not 50: the
-     * quality metric (FCD, README "Results") fell from 337 at 5,000 iterations to 218 at 8,000 and
-     * stayed there (228, 231 at 9,000 and 10,000).
-     */
-    public static final int DEFAULT_EPOCHS = 80;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "passes over the data (default: ${DEFAULT-VALUE})")
-    int epochs = DEFAULT_EPOCHS;
+    @Option(names = "--epochs", paramLabel = "N", description = "passes over the data (default: the model's: 80;"
+            + " pix2pix 4)")
+    Integer epochs;
 
     @Option(names = "--max-steps", paramLabel = "N", description = "stop after N iterations (0 = no limit)")
     long maxSteps;
@@ -43,9 +37,14 @@ public final class ScheduleOptions {
     @Option(names = "--eval-samples", paramLabel = "N", description = "samples per quality measurement (default ${DEFAULT-VALUE})")
     int evalSamples = RunSchedule.DEFAULT_EVAL_SAMPLES;
 
-    /** @return the schedule of a new run: every option as given or defaulted */
-    RunSchedule schedule() {
-        return new RunSchedule(epochs, maxSteps, gridEvery, checkpointEvery, keepCheckpoints, gridScale, evalEvery,
+    /**
+     * The schedule of a new run: every option as given or defaulted.
+     *
+     * @param defaultEpochs the model's length when --epochs is not given
+     * @return the schedule
+     */
+    RunSchedule schedule(int defaultEpochs) {
+        return new RunSchedule(epochs != null ? epochs : defaultEpochs, maxSteps, gridEvery, checkpointEvery, keepCheckpoints, gridScale, evalEvery,
                 evalSamples);
     }
 

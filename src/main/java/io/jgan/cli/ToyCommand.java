@@ -1,7 +1,7 @@
 package io.jgan.cli;
 
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.io.RunFolder;
 import io.jgan.toy.GaussianToy;
 import io.jgan.train.MetricsListener;
@@ -47,8 +47,8 @@ public final class ToyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        GanConfig preset = Presets.toy(mean, std, steps);
-        GanConfig config = preset.withTrain(t -> t.seed(seed)).validate();
+        GanConfig preset = Family.toy(mean, std, steps);
+        GanConfig config = Family.validate(preset.withTrain(t -> t.seed(seed)));
         RunFolder run = RunFolder.create(out, "toy");
         run.writeConfig(config);
         List<TrainingListener> listeners = new ArrayList<>();

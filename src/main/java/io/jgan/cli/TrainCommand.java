@@ -4,30 +4,14 @@ import io.jgan.JganException;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
-import io.jgan.config.Presets;
-import io.jgan.config.RunSchedule;
 import io.jgan.config.TrainConfig;
-import io.jgan.data.Samples;
-import io.jgan.data.TrainingData;
-import io.jgan.eval.ClassifierBuilder;
-import io.jgan.eval.ClassifierBundle;
-import io.jgan.eval.EvalInputs;
-import io.jgan.eval.EvalListener;
-import io.jgan.io.CheckpointManifest;
-import io.jgan.io.RunFolder;
-import io.jgan.train.Checkpointer;
-import io.jgan.train.GanTrainer;
-import io.jgan.train.GridListener;
-import io.jgan.train.HealthListener;
-import io.jgan.train.MetricsListener;
-import io.jgan.train.ProgressListener;
-import io.jgan.train.Resume;
+import io.jgan.model.Family;
+import io.jgan.session.TrainingSession;
 import io.jgan.train.StepRecord;
-import io.jgan.train.TensorBoardListener;
+import io.jgan.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -54,12 +38,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "NAME",
+    @Option(names = "--model", paramLabel = "NAME", defaultValue = "mlp",
             description = "mlp (the MLP GAN of 'GANs from Scratch 1', default), mlp-bn (the BatchNorm generator"
                     + " of the GAN course: z of 10, data in [0,1], lr 1e-5, batch 128)"
                     + ", dcgan (convolutional, batch norm; Adam 2e-4 beta1 0.5, batch 128; sides 28, 32, 64)"
                     + " or pix2pix (image to image: U-Net G, PatchGAN D, + 100 x L1; default data: sketch to digit)")
-    String model = "mlp";
+    String model;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "folder with MNIST-layout IDX files (train-images-idx3-ubyte[.gz]) or PNG/JPEG images"
@@ -128,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--direction", paramLabel = "AtoB|BtoA",
             description = "pix2pix, side-by-side pairs: translate the left half to the right (AtoB, default) or back")
-    String direction = "AtoB";
+    String direction = DataConfig.A_TO_B;
 
     @Option(names = "--l1-weight", paramLabel = "LAMBDA",
             description = "pix2pix: weight of G's L1 term beside the adversarial loss (default 100)")
@@ -151,173 +135,105 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options a resumed run may set besides the schedule's; every other one belongs to the run resumed. */
     private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--no-progress", "--no-tensorboard");
 
+    /** Options for noise-to-image models only. */
+    private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
+            "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size");
+
+    /** Options for image-to-image models only. */
+    private static final Set<String> IMAGE_TO_IMAGE_ONLY = Set.of("--direction", "--l1-weight");
+
     @Override
     public Integer call() {
-        if (ModelConfig.PIX2PIX.equals(model)) {
-            return Pix2PixRun.train(this);
-        }
         ParseResult given = spec.commandLine().getParseResult();
-        for (String pix2pixOnly : List.of("--direction", "--l1-weight")) {
-            if (given.hasMatchedOption(pix2pixOnly)) {
-                throw new JganException(JganException.USAGE, pix2pixOnly + " applies to --model pix2pix only");
+        if (resume != null) {
+            return resume(given);
+        }
+        Family family = Family.of(model);
+        for (OptionSpec o : given.matchedOptions()) {
+            String name = o.longestName();
+            if (family.imageToImage() && NOT_FOR_IMAGE_TO_IMAGE.contains(name)) {
+                throw new JganException(JganException.USAGE, name + " does not apply to --model " + model
+                        + (name.equals("--image-size") ? " (its pairs are used at their own size: 28, 32 or 64)" : ""));
+            }
+            if (!family.imageToImage() && IMAGE_TO_IMAGE_ONLY.contains(name)) {
+                throw new JganException(JganException.USAGE, name + " applies to --model pix2pix only");
             }
         }
-        if (resume != null) {
-            return resume();
-        }
-        config().validate(); // flags first: a typo is reported before any data is read
-        // Data and model next: a run that cannot start leaves no folder behind. The data fixes
-        // the image shape (channels, height, width) of a new model.
-        TrainingData.LabelledImages images = TrainingData.read(dataConfig());
-        GanConfig config = config(images).validate();
-        Samples samples = TrainingData.samples(images, config.model());
-        try (ClassifierBundle quality = qualityClassifier(config, images);
-                GanTrainer trainer = new GanTrainer(config, samples)) {
-            RunFolder run = RunFolder.create(out, config.model().family());
-            run.writeConfig(config);
-            return train(trainer, run, samples, quality, null);
+        try (TrainingSession session = TrainingSession.start(requested(family), conditional, options(out))) {
+            return train(session);
         }
     }
 
-    private Integer resume() {
+    private Integer resume(ParseResult given) {
         Set<String> allowed = new HashSet<>(RESUME_OPTIONS);
         spec.mixins().get("schedule").options().forEach(o -> allowed.add(o.longestName()));
-        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+        for (OptionSpec o : given.matchedOptions()) {
             if (!allowed.contains(o.longestName())) {
                 throw new JganException(JganException.USAGE, o.longestName() + " cannot be given with --resume: a"
                         + " resumed run keeps its own settings (see its config.json); start a new run to change them");
             }
         }
-        Resume from = Resume.from(resume);
-        CheckpointManifest manifest = from.manifest();
-        Path runDir = from.runDir();
-        ParseResult pr = spec.commandLine().getParseResult();
-        if (manifest.config().model().imageToImage()) {
-            return Pix2PixRun.resume(this, from, manifest.config().withSchedule(schedule.over(
-                    manifest.config().schedule(), pr)).validate());
-        }
-        // the recipe, the model and the data stay the run's own: only its schedule can change
-        GanConfig config = manifest.config().withSchedule(schedule.over(manifest.config().schedule(), pr)).validate();
-        TrainingData.LabelledImages images = TrainingData.read(config.data());
-        Samples samples = TrainingData.samples(images, config.model());
-        try (ClassifierBundle quality = qualityClassifier(config, images);
-                GanTrainer trainer = new GanTrainer(config, samples)) {
-            from.restoreState(trainer);
-            PrintWriter w = spec.commandLine().getOut();
-            if (trainer.step() >= trainer.totalSteps()) {
-                w.printf("jgan: %s is complete (step %d of %d): give more --epochs or --max-steps to go on%n", runDir,
-                        trainer.step(), trainer.totalSteps());
+        try (TrainingSession session = TrainingSession.resume(resume, saved -> schedule.over(saved, given),
+                options(null))) {
+            if (session.complete()) {
+                spec.commandLine().getOut().printf("jgan: %s is complete (step %d of %d): give more --epochs or"
+                        + " --max-steps to go on%n", session.folder().dir(), session.trainer().step(),
+                        session.trainer().totalSteps());
                 return 0;
             }
-            w.printf("jgan: resuming %s from %s (step %d, epoch %d)%n", runDir, from.checkpoint().getFileName(),
-                    trainer.step(), trainer.epoch());
-            RunFolder run = new RunFolder(runDir);
-            run.writeConfig(config);
-            return train(trainer, run, samples, quality, from);
+            return train(session);
         }
     }
 
-    /** The domain classifier for {@code --eval-every}, or null when it is off. */
-    private static ClassifierBundle qualityClassifier(GanConfig config, TrainingData.LabelledImages images) {
-        if (config.schedule().evalEvery() == 0) {
-            return null;
-        }
-        ModelConfig m = config.model();
-        if (m.channels() != 1 || m.height() != 28 || m.width() != 28) {
-            throw new JganException(JganException.USAGE, "--eval-every needs 1x28x28 gray images (the quality"
-                    + " classifiers know MNIST digits and Fashion-MNIST), but this data is " + m.channels() + "x"
-                    + m.height() + "x" + m.width());
-        }
-        String domain = EvalInputs.detectDomain(config.data(), ClassifierBuilder.fingerprint(images.images()));
-        if (domain == null) {
-            throw new JganException(JganException.USAGE, "--eval-every: jgan has quality classifiers for the embedded"
-                    + " MNIST digits and Fashion-MNIST, and this data is neither: train without --eval-every and use"
-                    + " `jgan eval --domain ...` on samples");
-        }
-        return ClassifierBundle.shipped(domain);
+    private TrainingSession.Options options(Path runFolder) {
+        PrintWriter err = spec.commandLine().getErr();
+        return new TrainingSession.Options(runFolder, !noProgress, !noTensorboard, err, signal -> {
+            err.printf("%njgan: SIG%s: finishing this step and writing a checkpoint (a second signal stops at once)%n",
+                    signal);
+            err.flush();
+        });
     }
 
-    /**
-     * Adds the run's listeners and checkpointer, restores their logs on a resume, trains, and prints
-     * the summary.
-     */
-    private Integer train(GanTrainer trainer, RunFolder run, Samples samples, ClassifierBundle quality, Resume from) {
-        GanConfig config = trainer.config();
-        TrainConfig t = config.train();
-        RunSchedule s = config.schedule();
+    /** Trains and prints the summary: the numbers of the last step and what was written. */
+    private Integer train(TrainingSession session) {
         PrintWriter w = spec.commandLine().getOut();
-        w.printf(Locale.ROOT, "jgan: %s GAN, G %,d and D %,d parameters, on %s%n", config.model().family(),
-                trainer.generator().parameterCount(), trainer.discriminator().parameterCount(), samples.description());
-        w.printf(Locale.ROOT, "jgan: %d epochs x %d iterations (batch %d), writing %s%n", s.epochs(),
-                trainer.iterationsPerEpoch(), t.batchSize(), run.dir());
+        session.header().forEach(w::println);
         w.flush();
-        if (!noProgress) {
-            trainer.addListener(new ProgressListener());
+        TrainingSession.Summary done = session.run();
+        Path dir = done.run().dir();
+        if (done.ending() == Trainer.Ending.INTERRUPTED) {
+            w.printf("jgan: stopped at step %d; resume with `jgan train --resume %s`%n", done.step(), dir);
+            return JganException.STOPPED;
         }
-        MetricsListener metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
-        TensorBoardListener tensorboard = noTensorboard ? null
-                : new TensorBoardListener(run.dir().resolve("tensorboard"), s.checkpointEvery());
-        trainer.addListener(metrics);
-        if (tensorboard != null) {
-            trainer.addListener(tensorboard);
+        double msPerIt = done.seconds() * 1000 / Math.max(1, done.iterations());
+        StepRecord last = done.last();
+        if (done.heldOut() != null) { // image to image
+            w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it)%n", done.iterations(), done.seconds(),
+                    msPerIt);
+            w.println("jgan: " + done.heldOut().describe());
+            w.printf("jgan: wrote %s (grids/: input, output, target rows; metrics.csv, eval.json, checkpoints/%s)%n",
+                    dir, noTensorboard ? "" : ", tensorboard/");
+            return 0;
         }
-        trainer.addListener(new HealthListener(spec.commandLine().getErr()))
-                .addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), s.gridEvery(), s.gridScale(),
-                        tensorboard == null ? null : tensorboard::grid));
-        if (quality != null) {
-            trainer.addListener(new EvalListener(quality, s.evalEvery(), s.evalSamples(), run.dir().resolve("eval.csv"),
-                    run.dir().resolve("eval.png"), tensorboard));
-        }
-        trainer.checkpointTo(new Checkpointer(run.checkpoints(), s.checkpointEvery(), s.keepCheckpoints()));
-        if (from != null) {
-            from.restoreFiles(trainer); // metrics.csv, eval.csv as of the checkpoint's step
-        }
-        long firstStep = trainer.step();
-        long t0 = System.nanoTime();
-        trainer.fit();
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        long done = trainer.step() - firstStep;
-        StepRecord last = metrics.history().get(metrics.history().size() - 1);
         w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); step %d alone: lossD %.3f lossG %.3f"
-                + " D(x) %.3f D(G(z)) %.3f%n", done, seconds, seconds * 1000 / Math.max(1, done), last.step(), last.lossD(), last.lossG(),
-                last.dReal(), last.dFake());
-        w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/%s)%n", run.dir(),
-                tensorboard == null ? "" : ", tensorboard/: tensorboard --logdir " + run.dir().getParent());
+                + " D(x) %.3f D(G(z)) %.3f%n", done.iterations(), done.seconds(), msPerIt, last.step(), last.lossD(),
+                last.lossG(), last.dReal(), last.dFake());
+        w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/%s)%n", dir,
+                noTensorboard ? "" : ", tensorboard/: tensorboard --logdir " + dir.getParent());
         return 0;
     }
 
-    /** Builds the config: the model's preset, then every option the user set. */
-    GanConfig config() {
-        GanConfig preset = Presets.forFamily(model, schedule.epochs);
-        return config(preset.model().channels(), preset.model().height(), preset.model().width());
-    }
-
-    /** The config for a model shaped like the data that was read. */
-    private GanConfig config(TrainingData.LabelledImages images) {
-        GanConfig c = config(images.images().channels(), images.images().rows(), images.images().cols());
-        if (!conditional) {
-            return c;
-        }
-        if (images.labels() == null) {
-            throw new JganException(JganException.USAGE, "--conditional needs class labels, and " + images.description()
-                    + " has none: use IDX data with its labels file, or an image folder with one subfolder per class");
-        }
-        ModelConfig m = c.model();
-        return new GanConfig(c.data(), new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
-                m.range(), images.classes().size()), c.train(), c.schedule());
-    }
-
-    private DataConfig dataConfig() {
-        return new DataConfig(data != null ? data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED, limit,
-                0, 0, 0, imageSize, channels);
-    }
-
-    private GanConfig config(int c, int h, int w) {
-        GanConfig preset = Presets.forFamily(model, schedule.epochs);
+    /**
+     * The config as asked for: the family's preset, then every option the user set. Its image
+     * shape is the preset's until the data is read.
+     */
+    private GanConfig requested(Family family) {
+        GanConfig preset = family.preset(family.defaultEpochs());
         ModelConfig pm = preset.model();
         TrainConfig pt = preset.train();
-        ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), c, h, w, pm.range());
-        double lrBoth = lr != null ? lr : pt.lrG();
+        ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), pm.channels(), pm.height(),
+                pm.width(), pm.range());
+        double lrBoth = lr != null ? lr : pt.lrG(); // --lr sets both; --lr-g and --lr-d each override it
         TrainConfig t = pt.toBuilder()
                 .batchSize(batchSize != null ? batchSize : pt.batchSize())
                 .lrG(lrG != null ? lrG : lrBoth)
@@ -328,7 +244,11 @@ public final class TrainCommand implements Callable<Integer> {
                 .loss(loss)
                 .seed(seed)
                 .emaDecay(ema)
+                .l1Weight(l1Weight != null ? l1Weight : pt.l1Weight())
                 .build();
-        return new GanConfig(dataConfig(), m, t, schedule.schedule());
+        String source = data != null ? data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED;
+        DataConfig d = family.imageToImage() ? DataConfig.pairs(source, limit, channels, direction)
+                : DataConfig.images(source, limit, imageSize, channels);
+        return new GanConfig(d, m, t, schedule.schedule(family.defaultEpochs()));
     }
 }

@@ -1,5 +1,6 @@
 package io.jgan.cli;
 
+import io.jgan.model.Family;
 import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
 import io.jgan.data.ImageFolderReader;
@@ -48,7 +49,7 @@ public final class TranslateCommand implements Callable<Integer> {
     /** Writes the sketches of held-out digits 9,000.. as PNG files (names sort in digit order); returns their classes. */
     private static byte[] writeHeldOutSketches(Path dir, int n) {
         PairedData demo = PairedData.digitSketches(0);
-        int first = demo.inputs().count() - io.jgan.pix2pix.Pix2PixTrainer.heldOutCount(demo.inputs().count());
+        int first = demo.inputs().count() - io.jgan.pix2pix.Pix2PixGame.heldOutCount(demo.inputs().count());
         int size = demo.inputs().imageSize();
         byte[] labels = new byte[n];
         try {
@@ -83,7 +84,7 @@ public final class TranslateCommand implements Callable<Integer> {
         }
         try (Sampler g = Sampler.load(checkpoint)) {
             ModelConfig m = g.model();
-            if (!m.imageToImage()) {
+            if (!Family.of(m).imageToImage()) {
                 throw new JganException(JganException.USAGE, "checkpoint " + g.checkpoint() + " holds a " + m.family()
                         + " generator, which samples noise: translate needs a pix2pix run (jgan train --model pix2pix)");
             }
@@ -104,11 +105,8 @@ public final class TranslateCommand implements Callable<Integer> {
                             m.channels(), m.height(), m.width(), m.range(), 1, 0, 1));
                 }
                 int shown = Math.min(n, 16);
-                float[] both = new float[2 * shown * dim];
-                System.arraycopy(a, 0, both, 0, shown * dim);
-                System.arraycopy(b, 0, both, shown * dim, shown * dim);
-                ImageGrid.writePng(out.resolve("overview.png"), ImageGrid.render(both, 2 * shown, m.channels(), m.height(),
-                        m.width(), m.range(), shown, 2, 3));
+                ImageGrid.writePng(out.resolve("overview.png"), ImageGrid.rows(m, shown, 3,
+                        Arrays.copyOf(a, shown * dim), Arrays.copyOf(b, shown * dim)));
             } catch (IOException e) {
                 throw new JganException(JganException.IO, "cannot write to " + out + ": " + e.getMessage());
             }

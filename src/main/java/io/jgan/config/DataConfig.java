@@ -1,5 +1,6 @@
 package io.jgan.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jgan.JganException;
 
 /**
@@ -14,10 +15,18 @@ import io.jgan.JganException;
  * @param imageSize for image folders: resize and centre-crop to this square size (0 = keep the
  *     images' own size, which must then agree)
  * @param channels for image folders: 1 (gray), 3 (RGB) or 0 (gray if every image is)
+ * @param direction for image pairs (pix2pix) stored side by side: {@code AtoB} (left half to right,
+ *     the default) or {@code BtoA}; null for data that is not pairs (and for pix2pix runs made
+ *     before it was kept here, whose side file {@code pix2pix.json} said it)
  */
 public record DataConfig(
         String source, int limit, double gaussianMean, double gaussianStd, int gaussianCount, int imageSize,
-        int channels) {
+        int channels, @JsonInclude(JsonInclude.Include.NON_NULL) String direction) {
+
+    /** Side-by-side pairs: the left half is the input. */
+    public static final String A_TO_B = "AtoB";
+    /** Side-by-side pairs: the right half is the input. */
+    public static final String B_TO_A = "BtoA";
 
     /** The embedded MNIST digits. */
     public static final String EMBEDDED = "embedded";
@@ -31,7 +40,60 @@ public record DataConfig(
      * @return the config
      */
     public static DataConfig embedded(int limit) {
-        return new DataConfig(EMBEDDED, limit, 0, 0, 0, 0, 0);
+        return new DataConfig(EMBEDDED, limit, 0, 0, 0, 0, 0, null);
+    }
+
+    /**
+     * Images: the embedded digits, or a folder of IDX files or image files.
+     *
+     * @param source {@link #EMBEDDED} or a folder's absolute path
+     * @param limit 0 for all
+     * @param imageSize resize and centre-crop to this side (0: keep)
+     * @param channels 1, 3, or 0 (gray if every image is)
+     * @return the config
+     */
+    public static DataConfig images(String source, int limit, int imageSize, int channels) {
+        return new DataConfig(source, limit, 0, 0, 0, imageSize, channels, null);
+    }
+
+    /**
+     * Image pairs for image-to-image training.
+     *
+     * @param source {@link #EMBEDDED} (the sketch-to-digit demo) or a folder's absolute path
+     * @param limit 0 for all
+     * @param channels 1, 3, or 0 (gray if every image is)
+     * @param direction {@link #A_TO_B} or {@link #B_TO_A}
+     * @return the config
+     */
+    public static DataConfig pairs(String source, int limit, int channels, String direction) {
+        return new DataConfig(source, limit, 0, 0, 0, 0, channels, direction);
+    }
+
+    /**
+     * The toy's one-pixel samples from N(mean, std).
+     *
+     * @param mean the mean
+     * @param std the standard deviation
+     * @param count how many samples
+     * @return the config
+     */
+    public static DataConfig gaussian(double mean, double std, int count) {
+        return new DataConfig(GAUSSIAN, 0, mean, std, count, 0, 0, null);
+    }
+
+    /** @return the pairs' direction, {@link #A_TO_B} when none is set */
+    public String pairDirection() {
+        return direction == null ? A_TO_B : direction;
+    }
+
+    /**
+     * A copy with the pairs' direction set.
+     *
+     * @param newDirection {@link #A_TO_B} or {@link #B_TO_A}
+     * @return the copy
+     */
+    public DataConfig withDirection(String newDirection) {
+        return new DataConfig(source, limit, gaussianMean, gaussianStd, gaussianCount, imageSize, channels, newDirection);
     }
 
     /**
@@ -49,6 +111,9 @@ public record DataConfig(
         }
         if (channels != 0 && channels != 1 && channels != 3) {
             throw new JganException(JganException.USAGE, "--channels must be 1 or 3, got " + channels);
+        }
+        if (direction != null && !direction.equals(A_TO_B) && !direction.equals(B_TO_A)) {
+            throw new JganException(JganException.USAGE, "unknown --direction '" + direction + "': use AtoB or BtoA");
         }
         if (GAUSSIAN.equals(source)) {
             if (!(gaussianStd > 0) || Math.abs(gaussianMean) + 3 * gaussianStd > 1.0) {

@@ -44,7 +44,8 @@ public record GanConfig(DataConfig data, ModelConfig model, TrainConfig train, R
     }
 
     /**
-     * Checks all parts, before any native memory is touched.
+     * Checks all parts by the rules every family shares, before any native memory is touched;
+     * {@code Family.validate(config)} adds the family's own.
      *
      * @return this, for chaining
      * @throws JganException naming the first bad value
@@ -54,11 +55,6 @@ public record GanConfig(DataConfig data, ModelConfig model, TrainConfig train, R
         model.validate();
         train.validate();
         schedule.validate();
-        if ("toy".equals(model.family()) != DataConfig.GAUSSIAN.equals(data.source())) {
-            throw new JganException(
-                    JganException.USAGE,
-                    "the toy model trains only on the 1-D Gaussian data: use `jgan toy`");
-        }
         return this;
     }
 
@@ -70,6 +66,16 @@ public record GanConfig(DataConfig data, ModelConfig model, TrainConfig train, R
      */
     public GanConfig withData(DataConfig newData) {
         return new GanConfig(newData, model, train, schedule);
+    }
+
+    /**
+     * Returns a copy with another model (e.g. shaped to the data that was read).
+     *
+     * @param newModel the model
+     * @return the copy
+     */
+    public GanConfig withModel(ModelConfig newModel) {
+        return new GanConfig(data, newModel, train, schedule);
     }
 
     /**

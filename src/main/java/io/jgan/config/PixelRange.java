@@ -44,4 +44,14 @@ public enum PixelRange {
     public double toZeroOne(float value) {
         return this == SYMMETRIC ? (value + 1.0) / 2.0 : value;
     }
+
+    /**
+     * Maps a pixel in [0, 1] (0 = black) into this range: the inverse of {@link #toZeroOne}.
+     *
+     * @param zeroOne the pixel in [0, 1] units
+     * @return the pixel in this range
+     */
+    public float fromZeroOne(double zeroOne) {
+        return (float) (this == SYMMETRIC ? 2 * zeroOne - 1 : zeroOne);
+    }
 }

@@ -31,6 +31,17 @@ import java.util.Map;
 public record PairedData(ImageSet inputs, ImageSet targets, byte[] labels, List<String> names, String description) {
 
     /**
+     * The pairs a data config names: the built-in demo for the embedded digits, else a folder.
+     *
+     * @param data the config (its source, limit, channels and direction)
+     * @return the pairs
+     */
+    public static PairedData of(DataConfig data) {
+        return data.source().equals(DataConfig.EMBEDDED) ? digitSketches(data.limit())
+                : read(Path.of(data.source()), data.pairDirection(), data.channels(), data.limit());
+    }
+
+    /**
      * The built-in demo: sketch to digit, from the embedded MNIST digits.
      *
      * @param limit at most this many (0: all 10,000)

@@ -3,7 +3,7 @@ package io.jgan.eval;
 import io.jgan.JganException;
 import io.jgan.io.Plots;
 import io.jgan.io.StepCsv;
-import io.jgan.train.GanTrainer;
+import io.jgan.train.RunView;
 import io.jgan.train.ScalarSink;
 import io.jgan.train.StepRecord;
 import io.jgan.train.TrainingListener;
@@ -64,9 +64,9 @@ public final class EvalListener implements TrainingListener {
 
     /** On a resume, keeps the rows up to the checkpoint's step (the file was restored from it). */
     @Override
-    public void onStart(GanTrainer trainer) {
+    public void onStart(RunView run) {
         try {
-            List<String> kept = StepCsv.keepThrough(csv, HEADER, trainer.step(),
+            List<String> kept = StepCsv.keepThrough(csv, HEADER, run.step(),
                     line -> line.split(",").length == COLUMNS);
             for (String line : kept) {
                 String[] f = line.split(",");
@@ -90,16 +90,16 @@ public final class EvalListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(GanTrainer trainer, StepRecord record) {
+    public void onStep(RunView run, StepRecord record) {
         if (record.step() % every == 0) {
-            evaluate(trainer);
+            evaluate(run);
         }
     }
 
     @Override
-    public void onEnd(GanTrainer trainer) {
-        if (lastEvaluated != trainer.step() && (rows.isEmpty() || rows.get(rows.size() - 1)[0] != trainer.step())) {
-            evaluate(trainer);
+    public void onEnd(RunView run) {
+        if (lastEvaluated != run.step() && (rows.isEmpty() || rows.get(rows.size() - 1)[0] != run.step())) {
+            evaluate(run);
         }
         if (rows.size() >= 1) {
             double[][] cols = new double[5][rows.size()];
@@ -119,21 +119,21 @@ public final class EvalListener implements TrainingListener {
         }
     }
 
-    private void evaluate(GanTrainer trainer) {
+    private void evaluate(RunView run) {
         long t0 = System.nanoTime();
-        float[] x = EvalInputs.asSaved(trainer.generate(samples, NOISE_SEED), trainer.config().model().range());
-        EvalReport r = Evaluator.evaluate(bundle, x, samples, null, 0, null, "step " + trainer.step(), NOISE_SEED);
-        double[] row = {trainer.step(), r.fcd(), r.kid(), r.classifierScore(), r.classKlToUniform(), r.precision(),
+        float[] x = EvalInputs.asSaved(run.generate(samples, NOISE_SEED), run.config().model().range());
+        EvalReport r = Evaluator.evaluate(bundle, x, samples, null, 0, null, "step " + run.step(), NOISE_SEED);
+        double[] row = {run.step(), r.fcd(), r.kid(), r.classifierScore(), r.classKlToUniform(), r.precision(),
             r.recall(), r.density(), r.coverage(), (System.nanoTime() - t0) / 1e9};
         rows.add(row);
-        lastEvaluated = trainer.step();
+        lastEvaluated = run.step();
         if (sink != null) {
             Map<String, Double> values = new LinkedHashMap<>();
             String[] names = HEADER.split(",");
             for (int i = 1; i < COLUMNS - 1; i++) { // not the step, not the seconds
                 values.put("eval/" + names[i], row[i]);
             }
-            sink.scalars(trainer.step(), values);
+            sink.scalars(run.step(), values);
         }
         try {
             Files.writeString(csv, format(row), StandardCharsets.UTF_8, StandardOpenOption.APPEND);

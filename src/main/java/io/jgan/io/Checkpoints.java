@@ -26,7 +26,9 @@ import java.util.stream.Stream;
  */
 public final class Checkpoints {
 
-    private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
+    /** A checkpoint folder's name before its zero-padded step. */
+    private static final String STEP_PREFIX = "step-";
+    private static final Pattern STEP_DIR = Pattern.compile(STEP_PREFIX + "(\\d+)");
 
     private Checkpoints() {}
 
@@ -43,7 +45,7 @@ public final class Checkpoints {
      */
     public static Path save(Path checkpointsDir, CheckpointManifest manifest, Map<String, List<NamedTensor>> parts,
             int keep, List<Path> files) {
-        String name = String.format("step-%08d", manifest.step());
+        String name = String.format(STEP_PREFIX + "%08d", manifest.step());
         Path target = checkpointsDir.resolve(name);
         Path tmp = checkpointsDir.resolve("." + name + ".tmp");
         try {
@@ -103,6 +105,17 @@ public final class Checkpoints {
         }
         return latest(dir).orElseThrow(() -> new JganException(JganException.BAD_CHECKPOINT,
                 "no complete checkpoint in " + dir + " (the run may have stopped before its first checkpoint)"));
+    }
+
+    /**
+     * The step a checkpoint folder holds, from its name ({@code step-N}, as {@link #save} names it).
+     *
+     * @param checkpointDir a checkpoint folder
+     * @return N, or -1 for a folder not named so
+     */
+    public static long stepOf(Path checkpointDir) {
+        Matcher m = STEP_DIR.matcher(checkpointDir.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /**
@@ -186,11 +199,6 @@ public final class Checkpoints {
             Files.copy(saved, tmp, StandardCopyOption.REPLACE_EXISTING);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
-    }
-
-    private static long stepOf(Path p) {
-        Matcher m = STEP_DIR.matcher(p.getFileName().toString());
-        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static void prune(Path checkpointsDir, int keep) throws IOException {

@@ -1,5 +1,6 @@
 package io.jgan.io;
 
+import io.jgan.config.ModelConfig;
 import io.jgan.config.PixelRange;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -83,6 +84,41 @@ public final class ImageGrid {
             }
         }
         return img;
+    }
+
+    /**
+     * Rows of images stacked, one row per array, each row {@code perRow} images: pix2pix's
+     * picture of inputs above their translations (above their targets), wherever it is drawn.
+     *
+     * @param m the model (image shape and pixel range)
+     * @param perRow images in each row
+     * @param scale pixel magnification
+     * @param rows (perRow, dataDim) each, in the model's pixel range
+     * @return the picture
+     */
+    public static BufferedImage rows(ModelConfig m, int perRow, int scale, float[]... rows) {
+        return render(concat(rows), rows.length * perRow, m.channels(), m.height(), m.width(), m.range(), perRow, 2,
+                scale);
+    }
+
+    /**
+     * Arrays end to end.
+     *
+     * @param parts the arrays
+     * @return one array
+     */
+    public static float[] concat(float[]... parts) {
+        int total = 0;
+        for (float[] p : parts) {
+            total += p.length;
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     /**

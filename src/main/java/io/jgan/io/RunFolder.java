@@ -1,11 +1,14 @@
 package io.jgan.io;
 
 import io.jgan.JganException;
+import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.time.format.DateTimeFormatter;
 
 /**
@@ -23,6 +26,12 @@ import java.time.format.DateTimeFormatter;
  * @param dir the run's folder
  */
 public record RunFolder(Path dir) {
+
+    private static final Pattern GRID = Pattern.compile("step-(\\d+)\\.png");
+    /** The checkpoints' folder in a run. */
+    static final String CHECKPOINTS = "checkpoints";
+    /** Where pix2pix runs kept their pairs' direction before it was part of the data config. */
+    static final String LEGACY_PAIRS_FILE = "pix2pix.json";
 
     /**
      * Creates a run folder, checking up front that it can be written (so a long run does not fail
@@ -84,6 +93,65 @@ public record RunFolder(Path dir) {
         }
     }
 
+    /**
+     * The run a checkpoint folder belongs to: {@code RUN/checkpoints/step-N} is in {@code RUN}.
+     *
+     * @param checkpointDir a checkpoint folder
+     * @return its run
+     * @throws JganException (bad checkpoint) if it does not lie in a run's {@code checkpoints/}
+     */
+    public static RunFolder ofCheckpoint(Path checkpointDir) {
+        Path dir = checkpointDir.getNameCount() >= 3 ? checkpointDir : checkpointDir.toAbsolutePath();
+        Path checkpoints = dir.getParent();
+        if (checkpoints == null || checkpoints.getParent() == null
+                || !checkpoints.getFileName().toString().equals(CHECKPOINTS)) {
+            throw new JganException(JganException.BAD_CHECKPOINT, "checkpoint " + checkpointDir + " is not in a run"
+                    + " folder (RUN/checkpoints/step-N): give the run folder");
+        }
+        return new RunFolder(checkpoints.getParent());
+    }
+
+    /**
+     * The data config with the pairs' direction of a pix2pix run made before the direction was
+     * part of the config, when it kept it in the side file {@code pix2pix.json}.
+     *
+     * @param data the run's data config
+     * @return it, with the side file's direction when it has none and the file says one
+     * @throws JganException (bad checkpoint) if the side file cannot be read
+     */
+    public DataConfig pairDirection(DataConfig data) {
+        Path f = dir.resolve(LEGACY_PAIRS_FILE);
+        if (data.direction() != null || !Files.isRegularFile(f)) {
+            return data;
+        }
+        try {
+            return data.withDirection(Json.MAPPER.readTree(f.toFile()).path("direction").asText(DataConfig.A_TO_B));
+        } catch (IOException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT, "unreadable " + f + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A grid's file name.
+     *
+     * @param step the step it shows
+     * @return {@code step-N.png}, N zero-padded to 8 digits (names sort in step order)
+     */
+    public static String gridName(long step) {
+        return String.format("step-%08d.png", step);
+    }
+
+    /**
+     * The step a grid file shows, from its name.
+     *
+     * @param grid a file named by {@link #gridName}
+     * @return the step, or -1 if the name is not a grid's
+     */
+    public static long gridStep(Path grid) {
+        Matcher m = GRID.matcher(grid.getFileName().toString());
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     /** @return {@code RUN/grids} */
     public Path grids() {
         return dir.resolve("grids");
@@ -91,7 +159,7 @@ public record RunFolder(Path dir) {
 
     /** @return {@code RUN/checkpoints} */
     public Path checkpoints() {
-        return dir.resolve("checkpoints");
+        return dir.resolve(CHECKPOINTS);
     }
 
     /** @return {@code RUN/metrics.csv} */

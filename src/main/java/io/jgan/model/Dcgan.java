@@ -99,56 +99,6 @@ public final class Dcgan {
     }
 
     /**
-     * Per-sample forward multiply-adds of the generator's layers, in order, as executed: the
-     * projection (nz x width x start^2), then each {@link Upsample2x} as its phase convolution,
-     * Cin x 4 Cout x 2 x 2 x (H + 1)(W + 1). Batch norm and activations are not counted.
-     *
-     * @param inputDim z size (plus classes)
-     * @param channels image channels
-     * @param side 28, 32 or 64
-     * @return multiply-adds per layer
-     */
-    public static long[] generatorMacs(int inputDim, int channels, int side) {
-        int ups = upsamplings(side);
-        long s = side == 28 ? 7 : 4;
-        long width = (long) G_WIDTH << (ups - 1);
-        long[] macs = new long[ups + 1];
-        macs[0] = inputDim * width * s * s;
-        for (int i = 1; i <= ups; i++) {
-            long out = i == ups ? channels : width / 2;
-            macs[i] = width * 4 * out * 2 * 2 * (s + 1) * (s + 1);
-            width = out;
-            s *= 2;
-        }
-        return macs;
-    }
-
-    /**
-     * Per-sample forward multiply-adds of the discriminator's convolutions, in order:
-     * Cin x Cout x k^2 x Hout x Wout.
-     *
-     * @param channels image channels
-     * @param side 28, 32 or 64
-     * @param classes label maps beside the image (0 if unconditional)
-     * @return multiply-adds per layer
-     */
-    public static long[] discriminatorMacs(int channels, int side, int classes) {
-        int downs = upsamplings(side);
-        long[] macs = new long[downs + 1];
-        long in = channels + classes;
-        long width = D_WIDTH;
-        long s = side;
-        for (int i = 0; i < downs; i++) {
-            s /= 2;
-            macs[i] = in * width * 16 * s * s;
-            in = width;
-            width *= 2;
-        }
-        macs[downs] = in * s * s; // the last convolution covers the whole end x end map: one output
-        return macs;
-    }
-
-    /**
      * Stride-2 layers for a side: 28 = 7 * 2^2, 32 = 4 * 2^3, 64 = 4 * 2^4.
      *
      * @param side image side

@@ -24,7 +24,7 @@ public final class Generation {
      * @return (n, dataDim) row-major samples in the model's pixel range
      */
     public static float[] run(Network generator, ModelConfig model, float[] z, int[] labels) {
-        int latent = model.imageToImage() ? model.dataDim() : model.latentDim(); // pix2pix: G is given images
+        int latent = Family.of(model).imageToImage() ? model.dataDim() : model.latentDim(); // pix2pix: G is given images
         if (z.length % latent != 0) {
             throw new IllegalArgumentException("z has " + z.length + " values, not a multiple of " + latent);
         }
@@ -35,7 +35,7 @@ public final class Generation {
             in = LatentNoise.withOneHot(z, y, latent, model.classes()); // (n, latentDim + classes)
         }
         try (NDManager m = generator.manager().newSubManager()) {
-            return generator.forward(m.create(in, new Shape(n, model.generatorInputDim())), false).toFloatArray();
+            return generator.forward(m.create(in, new Shape(n, Family.of(model).generatorInputDim(model))), false).toFloatArray();
         }
     }
 

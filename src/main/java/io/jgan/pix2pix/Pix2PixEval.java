@@ -1,6 +1,15 @@
 package io.jgan.pix2pix;
 
+import io.jgan.JganException;
+import io.jgan.config.DataConfig;
+import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
+import io.jgan.data.PairedData;
+import io.jgan.data.TrainingData;
+import io.jgan.io.RunFolder;
+import io.jgan.sample.Sampler;
+import java.util.Arrays;
+import java.util.function.BiFunction;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.DomainClassifier;
 import io.jgan.eval.EvalInputs;
@@ -65,6 +74,71 @@ public record Pix2PixEval(int pairs, double l1, double psnr, double classAgreeme
         }
         return new Pix2PixEval(n, abs / saved.length, psnr, agreement, fcd);
     }
+
+    /**
+     * The last tenth of a run's pairs (never trained on) through a translation, measured: L1 and
+     * PSNR, and for the embedded digits class agreement and FCD with jgan's digit classifier.
+     *
+     * @param p the run's pairs
+     * @param config the run's config
+     * @param translate G: (inputs in the model's range, n) to outputs
+     * @return the measurements (no pairs and NaN when fewer than 10 pairs held none out)
+     */
+    public static Pix2PixEval heldOut(PairedData p, GanConfig config, BiFunction<float[], Integer, float[]> translate) {
+        int first = p.inputs().count() - Pix2PixGame.heldOutCount(p.inputs().count());
+        int n = p.inputs().count() - first;
+        if (n == 0) {
+            return new Pix2PixEval(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
+        int dim = config.model().dataDim();
+        float[] a = Arrays.copyOfRange(TrainingData.scale(p.inputs(), config.model().range()), first * dim,
+                p.inputs().count() * dim);
+        byte[] b = Arrays.copyOfRange(p.targets().pixels(), first * dim, p.targets().count() * dim);
+        byte[] labels = p.labels() == null ? null : Arrays.copyOfRange(p.labels(), first, p.labels().length);
+        float[] out = translate.apply(a, n);
+        try (ClassifierBundle bundle = digits(config) ? ClassifierBundle.shipped("mnist") : null) {
+            return measure(out, b, labels, config.model(), bundle);
+        }
+    }
+
+    /**
+     * Whether a run's pairs are the built-in digits demo (measured with jgan's digit classifier).
+     *
+     * @param config the run's config
+     * @return true for the embedded digits
+     */
+    public static boolean digits(GanConfig config) {
+        return config.data().source().equals(DataConfig.EMBEDDED);
+    }
+
+    /**
+     * {@code jgan eval} of a pix2pix checkpoint: its run's held-out pairs translated by the
+     * checkpoint's G and measured.
+     *
+     * @param g the checkpoint's generator
+     * @return the pairs' description, the first held-out index, and the measurements
+     * @throws JganException (usage) if the run held no pairs out
+     */
+    public static HeldOut ofCheckpoint(Sampler g) {
+        GanConfig config = g.manifest().config();
+        PairedData pairs = PairedData.of(RunFolder.ofCheckpoint(g.checkpoint()).pairDirection(config.data()));
+        int first = pairs.inputs().count() - Pix2PixGame.heldOutCount(pairs.inputs().count());
+        if (first == pairs.inputs().count()) {
+            throw new JganException(JganException.USAGE, "this run's data has fewer than 10 pairs, so none was held out"
+                    + " to measure");
+        }
+        return new HeldOut(pairs.description(), first, pairs.inputs().count(), heldOut(pairs, config, g::translate));
+    }
+
+    /**
+     * A checkpoint's held-out measurement and what it was measured on.
+     *
+     * @param description the pairs
+     * @param first the first held-out pair
+     * @param count all pairs
+     * @param eval the measurements
+     */
+    public record HeldOut(String description, int first, int count, Pix2PixEval eval) {}
 
     /** @return one line for the terminal */
     public String describe() {

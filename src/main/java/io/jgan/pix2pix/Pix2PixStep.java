@@ -10,6 +10,7 @@ import io.jgan.engine.Scalars;
 import io.jgan.loss.BceLoss;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
+import java.util.function.Consumer;
 
 /**
  * One pix2pix iteration, as 'An Intuitive way to understand GANs' writes it:
@@ -32,6 +33,7 @@ public final class Pix2PixStep {
     private final Adam optimizerG;
     private final Adam optimizerD;
     private final float l1Weight;
+    private Consumer<Network> beforeUpdate = n -> { };
 
     /**
      * @param generator the U-Net, (N, C*S*S) to (N, C*S*S)
@@ -46,6 +48,16 @@ public final class Pix2PixStep {
         this.optimizerG = optimizerG;
         this.optimizerD = optimizerD;
         this.l1Weight = (float) l1Weight;
+    }
+
+    /**
+     * Sets what runs just before each network's optimiser step, with that network, while its
+     * gradients are still there (the update zeroes them).
+     *
+     * @param hook the action
+     */
+    public void beforeUpdate(Consumer<Network> hook) {
+        this.beforeUpdate = hook;
     }
 
     /**
@@ -78,6 +90,7 @@ public final class Pix2PixStep {
             lossD = discriminatorLoss(realLogits, fakeLogits);
             gc.backward(lossD);
         }
+        beforeUpdate.accept(discriminator);
         optimizerD.step();
         // (2) G: D frozen, so G's backward pass leaves nothing in D
         NDArray lossG;
@@ -91,6 +104,7 @@ public final class Pix2PixStep {
         } finally {
             discriminator.freeze(false);
         }
+        beforeUpdate.accept(generator);
         optimizerG.step();
         return new Result(lossD.getFloat(), lossG.getFloat(), l1.getFloat(),
                 Activation.sigmoid(realLogits).mean().getFloat(), Activation.sigmoid(fakeLogits).mean().getFloat());

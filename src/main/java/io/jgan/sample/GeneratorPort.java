@@ -7,13 +7,15 @@ import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.PixelRange;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
+import io.jgan.model.TorchLayout;
 import io.jgan.io.CheckpointManifest;
 import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
 import io.jgan.io.SafeTensors;
-import io.jgan.model.Models;
+import io.jgan.model.Family;
+import io.jgan.model.TorchLayout;
 import io.jgan.model.Network;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -69,9 +71,9 @@ public final class GeneratorPort {
         Path dir = Checkpoints.resolve(checkpoint);
         CheckpointManifest manifest = Checkpoints.readManifest(dir);
         ModelConfig model = manifest.config().model();
-        if (!TorchLayout.FAMILIES.contains(model.family())) {
+        if (!Family.of(model).hasTorchLayout()) {
             throw new JganException(JganException.USAGE, "model " + model.family() + " has no PyTorch layout: export"
-                    + " supports " + String.join(", ", TorchLayout.FAMILIES));
+                    + " supports " + String.join(", ", Family.withTorchLayout()));
         }
         List<NamedTensor> tensors = new ArrayList<>(
                 TorchLayout.toTorch(model, Checkpoints.readPart(dir, CheckpointSchema.GENERATOR)));
@@ -125,8 +127,7 @@ public final class GeneratorPort {
         List<NamedTensor> live;
         List<NamedTensor> ema = null;
         try (NDManager m = NDManager.newBaseManager();
-                Network g = new Network(CheckpointSchema.GENERATOR, Models.generator(model), m,
-                        model.generatorInputDim())) {
+                Network g = Family.of(model).newGenerator(CheckpointSchema.GENERATOR, model, m)) {
             List<NamedTensor> template = g.toTensors();
             Set<String> used = new HashSet<>();
             live = take(model, template, file, "", used, weights);
@@ -148,9 +149,9 @@ public final class GeneratorPort {
         if (ema != null) {
             parts.put(CheckpointSchema.GENERATOR_EMA, ema);
         }
-        GanConfig base = Presets.forFamily(model.family(), 1);
+        GanConfig base = Family.of(model).preset(1);
         DataConfig data = model.channels() == 1 && model.height() == 28 && model.width() == 28
-                ? base.data() : new DataConfig(DataConfig.EMBEDDED, 0, 0, 0, 0, 0, 0);
+                ? base.data() : DataConfig.embedded(0);
         GanConfig config = new GanConfig(data, model, base.train(), base.schedule());
         CheckpointManifest manifest = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION,
                 Version.CURRENT, Instant.now().toString(), step, 0, 0, 0, 0, config, List.copyOf(parts.keySet()));
@@ -200,24 +201,26 @@ public final class GeneratorPort {
             try {
                 model = new ModelConfig(family, Integer.parseInt(meta.get("latent_dim")),
                         Integer.parseInt(meta.get("channels")), Integer.parseInt(meta.get("height")),
-                        Integer.parseInt(meta.get("width")), rangeOf(family), Integer.parseInt(meta.get("classes")));
+                        Integer.parseInt(meta.get("width")), Family.of(family).range(), Integer.parseInt(meta.get("classes")));
             } catch (NumberFormatException e) {
                 throw new JganException(JganException.BAD_CHECKPOINT, "bad weights file " + weights
                         + ": its jgan metadata has a field that is not a number (" + e.getMessage() + ")");
             }
         } else {
-            if (options.family() == null) {
-                throw new JganException(JganException.USAGE, weights + " does not say which model it holds: give --model "
-                        + String.join("|", TorchLayout.FAMILIES));
+            String family = options.family() != null ? options.family() : Family.recognise(file.tensors().keySet());
+            if (family == null) {
+                throw new JganException(JganException.USAGE, weights + " does not say which model it holds, and its"
+                        + " tensor names are none of the tutorials' modules: give --model "
+                        + String.join("|", Family.withTorchLayout()));
             }
-            model = inferred(file, options, weights);
+            model = inferred(file, new ImportOptions(family, options.classes(), options.channels()), weights);
         }
-        if (!TorchLayout.FAMILIES.contains(model.family())) {
+        if (!Family.withTorchLayout().contains(model.family())) {
             throw new JganException(JganException.USAGE, "unknown --model '" + model.family() + "': use one of "
-                    + String.join(", ", TorchLayout.FAMILIES));
+                    + String.join(", ", Family.withTorchLayout()));
         }
         try {
-            model.validate();
+            Family.of(model).validate(model);
         } catch (JganException e) {
             throw new JganException(JganException.BAD_CHECKPOINT, "bad weights file " + weights + ": " + e.getMessage());
         }
@@ -227,26 +230,23 @@ public final class GeneratorPort {
     /** Reads the latent size, image size and channels off a PyTorch state_dict's shapes. */
     private static ModelConfig inferred(SafeTensors.Contents file, ImportOptions o, Path weights) {
         String family = o.family();
-        if (!TorchLayout.FAMILIES.contains(family)) {
+        if (!Family.withTorchLayout().contains(family)) {
             throw new JganException(JganException.USAGE, "unknown --model '" + family + "': use one of "
-                    + String.join(", ", TorchLayout.FAMILIES));
+                    + String.join(", ", Family.withTorchLayout()));
         }
+        Family f = Family.of(family);
         if (o.classes() < 0 || o.classes() > 256) {
             throw new JganException(JganException.USAGE, "--classes must be in 0..256, got " + o.classes());
         }
-        String first = switch (family) {
-            case "mlp" -> "hidden0.0.weight";
-            case "mlp-bn" -> "gen.0.0.weight";
-            default -> "main.0.weight";
-        };
-        long[] in = shapeOf(file, first, family, weights);
-        long inputs = family.equals("dcgan") ? in[0] : in[1];
+        long[] in = shapeOf(file, f.torchFirstWeight(), family, weights);
+        // a Linear weight is (out, in); the first ConvTranspose2d's is (in, out, k, k)
+        long inputs = in.length == 4 ? in[0] : in[1];
         int latent = (int) (inputs - o.classes());
         if (latent < 1) {
             throw new JganException(JganException.USAGE, "the generator takes " + inputs + " inputs, fewer than --classes "
                     + o.classes() + " + a latent vector");
         }
-        if (family.equals("dcgan")) {
+        if (f.torchLastWeight() == null) { // DCGAN: count the ConvTranspose2d layers
             int convs = 0;
             while (file.tensors().containsKey("main." + 3 * (convs + 1) + ".weight")) {
                 convs++;
@@ -254,9 +254,9 @@ public final class GeneratorPort {
             long[] last = shapeOf(file, "main." + 3 * convs + ".weight", family, weights);
             int side = in.length == 4 && in[2] == 7 ? 28 : 4 << convs;
             int channels = (int) last[1];
-            return new ModelConfig(family, latent, channels, side, side, rangeOf(family), o.classes());
+            return new ModelConfig(family, latent, channels, side, side, f.range(), o.classes());
         }
-        long[] out = shapeOf(file, family.equals("mlp") ? "out.0.weight" : "gen.4.weight", family, weights);
+        long[] out = shapeOf(file, f.torchLastWeight(), family, weights);
         int channels = o.channels() != null ? o.channels() : 1;
         long pixels = out[0] / channels;
         int side = (int) Math.round(Math.sqrt(pixels));
@@ -264,7 +264,7 @@ public final class GeneratorPort {
             throw new JganException(JganException.USAGE, "the generator writes " + out[0] + " values, not square "
                     + channels + "-channel images: give --channels");
         }
-        return new ModelConfig(family, latent, channels, side, side, rangeOf(family), o.classes());
+        return new ModelConfig(family, latent, channels, side, side, f.range(), o.classes());
     }
 
     private static long[] shapeOf(SafeTensors.Contents file, String name, String family, Path weights) {
@@ -274,11 +274,6 @@ public final class GeneratorPort {
                     + " is missing (a " + family + " generator needs it; is --model right?)");
         }
         return e.shape();
-    }
-
-    /** The output activation is part of the family: tanh for mlp and dcgan, sigmoid for mlp-bn. */
-    private static PixelRange rangeOf(String family) {
-        return family.equals("mlp-bn") ? PixelRange.UNIT : PixelRange.SYMMETRIC;
     }
 
     private static String describe(ModelConfig m) {

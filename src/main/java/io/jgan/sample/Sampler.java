@@ -9,7 +9,7 @@ import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
 import io.jgan.model.Generation;
 import io.jgan.model.LatentNoise;
-import io.jgan.model.Models;
+import io.jgan.model.Family;
 import io.jgan.model.Network;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +50,7 @@ public final class Sampler implements AutoCloseable {
         CheckpointManifest manifest = Checkpoints.readManifest(dir);
         ModelConfig model = manifest.config().model();
         try {
-            model.validate();
+            Family.of(model).validate(model);
         } catch (JganException e) {
             throw new JganException(JganException.BAD_CHECKPOINT, "checkpoint " + dir + " names a model this jgan"
                     + " cannot build: " + e.getMessage());
@@ -59,8 +59,7 @@ public final class Sampler implements AutoCloseable {
         List<NamedTensor> tensors = Checkpoints.readPart(dir, CheckpointSchema.samplingPart(manifest.contents()));
         NDManager manager = NDManager.newBaseManager();
         try {
-            Network g = new Network(CheckpointSchema.GENERATOR, Models.generator(model), manager,
-                    model.generatorInputDim());
+            Network g = Family.of(model).newGenerator(CheckpointSchema.GENERATOR, model, manager);
             copyInto(g, tensors, dir);
             return new Sampler(manager, g, manifest, dir);
         } catch (RuntimeException e) {
@@ -152,7 +151,7 @@ public final class Sampler implements AutoCloseable {
 
     /** An image-to-image generator takes images, not latent vectors. */
     private static void requireLatent(ModelConfig m) {
-        if (m.imageToImage()) {
+        if (Family.of(m).imageToImage()) {
             throw new JganException(JganException.USAGE, "this is an image-to-image generator (" + m.family()
                     + "): it translates images rather than sampling noise; use jgan translate");
         }
@@ -167,7 +166,7 @@ public final class Sampler implements AutoCloseable {
      */
     public float[] translate(float[] images, int n) {
         ModelConfig m = manifest.config().model();
-        if (!m.imageToImage()) {
+        if (!Family.of(m).imageToImage()) {
             throw new JganException(JganException.USAGE, "this generator (" + m.family() + ") samples noise; it does not"
                     + " translate images: use jgan sample");
         }

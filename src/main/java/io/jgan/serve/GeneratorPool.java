@@ -109,7 +109,7 @@ public final class GeneratorPool implements AutoCloseable {
         }
         Sampler s;
         try {
-            s = Sampler.load(run);
+            s = Sampler.load(newest != null ? newest : run); // the checkpoint just resolved, not a second look
         } catch (JganException e) {
             throw new ApiError(409, "run " + run.getFileName() + " cannot be sampled: " + e.getMessage());
         }

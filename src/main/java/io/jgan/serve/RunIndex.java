@@ -1,5 +1,8 @@
 package io.jgan.serve;
 
+import io.jgan.eval.EvalListener;
+import io.jgan.io.RunFolder;
+import io.jgan.train.MetricsLog;
 import io.jgan.config.GanConfig;
 import io.jgan.io.CheckpointManifest;
 import io.jgan.io.Checkpoints;
@@ -30,6 +33,23 @@ public final class RunIndex {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** A run whose metrics.csv changed this recently counts as training. */
     static final long LIVE_MILLIS = 15_000;
+
+    private static final int STEP = MetricsLog.column("step");
+    private static final int EPOCH = MetricsLog.column("epoch");
+    private static final int LOSS_D = MetricsLog.column("lossD");
+    private static final int LOSS_G = MetricsLog.column("lossG");
+    private static final int D_REAL = MetricsLog.column("D(x)");
+    private static final int D_FAKE = MetricsLog.column("D(G(z))");
+    private static final int MS = MetricsLog.column("ms");
+    private static final List<String> EVAL_COLUMNS = List.of(EvalListener.HEADER.split(","));
+    private static final int FCD = EVAL_COLUMNS.indexOf("fcd");
+    /** The page's names for the metrics log's columns it draws. */
+    private static final Map<String, String> CURVES = orderedMap("step", "step", "epoch", "epoch", "batch", "batch",
+            "lossD", "lossD", "lossG", "lossG", "dReal", "D(x)", "dFake", "D(G(z))", "ms", "ms");
+    /** The page's names for the quality log's columns. */
+    private static final Map<String, String> EVAL_CURVES = orderedMap("step", "step", "fcd", "fcd", "kid", "kid",
+            "classifierScore", "classifier_score", "classKl", "class_kl", "precision", "precision", "recall", "recall",
+            "density", "density", "coverage", "coverage");
 
     private final List<Path> roots;
     private final Map<Path, CsvCache> metrics = new ConcurrentHashMap<>();
@@ -140,15 +160,15 @@ public final class RunIndex {
         GanConfig config = config(run);
         List<double[]> rows = metricRows(run);
         double[] last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
-        long step = last != null ? (long) last[0] : 0;
+        long step = last != null ? (long) last[STEP] : 0;
         long total = totalSteps(config, rows);
         boolean live = isLive(run);
         double ms = medianMs(rows);
         Double left = live && total > step && ms > 0 ? (total - step) * ms / 1000 : null;
         Double best = null;
         for (double[] e : evalRows(run)) {
-            if (e.length > 1 && !Double.isNaN(e[1]) && (best == null || e[1] < best)) {
-                best = e[1];
+            if (!Double.isNaN(e[FCD]) && (best == null || e[FCD] < best)) {
+                best = e[FCD];
             }
         }
         if (best == null && Files.isRegularFile(run.resolve("eval.json"))) { // pix2pix: measured at the end
@@ -161,12 +181,13 @@ public final class RunIndex {
                 // an unreadable report shows no FCD
             }
         }
-        long checkpoint = Checkpoints.latest(run.resolve("checkpoints")).map(RunIndex::stepOf).orElse(0L);
+        long checkpoint = Checkpoints.latest(run.resolve("checkpoints")).map(Checkpoints::stepOf).orElse(0L);
         return new Summary(id, config != null ? config.model().family() : "?",
                 config != null && config.model().conditional(), config != null ? config.model().classes() : 0,
                 config != null ? config.model().latentDim() : 0, step, total, live,
-                last != null ? last[3] : null, last != null ? last[4] : null, last != null ? last[5] : null,
-                last != null ? last[6] : null, best, ms, left, newestGrid(run).map(RunIndex::gridStep).orElse(0L),
+                last != null ? last[LOSS_D] : null, last != null ? last[LOSS_G] : null,
+                last != null ? last[D_REAL] : null, last != null ? last[D_FAKE] : null, best, ms, left,
+                newestGrid(run).map(RunFolder::gridStep).orElse(0L),
                 checkpoint);
     }
 
@@ -194,24 +215,65 @@ public final class RunIndex {
     }
 
     /**
-     * The run's metrics.csv as numbers: step, epoch, batch, lossD, lossG, D(x), D(G(z)), ms, elapsed_s.
+     * The run's metrics.csv as numbers, in {@link MetricsLog#COLUMNS}' order.
      *
      * @param run the folder
      * @return complete rows in file order (cached until the file changes)
      */
     public List<double[]> metricRows(Path run) {
-        return metrics.computeIfAbsent(run, r -> new CsvCache(r.resolve("metrics.csv"), 9)).rows();
+        return metrics.computeIfAbsent(run, r -> new CsvCache(r.resolve("metrics.csv"), MetricsLog.COLUMNS.size()))
+                .rows();
     }
 
     /**
-     * The run's eval.csv as numbers: step, fcd, kid, classifier_score, class_kl, precision, recall,
-     * density, coverage, seconds.
+     * The run's eval.csv as numbers, in {@link EvalListener#HEADER}'s order.
      *
      * @param run the folder
      * @return rows in file order
      */
     public List<double[]> evalRows(Path run) {
-        return evals.computeIfAbsent(run, r -> new CsvCache(r.resolve("eval.csv"), 10)).rows();
+        return evals.computeIfAbsent(run, r -> new CsvCache(r.resolve("eval.csv"), EVAL_COLUMNS.size())).rows();
+    }
+
+    /**
+     * The metrics log after a step as curves for the page: one array per column, thinned evenly to
+     * at most {@code maxPoints} (the newest row always kept).
+     *
+     * @param run the folder
+     * @param since only rows of later steps
+     * @param maxPoints most points per curve
+     * @return the page's curve name to values, in order
+     */
+    public Map<String, double[]> metricCurves(Path run, long since, int maxPoints) {
+        List<double[]> rows = metricRows(run).stream().filter(r -> r[STEP] > since).toList();
+        int stride = Math.max(1, (rows.size() + maxPoints - 1) / maxPoints);
+        Map<String, double[]> out = new LinkedHashMap<>();
+        CURVES.forEach((name, column) -> {
+            int c = MetricsLog.column(column);
+            double[] col = new double[(rows.size() + stride - 1) / stride];
+            for (int i = 0, k = 0; i < rows.size(); i += stride, k++) {
+                col[k] = rows.get(Math.min(rows.size() - 1, i + stride - 1))[c]; // the last row is the newest
+            }
+            out.put(name, col);
+        });
+        return out;
+    }
+
+    /**
+     * The quality log after a step as curves for the page.
+     *
+     * @param run the folder
+     * @param since only rows of later steps
+     * @return the page's curve name to values, in order
+     */
+    public Map<String, double[]> evalCurves(Path run, long since) {
+        List<double[]> rows = evalRows(run).stream().filter(r -> r[0] > since).toList();
+        Map<String, double[]> out = new LinkedHashMap<>();
+        EVAL_CURVES.forEach((name, column) -> {
+            int c = EVAL_COLUMNS.indexOf(column);
+            out.put(name, rows.stream().mapToDouble(r -> r[c]).toArray());
+        });
+        return out;
     }
 
     /**
@@ -227,19 +289,10 @@ public final class RunIndex {
         }
         try (Stream<Path> s = Files.list(grids)) {
             return s.filter(p -> p.getFileName().toString().matches("step-\\d+\\.png"))
-                    .max(Comparator.comparingLong(RunIndex::gridStep));
+                    .max(Comparator.comparingLong(RunFolder::gridStep));
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    private static long gridStep(Path p) {
-        String n = p.getFileName().toString();
-        return Long.parseLong(n.substring(5, n.length() - 4));
-    }
-
-    private static long stepOf(Path checkpoint) {
-        return Long.parseLong(checkpoint.getFileName().toString().substring(5));
     }
 
     private static boolean isLive(Path run) {
@@ -260,8 +313,8 @@ public final class RunIndex {
         long maxSteps = config.schedule().maxSteps();
         long perEpoch = 0;
         for (double[] r : rows) {
-            if (r[1] >= 2) { // first row of epoch 2: its step - 1 iterations made epoch 1
-                perEpoch = (long) r[0] - 1;
+            if (r[EPOCH] >= 2) { // first row of epoch 2: its step - 1 iterations made epoch 1
+                perEpoch = (long) r[STEP] - 1;
                 break;
             }
         }
@@ -279,10 +332,18 @@ public final class RunIndex {
         }
         double[] ms = new double[n];
         for (int i = 0; i < n; i++) {
-            ms[i] = rows.get(rows.size() - n + i)[7];
+            ms[i] = rows.get(rows.size() - n + i)[MS];
         }
         java.util.Arrays.sort(ms);
         return ms[n / 2];
+    }
+
+    private static Map<String, String> orderedMap(String... keysAndValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     static String abbreviate(String s) {

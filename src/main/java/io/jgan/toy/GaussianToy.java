@@ -4,7 +4,8 @@ import io.jgan.config.GanConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.io.Plots;
-import io.jgan.train.GanTrainer;
+import io.jgan.train.RunView;
+import io.jgan.train.Trainer;
 import io.jgan.train.TrainingListener;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,13 +40,13 @@ public final class GaussianToy {
     /**
      * Trains the toy and measures what it learned.
      *
-     * @param config a validated toy config ({@code Presets.toy})
+     * @param config a validated toy config ({@code Family.toy})
      * @param listeners extra listeners (progress, metrics), may be empty
      * @return the statistics
      */
     public static Result run(GanConfig config, List<TrainingListener> listeners) {
         Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
-        try (GanTrainer trainer = new GanTrainer(config, samples)) {
+        try (Trainer trainer = Trainer.gan(config, samples)) {
             listeners.forEach(trainer::addListener);
             trainer.fit();
             float[] generated = trainer.generate(EVAL_SAMPLES, config.train().seed() + 1);

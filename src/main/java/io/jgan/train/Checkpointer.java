@@ -6,7 +6,9 @@ import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.jgan.io.NamedTensor;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a complete checkpoint every N iterations and at the end, keeping the newest few. The
@@ -38,10 +40,11 @@ public final class Checkpointer {
      * Saves when the step is due, with the files the trainer's listeners own.
      *
      * @param trainer the run, after its listeners saw the step
+     * @param game its game
      */
-    void afterStep(GanTrainer trainer) {
+    void afterStep(Trainer trainer, Game game) {
         if (every > 0 && trainer.step() % every == 0) {
-            save(trainer, trainer.listenerFiles());
+            save(trainer, game);
         }
     }
 
@@ -49,27 +52,41 @@ public final class Checkpointer {
      * Saves the final state unless the last step was just saved.
      *
      * @param trainer the run, after its listeners' onEnd
+     * @param game its game
      */
-    void atEnd(GanTrainer trainer) {
+    void atEnd(Trainer trainer, Game game) {
         if (lastSaved != trainer.step()) {
-            save(trainer, trainer.listenerFiles());
+            save(trainer, game);
         }
     }
 
     /**
-     * Saves the trainer's state now.
+     * Saves now unless this step was just saved (a graceful stop).
      *
      * @param trainer the run
-     * @param logs plain files copied in (missing ones are skipped)
+     * @param game its game
+     */
+    void now(Trainer trainer, Game game) {
+        atEnd(trainer, game);
+    }
+
+    /**
+     * Saves the trainer's state now, with its listeners' logs as of this step.
+     *
+     * @param trainer the run
      * @return the checkpoint folder
      */
-    public Path save(GanTrainer trainer, List<Path> logs) {
-        var parts = trainer.snapshot();
-        long[] adam = trainer.optimizerSteps();
+    public Path save(Trainer trainer) {
+        return save(trainer, trainer.game());
+    }
+
+    private Path save(Trainer trainer, Game game) {
+        Map<String, List<NamedTensor>> parts = game.snapshot();
+        long[] adam = game.optimizerSteps();
         CheckpointManifest m = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION,
                 Version.CURRENT, Instant.now().toString(), trainer.step(), trainer.epoch(),
                 trainer.config().train().seed(), adam[0], adam[1], trainer.config(), List.copyOf(parts.keySet()));
         lastSaved = trainer.step();
-        return Checkpoints.save(dir, m, parts, keep, logs);
+        return Checkpoints.save(dir, m, parts, keep, trainer.listenerFiles());
     }
 }

@@ -4,24 +4,35 @@ import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
 import io.jgan.io.AnimatedGif;
 import io.jgan.io.ImageGrid;
-import io.jgan.train.StepRecord;
+import io.jgan.io.RunFolder;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiConsumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Saves a grid of G(fixed noise) every N iterations and at the end (the tutorial: a 4x4 grid
- * every 100 batches), then an animated GIF of all of them.
+ * Saves a grid of what the game shows ({@link Game#preview}: the GAN's G(fixed noise), pix2pix's
+ * held-out translations) every N iterations and at the end (the tutorial: a 4x4 grid every 100
+ * batches), then an animated GIF of all of them.
  */
 public final class GridListener implements TrainingListener {
+
+    /** Told of every grid saved, e.g. TensorBoard. */
+    @FunctionalInterface
+    public interface GridSink {
+        /**
+         * Takes a saved grid.
+         *
+         * @param tag what it shows, as a TensorBoard image tag
+         * @param step the step it was drawn at
+         * @param grid the grid as saved
+         */
+        void grid(String tag, long step, BufferedImage grid);
+    }
 
     /** GIFs with more frames than this keep an evenly spaced subset. */
     static final int MAX_GIF_FRAMES = 200;
@@ -32,8 +43,7 @@ public final class GridListener implements TrainingListener {
     private final int scale;
     private final List<BufferedImage> frames = new ArrayList<>();
     private long lastSaved = -1;
-    private final BiConsumer<Long, BufferedImage> onGrid;
-    private static final Pattern GRID = Pattern.compile("step-(\\d+)\\.png");
+    private final GridSink onGrid;
 
     /**
      * Creates the listener.
@@ -44,8 +54,8 @@ public final class GridListener implements TrainingListener {
      * @param scale pixel magnification of the saved grids
      * @param onGrid told of every grid saved (step, image), e.g. TensorBoard; null for none
      */
-    public GridListener(Path gridsDir, Path gif, int every, int scale, BiConsumer<Long, BufferedImage> onGrid) {
-        this.onGrid = onGrid != null ? onGrid : (s, g) -> { };
+    public GridListener(Path gridsDir, Path gif, int every, int scale, GridSink onGrid) {
+        this.onGrid = onGrid != null ? onGrid : (t, s, g) -> { };
         this.gridsDir = gridsDir;
         this.gif = gif;
         this.every = every;
@@ -54,18 +64,17 @@ public final class GridListener implements TrainingListener {
 
     /** On a resume, takes back the grids up to the checkpoint (for the GIF) and drops later ones. */
     @Override
-    public void onStart(GanTrainer trainer) {
-        if (trainer.step() == 0 || !Files.isDirectory(gridsDir)) {
+    public void onStart(RunView run) {
+        if (run.step() == 0 || !Files.isDirectory(gridsDir)) {
             return;
         }
         try (Stream<Path> s = Files.list(gridsDir)) {
             for (Path p : s.sorted().toList()) {
-                Matcher m = GRID.matcher(p.getFileName().toString());
-                if (!m.matches()) {
+                long step = RunFolder.gridStep(p);
+                if (step < 0) {
                     continue;
                 }
-                long step = Long.parseLong(m.group(1));
-                if (step > trainer.step()) {
+                if (step > run.step()) {
                     Files.delete(p); // written after the checkpoint: it will be drawn again
                     continue;
                 }
@@ -81,17 +90,17 @@ public final class GridListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(GanTrainer trainer, StepRecord record) {
-        // the tutorial saves when n_batch % 100 == 0, i.e. after the 1st, 101st, ... batch
-        if (every > 0 && (record.step() - 1) % every == 0) {
-            save(trainer, record.step());
+    public void onStep(RunView run, StepRecord record) {
+        // the GAN tutorial saves when n_batch % 100 == 0, i.e. after the 1st, 101st, ... batch (phase 1)
+        if (every > 0 && (record.step() - run.previewPhase()) % every == 0) {
+            save(run, record.step());
         }
     }
 
     @Override
-    public void onEnd(GanTrainer trainer) {
-        if (lastSaved != trainer.step()) {
-            save(trainer, trainer.step());
+    public void onEnd(RunView run) {
+        if (lastSaved != run.step()) {
+            save(run, run.step());
         }
         List<BufferedImage> shown = frames;
         if (frames.size() > MAX_GIF_FRAMES) {
@@ -107,12 +116,12 @@ public final class GridListener implements TrainingListener {
         }
     }
 
-    private void save(GanTrainer trainer, long step) {
-        ModelConfig m = trainer.config().model();
-        int n = trainer.fixedSampleCount();
-        BufferedImage grid = ImageGrid.render(trainer.generateFixed(), n, m.channels(), m.height(), m.width(), m.range(),
-                trainer.fixedGridColumns(), 2, scale);
-        Path file = gridsDir.resolve(String.format("step-%08d.png", step));
+    private void save(RunView run, long step) {
+        ModelConfig m = run.config().model();
+        Game.Preview p = run.preview();
+        BufferedImage grid = ImageGrid.render(p.values(), p.count(), m.channels(), m.height(), m.width(), m.range(),
+                p.columns(), 2, scale);
+        Path file = gridsDir.resolve(RunFolder.gridName(step));
         try {
             Files.createDirectories(gridsDir);
             ImageGrid.writePng(file, grid);
@@ -121,6 +130,6 @@ public final class GridListener implements TrainingListener {
         }
         frames.add(grid);
         lastSaved = step;
-        onGrid.accept(step, grid);
+        onGrid.grid(p.tag(), step, grid);
     }
 }

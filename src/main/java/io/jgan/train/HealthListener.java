@@ -43,7 +43,7 @@ public final class HealthListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(GanTrainer trainer, StepRecord r) {
+    public void onStep(RunView run, StepRecord r) {
         recent[seen++ % WINDOW] = r.dFake();
         if (seen >= WINDOW && !(warnedDWins && warnedDFooled)) {
             double mean = 0;
@@ -65,22 +65,23 @@ public final class HealthListener implements TrainingListener {
             }
         }
         if (!warnedCollapse && r.step() % COLLAPSE_EVERY == 0) {
-            double spread = spread(trainer);
+            double spread = spread(run);
             if (spread < COLLAPSED) {
                 warnedCollapse = true;
                 warn(String.format(Locale.ROOT, "at step %d the %d fixed-noise samples are nearly identical"
                         + " (mean pixel spread %.4f): G may have collapsed to one output", r.step(),
-                        trainer.fixedSampleCount(), spread));
+                        run.preview().count(), spread));
             }
         }
     }
 
     /** @return the mean over pixels of the standard deviation across G's fixed-noise samples, in [0, 1] units */
-    static double spread(GanTrainer trainer) {
-        float[] x = trainer.generateFixed(); // (n, dataDim)
-        int n = trainer.fixedSampleCount();
+    static double spread(RunView run) {
+        Game.Preview p = run.preview();
+        float[] x = p.values(); // (n, dataDim)
+        int n = p.count();
         int dim = x.length / n;
-        PixelRange range = trainer.config().model().range();
+        PixelRange range = run.config().model().range();
         double total = 0;
         for (int j = 0; j < dim; j++) {
             double sum = 0;

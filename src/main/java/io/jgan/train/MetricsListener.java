@@ -32,10 +32,10 @@ public final class MetricsListener implements TrainingListener {
     }
 
     @Override
-    public void onStart(GanTrainer trainer) {
+    public void onStart(RunView run) {
         try {
-            if (trainer.step() > 0) { // resumed: keep the log up to the checkpoint, continue its clock
-                history.addAll(MetricsLog.truncate(csv, trainer.step()));
+            if (run.step() > 0) { // resumed: keep the log up to the checkpoint, continue its clock
+                history.addAll(MetricsLog.truncate(csv, run.step()));
                 log = new MetricsLog(csv, MetricsLog.lastElapsed(csv));
             } else {
                 log = new MetricsLog(csv);
@@ -46,7 +46,7 @@ public final class MetricsListener implements TrainingListener {
     }
 
     @Override
-    public void onStep(GanTrainer trainer, StepRecord record) {
+    public void onStep(RunView run, StepRecord record) {
         log.append(record);
         history.add(record);
         // Every row reaches the file before any checkpoint of its step is written (this listener
@@ -56,7 +56,7 @@ public final class MetricsListener implements TrainingListener {
     }
 
     @Override
-    public void onEnd(GanTrainer trainer) {
+    public void onEnd(RunView run) {
         log.flush();
         try {
             int n = history.size();

@@ -18,6 +18,22 @@ public final class MetricsLog implements AutoCloseable {
 
     /** The header row. */
     public static final String HEADER = "step,epoch,batch,lossD,lossG,D(x),D(G(z)),ms,elapsed_s";
+    /** The columns, by the names of {@link #HEADER}. */
+    public static final List<String> COLUMNS = List.of(HEADER.split(","));
+
+    /**
+     * A column's index in a row.
+     *
+     * @param name its name in {@link #HEADER}, e.g. {@code lossD}
+     * @return the index
+     */
+    public static int column(String name) {
+        int i = COLUMNS.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("metrics.csv has no column " + name);
+        }
+        return i;
+    }
 
     private final BufferedWriter out;
     private final long startNanos;

@@ -8,17 +8,19 @@ import io.jgan.io.CheckpointManifest;
 import io.jgan.io.CheckpointSchema;
 import io.jgan.io.Checkpoints;
 import io.jgan.io.NamedTensor;
-import io.jgan.model.Models;
+import io.jgan.model.Family;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
+import ai.djl.nn.Parameter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The two players of the game (Goodfellow et al. 2014), G and D, each with its own Adam: what
- * every trainer builds, checkpoints and restores the same way (the GAN trainer's
- * {@link TrainingState} and the pix2pix trainer).
+ * every game builds, checkpoints and restores the same way ({@link GanGame} and pix2pix's).
  *
  * @param generator G
  * @param discriminator D
@@ -37,10 +39,10 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
      * @return the players
      */
     public static Players create(ModelConfig model, TrainConfig train, NDManager root) {
-        Engine.getInstance().setRandomSeed(GanTrainer.mix(train.seed(), -1)); // initial weights
-        Network g = new Network(CheckpointSchema.GENERATOR, Models.generator(model), root, model.generatorInputDim());
-        Network d = new Network(CheckpointSchema.DISCRIMINATOR, Models.discriminator(model), root,
-                model.discriminatorInputDim());
+        Engine.getInstance().setRandomSeed(Seeds.mix(train.seed(), -1)); // initial weights
+        Family family = Family.of(model);
+        Network g = family.newGenerator(CheckpointSchema.GENERATOR, model, root);
+        Network d = family.newDiscriminator(CheckpointSchema.DISCRIMINATOR, model, root);
         Adam optG = Adam.create(g.trainableParameters(),
                 new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()), root);
         Adam optD = Adam.create(d.trainableParameters(),
@@ -56,8 +58,8 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
     public void putInto(Map<String, List<NamedTensor>> parts) {
         parts.put(CheckpointSchema.GENERATOR, generator.toTensors());
         parts.put(CheckpointSchema.DISCRIMINATOR, discriminator.toTensors());
-        parts.put(CheckpointSchema.ADAM_GENERATOR, TrainingState.moments(generator, optimizerG));
-        parts.put(CheckpointSchema.ADAM_DISCRIMINATOR, TrainingState.moments(discriminator, optimizerD));
+        parts.put(CheckpointSchema.ADAM_GENERATOR, moments(generator, optimizerG));
+        parts.put(CheckpointSchema.ADAM_DISCRIMINATOR, moments(discriminator, optimizerD));
     }
 
     /**
@@ -70,9 +72,9 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
     public void restoreFrom(Path checkpointDir) {
         generator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR));
         discriminator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.DISCRIMINATOR));
-        TrainingState.restoreMoments(optimizerG, generator,
+        restoreMoments(optimizerG, generator,
                 Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_GENERATOR));
-        TrainingState.restoreMoments(optimizerD, discriminator,
+        restoreMoments(optimizerD, discriminator,
                 Checkpoints.readPart(checkpointDir, CheckpointSchema.ADAM_DISCRIMINATOR));
     }
 
@@ -85,4 +87,57 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
         optimizerG.setStepCount(manifest.adamStepsG());
         optimizerD.setStepCount(manifest.adamStepsD());
     }
+
+    /**
+     * An optimiser's moments as checkpoint tensors, {@code m/i/name} and {@code v/i/name} per
+     * trainable parameter i (the one layout every trainer writes).
+     *
+     * @param network the network the optimiser updates
+     * @param adam its optimiser
+     * @return 2 tensors per parameter
+     */
+    static List<NamedTensor> moments(Network network, Adam adam) {
+        List<NamedTensor> out = new ArrayList<>();
+        List<Parameter> params = network.trainableParameters();
+        for (int i = 0; i < params.size(); i++) {
+            String name = params.get(i).getName();
+            long[] shape = params.get(i).getArray().getShape().getShape();
+            float[][] mv = adam.moments(i);
+            out.add(new NamedTensor(CheckpointSchema.momentName("m", i, name), shape, mv[0]));
+            out.add(new NamedTensor(CheckpointSchema.momentName("v", i, name), shape, mv[1]));
+        }
+        return out;
+    }
+
+    /**
+     * Restores an optimiser's moments from {@link #moments}' tensors, checking count and shapes.
+     *
+     * @param adam the optimiser
+     * @param network the network it updates
+     * @param saved the tensors
+     * @throws IllegalArgumentException naming the first that does not fit
+     */
+    static void restoreMoments(Adam adam, Network network, List<NamedTensor> saved) {
+        List<Parameter> params = network.trainableParameters();
+        if (saved.size() != 2 * params.size()) {
+            throw new IllegalArgumentException(network.name() + "'s optimiser has " + 2 * params.size()
+                    + " moment tensors but " + saved.size() + " were saved");
+        }
+        for (int i = 0; i < params.size(); i++) {
+            long[] shape = params.get(i).getArray().getShape().getShape();
+            NamedTensor m = saved.get(2 * i);
+            NamedTensor v = saved.get(2 * i + 1);
+            check(m, CheckpointSchema.momentName("m", i, ""), shape);
+            check(v, CheckpointSchema.momentName("v", i, ""), shape);
+            adam.setMoments(i, m.data(), v.data());
+        }
+    }
+
+    private static void check(NamedTensor t, String prefix, long[] shape) {
+        if (!t.name().startsWith(prefix) || !Arrays.equals(t.shape(), shape)) {
+            throw new IllegalArgumentException("optimiser tensor " + t.name() + " " + Arrays.toString(t.shape())
+                    + " does not match " + prefix + " " + Arrays.toString(shape));
+        }
+    }
+
 }

@@ -22,11 +22,11 @@ public final class ProgressListener implements TrainingListener {
     private String epochOf = "";
 
     @Override
-    public void onStart(GanTrainer trainer) {
+    public void onStart(RunView run) {
         ProgressBarBuilder builder = new ProgressBarBuilder()
                 .setTaskName("train")
-                .setInitialMax(trainer.totalSteps())
-                .startsFrom(trainer.step(), java.time.Duration.ZERO)
+                .setInitialMax(run.totalSteps())
+                .startsFrom(run.step(), java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
                 .showSpeed()
                 .setUnit(" it", 1)
@@ -40,19 +40,19 @@ public final class ProgressListener implements TrainingListener {
             builder.setUpdateIntervalMillis(500);
         }
         bar = builder.build();
-        long epochs = trainer.config().schedule().epochs();
-        epochOf = (long) trainer.iterationsPerEpoch() * epochs == trainer.totalSteps() ? "/" + epochs : "";
+        long epochs = run.config().schedule().epochs();
+        epochOf = (long) run.iterationsPerEpoch() * epochs == run.totalSteps() ? "/" + epochs : "";
     }
 
     @Override
-    public void onStep(GanTrainer trainer, StepRecord r) {
+    public void onStep(RunView run, StepRecord r) {
         sumD += r.lossD();
         sumG += r.lossG();
         sumReal += r.dReal();
         sumFake += r.dFake();
         n++;
         bar.stepTo(r.step());
-        if (n >= 20 || r.step() == trainer.totalSteps()) {
+        if (n >= 20 || r.step() == run.totalSteps()) {
             // the mean of the steps since the last message: steadier than one step's values
             bar.setExtraMessage(String.format(Locale.ROOT,
                     " epoch %d%s, mean of the last %d steps: lossD %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f", r.epoch(),

@@ -1,31 +1,37 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
+import io.jgan.config.GanConfig;
+import io.jgan.config.RunSchedule;
 import io.jgan.io.CheckpointManifest;
 import io.jgan.io.Checkpoints;
+import io.jgan.io.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
- * What a resumed run restores, in one place: the checkpoint it continues from, the training state
- * (networks, optimisers, G's average, fixed noise, step), and the logs its listeners own, copied back
- * from the checkpoint (a run killed after its last checkpoint has logs that ran ahead of it). Each
- * listener then drops what lies beyond the checkpoint's step from its own files in
+ * A resumed run, in one place: the checkpoint it continues from, the config it keeps (only its
+ * schedule may change), and the restore of everything the checkpoint holds: the game's state
+ * (networks, optimisers, G's average, fixed noise), the step, and the logs the listeners own,
+ * copied back from the checkpoint (a run killed after its last checkpoint has logs that ran ahead
+ * of it). Each listener then drops what lies beyond the checkpoint's step from its own files in
  * {@link TrainingListener#onStart} (rows of a log, grids).
  */
 public final class Resume {
 
     private final Path checkpoint;
     private final CheckpointManifest manifest;
+    private final RunFolder run;
 
-    private Resume(Path checkpoint, CheckpointManifest manifest) {
+    private Resume(Path checkpoint, CheckpointManifest manifest, RunFolder run) {
         this.checkpoint = checkpoint;
         this.manifest = manifest;
+        this.run = run;
     }
 
     /**
-     * Finds the checkpoint to continue from.
+     * Finds the checkpoint to continue from and reads its manifest.
      *
      * @param runOrCheckpoint a run folder (its newest checkpoint) or a checkpoint folder
      * @return the resume
@@ -33,7 +39,7 @@ public final class Resume {
      */
     public static Resume from(Path runOrCheckpoint) {
         Path dir = Checkpoints.resolve(runOrCheckpoint);
-        return new Resume(dir, Checkpoints.readManifest(dir));
+        return new Resume(dir, Checkpoints.readManifest(dir), RunFolder.ofCheckpoint(dir));
     }
 
     /** @return the checkpoint folder */
@@ -47,29 +53,44 @@ public final class Resume {
     }
 
     /** @return the run folder the checkpoint belongs to */
-    public Path runDir() {
-        return checkpoint.getParent().getParent();
+    public RunFolder run() {
+        return run;
     }
 
     /**
-     * Puts the training state where the checkpoint recorded it.
+     * The config the resumed run trains with: the run's own model, data and recipe, and its
+     * schedule with what the caller changes (the only part a resume may change).
      *
-     * @param trainer a trainer built for the checkpoint's config
+     * @param schedule the change to the saved schedule
+     * @return the config, not yet validated
      */
-    public void restoreState(GanTrainer trainer) {
-        trainer.restore(checkpoint, manifest);
+    public GanConfig config(UnaryOperator<RunSchedule> schedule) {
+        GanConfig saved = manifest.config();
+        return saved.withSchedule(schedule.apply(saved.schedule()))
+                .withData(run.pairDirection(saved.data())); // runs from before the direction was in the config
     }
 
     /**
-     * Copies the trainer's listeners' logs back from the checkpoint (those it holds), before
-     * training starts.
+     * Restores everything the checkpoint holds into a trainer built for {@link #config}, with its
+     * listeners added: the game's state, the step, and the listeners' logs.
      *
-     * @param trainer the trainer with its listeners added
-     * @throws JganException if a file cannot be written
+     * @param trainer the trainer
+     * @throws JganException with {@link JganException#BAD_CHECKPOINT} if the checkpoint does not fit,
+     *     with {@link JganException#USAGE} if it lies beyond the run's length
      */
-    public void restoreFiles(GanTrainer trainer) {
-        List<Path> files = trainer.listenerFiles();
-        for (Path f : files) {
+    public void restore(Trainer trainer) {
+        if (manifest.step() < 0 || manifest.step() > trainer.totalSteps()) {
+            throw new JganException(JganException.USAGE, "checkpoint " + checkpoint + " is at step " + manifest.step()
+                    + ", beyond this run's " + trainer.totalSteps() + " steps: give more --epochs or --max-steps");
+        }
+        try {
+            trainer.game().restore(checkpoint, manifest);
+        } catch (IllegalArgumentException e) {
+            throw new JganException(JganException.BAD_CHECKPOINT,
+                    "checkpoint " + checkpoint + " does not fit this run: " + e.getMessage());
+        }
+        trainer.continueFrom(manifest.step());
+        for (Path f : trainer.listenerFiles()) {
             try {
                 Checkpoints.restoreFile(checkpoint, f);
             } catch (IOException e) {

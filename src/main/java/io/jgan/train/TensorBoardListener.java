@@ -20,9 +20,11 @@ import javax.imageio.ImageIO;
  * {@code Logger} does: into {@code RUN/tensorboard/events.out.tfevents.<seconds>.<host>}, a new file
  * for every start of the run.
  * <ul>
- *   <li>every step: {@code loss/D}, {@code loss/G}, {@code D/real} (mean D(x)), {@code D/fake}
- *       (mean D(G(z))), {@code time/ms_per_iteration};
- *   <li>every saved grid: the fixed-noise grid as {@code samples/fixed_noise};
+ *   <li>every step: {@code loss/D}, {@code loss/G}, the game's further losses (pix2pix's
+ *       {@code loss/L1}), {@code D/real} (mean D(x)), {@code D/fake} (mean D(G(z))),
+ *       {@code time/ms_per_iteration};
+ *   <li>every saved grid: the fixed-noise grid as {@code samples/fixed_noise} (pix2pix:
+ *       {@code samples/translations});
  *   <li>every {@value #HISTOGRAM_EVERY} steps and at the end: histograms of every weight of G and D
  *       ({@code G/weights/<name>}) and of the gradients of that step's update
  *       ({@code G/gradients/<name>}), the view that shows a dying D or an exploding G;
@@ -62,31 +64,31 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
     }
 
     @Override
-    public void onStart(GanTrainer trainer) {
+    public void onStart(RunView run) {
         double now = EventFile.now();
         try {
             file = new EventFile(dir, now, EventFile.hostName());
-            long first = trainer.step() + 1;
-            if (trainer.step() > 0) {
+            long first = run.step() + 1;
+            if (run.step() > 0) {
                 file.sessionStart(now, first);
             }
-            file.text(now, first, "config", "```\n" + Json.MAPPER.writeValueAsString(trainer.config()) + "\n```");
+            file.text(now, first, "config", "```\n" + Json.MAPPER.writeValueAsString(run.config()) + "\n```");
             file.flush();
         } catch (IOException e) {
             throw failed(e);
         }
         lastFlush = System.nanoTime();
-        trainer.tapUpdates(this::captureGradients);
+        run.tapUpdates(this::captureGradients);
     }
 
     /** Whether step s gets histograms: every {@value #HISTOGRAM_EVERY} steps and the last. */
-    private static boolean histogramStep(long s, GanTrainer trainer) {
-        return s % HISTOGRAM_EVERY == 0 || s == trainer.totalSteps();
+    private static boolean histogramStep(long s, RunView run) {
+        return s % HISTOGRAM_EVERY == 0 || s == run.totalSteps();
     }
 
     /** Before each network's update: keeps its gradients when the step ending now is a histogram step. */
-    private void captureGradients(GanTrainer trainer, Network network) {
-        if (!histogramStep(trainer.step() + 1, trainer)) {
+    private void captureGradients(RunView run, Network network) {
+        if (!histogramStep(run.step() + 1, run)) {
             return;
         }
         for (Pair<String, Parameter> p : network.namedParameters()) {
@@ -98,18 +100,19 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
     }
 
     @Override
-    public void onStep(GanTrainer trainer, StepRecord r) {
+    public void onStep(RunView run, StepRecord r) {
         double now = EventFile.now();
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("loss/D", (double) r.lossD());
         values.put("loss/G", (double) r.lossG());
+        r.extra().forEach((tag, v) -> values.put(tag, (double) v));
         values.put("D/real", (double) r.dReal());
         values.put("D/fake", (double) r.dFake());
         values.put("time/ms_per_iteration", r.millis());
         try {
             file.scalars(now, r.step(), values);
-            if (histogramStep(r.step(), trainer)) {
-                histograms(now, r.step(), trainer);
+            if (histogramStep(r.step(), run)) {
+                histograms(now, r.step(), run);
             }
             boolean checkpointStep = flushEvery > 0 && r.step() % flushEvery == 0;
             if (checkpointStep || System.nanoTime() - lastFlush > FLUSH_SECONDS * 1_000_000_000L) {
@@ -121,8 +124,8 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
         }
     }
 
-    private void histograms(double now, long step, GanTrainer trainer) throws IOException {
-        for (Network network : List.of(trainer.generator(), trainer.discriminator())) {
+    private void histograms(double now, long step, RunView run) throws IOException {
+        for (Network network : List.of(run.generator(), run.discriminator())) {
             for (Pair<String, Parameter> p : network.namedParameters()) {
                 if (p.getValue().requiresGradient()) {
                     file.histogram(now, step, prefix(network) + "/weights/" + p.getKey(),
@@ -141,17 +144,18 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
     }
 
     /**
-     * Writes a saved fixed-noise grid as an image summary.
+     * Writes a saved grid as an image summary.
      *
+     * @param tag the image tag ({@code samples/fixed_noise}, pix2pix's {@code samples/translations})
      * @param step the step it was drawn at
      * @param grid the grid as saved
      */
-    public void grid(long step, BufferedImage grid) {
+    public void grid(String tag, long step, BufferedImage grid) {
         try {
             ByteArrayOutputStream png = new ByteArrayOutputStream();
             ImageIO.write(grid, "png", png);
             int channels = grid.getColorModel().getNumComponents();
-            file.image(EventFile.now(), step, "samples/fixed_noise", png.toByteArray(), grid.getWidth(), grid.getHeight(),
+            file.image(EventFile.now(), step, tag, png.toByteArray(), grid.getWidth(), grid.getHeight(),
                     channels);
         } catch (IOException e) {
             throw failed(e);
@@ -169,7 +173,7 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
     }
 
     @Override
-    public void onEnd(GanTrainer trainer) {
+    public void onEnd(RunView run) {
         try {
             file.flush();
         } catch (IOException e) {

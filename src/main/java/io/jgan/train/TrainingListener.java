@@ -13,24 +13,24 @@ public interface TrainingListener {
     /**
      * Called once, before the first iteration.
      *
-     * @param trainer the run
+     * @param run the run
      */
-    default void onStart(GanTrainer trainer) {}
+    default void onStart(RunView run) {}
 
     /**
      * Called after every iteration whose losses are finite.
      *
-     * @param trainer the run
+     * @param run the run
      * @param record what the iteration measured
      */
-    default void onStep(GanTrainer trainer, StepRecord record) {}
+    default void onStep(RunView run, StepRecord record) {}
 
     /**
      * Called once after the last iteration of a run that finished.
      *
-     * @param trainer the run
+     * @param run the run
      */
-    default void onEnd(GanTrainer trainer) {}
+    default void onEnd(RunView run) {}
 
     /**
      * Returns the files this listener writes that belong to the run's history: each checkpoint keeps

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
-import io.jgan.model.Models;
+import io.jgan.model.Family;
+import io.jgan.model.Family;
 import io.jgan.model.Network;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +16,12 @@ class GemmFloorTest {
 
     @Test
     void replaysTheIterationsProductsAndNothingElse() {
-        GanConfig c = Presets.vanilla(1);
+        GanConfig c = Family.MLP.preset(1);
         Engine.getInstance().setRandomSeed(1);
         try (NDManager m = NDManager.newBaseManager();
-                Network g = new Network("generator", Models.generator(c.model()), m, c.model().generatorInputDim());
-                Network d = new Network("discriminator", Models.discriminator(c.model()), m,
-                        c.model().discriminatorInputDim())) {
+                Network g = new Network("generator", Family.of(c.model()).generator(c.model()), m, Family.of(c.model()).generatorInputDim(c.model()));
+                Network d = new Network("discriminator", Family.of(c.model()).discriminator(c.model()), m,
+                        Family.of(c.model()).discriminatorInputDim(c.model()))) {
             GemmFloor.Result r = GemmFloor.run(g, d, 100, 0, 1);
             // D step: 4 + 4 forward, 4 weight + 3 input gradients; G step: 4 + 4 forward, 4 input
             // gradients through D, 4 weight + 3 input gradients in G

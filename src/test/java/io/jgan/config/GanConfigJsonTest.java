@@ -3,6 +3,7 @@ package io.jgan.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.io.Json;
+import io.jgan.model.Family;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,7 @@ class GanConfigJsonTest {
 
     @Test
     void roundTrips() throws Exception {
-        GanConfig c = Presets.dcgan(7).withTrain(t -> t.seed(5).emaDecay(0.999))
+        GanConfig c = Family.DCGAN.preset(7).withTrain(t -> t.seed(5).emaDecay(0.999))
                 .withSchedule(s -> s.maxSteps(300).evalEvery(50));
         GanConfig back = Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(c), GanConfig.class);
         assertThat(back).isEqualTo(c);
@@ -26,8 +27,8 @@ class GanConfigJsonTest {
         try (InputStream in = getClass().getResourceAsStream("config-before-schedule.json")) {
             GanConfig c = Json.MAPPER.readValue(in, GanConfig.class).validate();
             assertThat(c.schedule()).isEqualTo(new RunSchedule(80, 600, 300, 0, 2, 2, 0, 1000));
-            assertThat(c.train()).isEqualTo(Presets.vanilla(80).train().toBuilder().seed(1).build());
-            assertThat(c.model()).isEqualTo(Presets.vanilla(80).model());
+            assertThat(c.train()).isEqualTo(Family.MLP.preset(80).train().toBuilder().seed(1).build());
+            assertThat(c.model()).isEqualTo(Family.MLP.preset(80).model());
         }
     }
 }

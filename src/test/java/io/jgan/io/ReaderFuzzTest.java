@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.JganException;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.data.IdxReader;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.sample.Sampler;
 import io.jgan.train.Checkpointer;
-import io.jgan.train.GanTrainer;
+import io.jgan.train.RunView;
+import io.jgan.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,12 +57,12 @@ public class ReaderFuzzTest {
 
     @Test
     void checkpointReaderOnlyEverFailsCleanly() throws Exception {
-        GanConfig toy = Presets.toy(0, 0.2, 2);
+        GanConfig toy = Family.toy(0, 0.2, 2);
         Samples samples = TrainingData.load(toy.data(), toy.model(), 0);
         Path good;
-        try (GanTrainer trainer = new GanTrainer(toy, samples)) {
+        try (Trainer trainer = Trainer.gan(toy, samples)) {
             trainer.fit();
-            good = new Checkpointer(tmp.resolve("good/checkpoints"), 0, 1).save(trainer, List.of());
+            good = new Checkpointer(tmp.resolve("good/checkpoints"), 0, 1).save(trainer);
         }
         List<String> files = List.of("checkpoint.json", "generator.tensors");
         Random rng = new Random(2);

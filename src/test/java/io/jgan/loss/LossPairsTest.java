@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.config.TrainConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class LossPairsTest {
                 "hinge", new double[] {3.25, -1.25},
                 "wgan-gp", new double[] {1.25, -1.25});
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(TrainConfig.LOSSES);
-        TrainConfig base = Presets.vanilla(1).train();
+        TrainConfig base = Family.MLP.preset(1).train();
         for (String name : TrainConfig.LOSSES) {
             TrainConfig t = base.toBuilder().loss(name).build();
             t.validate();

@@ -98,16 +98,16 @@ class DcganTest {
      */
     @Test
     void trainingHoldsNoArraysPerStep() {
-        io.jgan.config.GanConfig config = io.jgan.config.Presets.dcgan(10)
+        io.jgan.config.GanConfig config = io.jgan.model.Family.DCGAN.preset(10)
                 .withData(io.jgan.config.DataConfig.embedded(64)).withTrain(t -> t.batchSize(16))
                 .withSchedule(s -> s.maxSteps(8)).validate();
         int[] live = new int[9];
-        try (io.jgan.train.GanTrainer trainer = new io.jgan.train.GanTrainer(config,
+        try (io.jgan.train.Trainer trainer = io.jgan.train.Trainer.gan(config,
                 io.jgan.data.TrainingData.load(config.data(), config.model(), 0))) {
             trainer.addListener(new io.jgan.train.TrainingListener() {
                 @Override
-                public void onStep(io.jgan.train.GanTrainer t, io.jgan.train.StepRecord r) {
-                    live[(int) r.step()] = t.liveArrays();
+                public void onStep(io.jgan.train.RunView t, io.jgan.train.StepRecord r) {
+                    live[(int) r.step()] = trainer.liveArrays();
                 }
             });
             trainer.fit();

@@ -1,5 +1,7 @@
 package io.jgan.pix2pix;
 
+import io.jgan.session.TrainingSession;
+import java.io.PrintWriter;
 import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -11,7 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
 import io.jgan.cli.CliSmokeTest;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.data.ImageSet;
 import io.jgan.data.PairedData;
 import io.jgan.io.NamedTensor;
@@ -134,12 +136,14 @@ class Pix2PixTest {
         ImageSet t = digits.targets();
         PairedData pairs = new PairedData(t, new ImageSet(t.count(), 1, 28, 28, inverted), digits.labels(),
                 digits.names(), "inverted digits");
-        GanConfig config = Presets.pix2pix(100).withTrain(b -> b.batchSize(16).seed(3))
+        GanConfig config = Family.PIX2PIX.preset(100).withTrain(b -> b.batchSize(16).seed(3))
                 .withSchedule(s -> s.maxSteps(200).gridEvery(0).checkpointEvery(0)).validate();
-        try (Pix2PixTrainer trainer = new Pix2PixTrainer(config, pairs)) {
-            Pix2PixEval before = eval(trainer);
-            trainer.fit(tmp.resolve("run"), r -> { });
-            Pix2PixEval after = eval(trainer);
+        Pix2PixGame game = new Pix2PixGame(config, pairs);
+        try (TrainingSession session = TrainingSession.of(config, game, new TrainingSession.Options(tmp.resolve("run"),
+                false, false, new PrintWriter(System.err), null))) {
+            Pix2PixEval before = eval(game, config);
+            session.run();
+            Pix2PixEval after = eval(game, config);
             assertThat(before.l1()).isGreaterThan(0.3);
             assertThat(after.l1()).as("held-out L1 after 200 iterations").isLessThan(0.08);
             assertThat(after.psnr()).isGreaterThan(before.psnr() + 8);
@@ -149,12 +153,12 @@ class Pix2PixTest {
         assertThat(tmp.resolve("run/checkpoints/step-00000200/generator.tensors")).exists();
     }
 
-    private static Pix2PixEval eval(Pix2PixTrainer trainer) {
-        int first = trainer.trainCount();
-        byte[] targets = Arrays.copyOfRange(trainer.pairs().targets().pixels(), first * 784,
-                trainer.pairs().targets().count() * 784);
-        return Pix2PixEval.measure(trainer.translate(trainer.heldOutInputs(), trainer.pairs().inputs().count() - first),
-                targets, null, trainer.config().model(), null);
+    private static Pix2PixEval eval(Pix2PixGame game, GanConfig config) {
+        int first = game.trainCount();
+        byte[] targets = Arrays.copyOfRange(game.pairs().targets().pixels(), first * 784,
+                game.pairs().targets().count() * 784);
+        return Pix2PixEval.measure(game.translate(game.heldOutInputs(), game.pairs().inputs().count() - first),
+                targets, null, config.model(), null);
     }
 
     @Test

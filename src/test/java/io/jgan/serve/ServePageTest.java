@@ -103,6 +103,7 @@ class ServePageTest {
         waitUpTo(30).until(d -> version(samples) >= 1);
         BufferedImage before = shot(samples, "explorer-before");
         int v = version(samples);
+        recordRequests();
 
         WebElement slider = browser.findElement(By.id("dim-0"));
         slider.click(); // the middle: offset 0
@@ -111,7 +112,7 @@ class ServePageTest {
         }
         waitUpTo(30).until(d -> version(samples) > v
                 && !browser.findElements(By.xpath("//label[contains(., 'z[0]')]/span[text()='+2.5']")).isEmpty());
-        waitUpTo(30).until(d -> server.lastGenerateRequest() != null);
+        waitUpTo(30).until(d -> lastSent("/generate") != null);
         BufferedImage after = shot(samples, "explorer-slider");
         assertThat(before.getWidth()).isEqualTo(after.getWidth());
         assertThat(changedPixels(before, after)).as("pixels changed by moving z[0]").isGreaterThan(200);
@@ -119,7 +120,7 @@ class ServePageTest {
         int v2 = version(samples);
         new Select(browser.findElement(By.id("label"))).selectByValue("3");
         waitUpTo(30).until(d -> version(samples) > v2);
-        assertThat(server.lastGenerateRequest()).contains("\"labels\":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3]");
+        assertThat(lastSent("/generate")).contains("\"labels\":[3,3,3,3,3,3,3,3,3,3,3,3,3,3,3,3]");
         shot(samples, "explorer-class-3");
 
         // pick two samples: the interpolation strip appears
@@ -128,7 +129,7 @@ class ServePageTest {
         WebElement walk = browser.findElement(By.id("walk"));
         waitUpTo(30).until(d -> walk.getDomProperty("src") != null && walk.getDomProperty("src").startsWith("blob:")
                 && ((Long) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", walk)) > 0);
-        assertThat(server.lastGenerateRequest()).contains("\"nrow\":10");
+        assertThat(lastSent("/generate")).contains("\"nrow\":10");
         page("explorer");
     }
 
@@ -138,11 +139,13 @@ class ServePageTest {
         browser.get(url("#/explore/sketch2digit"));
         WebElement canvas = waitUpTo(30).until(d -> d.findElement(By.id("sketch")));
         WebElement result = browser.findElement(By.id("translation"));
+        recordRequests();
         new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, -60, -80).clickAndHold()
                 .moveByOffset(40, 60).moveByOffset(60, 40).moveByOffset(-20, 80).release().perform();
         waitUpTo(30).until(d -> version(result) >= 1
                 && ((Long) ((JavascriptExecutor) d).executeScript("return arguments[0].naturalWidth", result)) > 0);
-        String sent = server.lastTranslateRequest();
+        waitUpTo(30).until(d -> lastSent("/translate") != null);
+        String sent = lastSent("/translate");
         assertThat(sent).startsWith("{\"images\":[[");
         double ink = java.util.Arrays.stream(sent.replaceAll("[^0-9.,]", " ").trim().split("[ ,]+"))
                 .filter(t -> !t.isEmpty()).mapToDouble(Double::parseDouble).filter(v -> v > 0.5 && v <= 1).count();
@@ -190,6 +193,20 @@ class ServePageTest {
         byte[] png = e.getScreenshotAs(OutputType.BYTES);
         Files.write(SHOTS.resolve(name + ".png"), png);
         return ImageIO.read(new ByteArrayInputStream(png));
+    }
+
+    /** From now on, keeps the body of every request the page sends (the server keeps none). */
+    private void recordRequests() {
+        ((JavascriptExecutor) browser).executeScript("window.sent = []; const f = window.fetch;"
+                + " window.fetch = function (url, options) {"
+                + "   if (options && options.body) window.sent.push([String(url), String(options.body)]);"
+                + "   return f.apply(this, arguments); };");
+    }
+
+    /** The body of the last request recorded to a path, or null. */
+    private String lastSent(String path) {
+        return (String) ((JavascriptExecutor) browser).executeScript("const s = (window.sent || [])"
+                + ".filter(r => r[0].includes(arguments[0])); return s.length ? s[s.length - 1][1] : null;", path);
     }
 
     void page(String name) throws IOException {

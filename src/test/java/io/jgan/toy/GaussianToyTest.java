@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +27,7 @@ class GaussianToyTest {
     }
 
     private static void assertLearns(double mean, double std, long seed) {
-        GanConfig preset = Presets.toy(mean, std, 2000);
+        GanConfig preset = Family.toy(mean, std, 2000);
         GanConfig config = preset.withTrain(t -> t.seed(seed)).validate();
         GaussianToy.Result r = GaussianToy.run(config, List.of());
         assertThat(r.realMean()).isCloseTo(mean, within(0.01));

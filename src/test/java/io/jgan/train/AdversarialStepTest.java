@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.engine.HostTensors;
@@ -22,16 +22,16 @@ import org.junit.jupiter.api.Test;
 /** The two half-steps move only their own network, and no gradient crosses between them. */
 class AdversarialStepTest {
 
-    private GanTrainer trainer;
+    private Trainer trainer;
     private NDManager it;
     private NDArray real;
 
     @BeforeEach
     void setUp() {
-        GanConfig base = Presets.vanilla(1);
+        GanConfig base = Family.MLP.preset(1);
         GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
-        trainer = new GanTrainer(config, samples);
+        trainer = Trainer.gan(config, samples);
         it = trainer.generator().manager().newSubManager();
         real = it.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));
     }
@@ -46,7 +46,7 @@ class AdversarialStepTest {
     void discriminatorStepMovesOnlyD() {
         List<float[]> g0 = values(trainer.generator());
         List<float[]> d0 = values(trainer.discriminator());
-        trainer.adversarialStep().discriminatorStep(it, real);
+        ((GanGame) trainer.game()).adversarialStep().discriminatorStep(it, real);
         assertSame(g0, values(trainer.generator()));
         assertAllChanged(d0, values(trainer.discriminator()));
         assertGradientsZero(trainer.discriminator()); // Adam's step zeroes what it consumed
@@ -56,7 +56,7 @@ class AdversarialStepTest {
     void generatorStepMovesOnlyGAndLeavesNoGradientInD() {
         List<float[]> g0 = values(trainer.generator());
         List<float[]> d0 = values(trainer.discriminator());
-        trainer.adversarialStep().generatorStep(it, 32);
+        ((GanGame) trainer.game()).adversarialStep().generatorStep(it, 32);
         assertSame(d0, values(trainer.discriminator()));
         assertAllChanged(g0, values(trainer.generator()));
         // D was frozen during G's backward: nothing accumulated that the next D step would add
@@ -72,18 +72,18 @@ class AdversarialStepTest {
         // Two identical trainers; one runs a G step first. The following D step must compute the
         // same D gradient in both, so D's new weights differ only by what the G step changed in G.
         // With G's update undone by using the same G (copy G back), D must come out identical.
-        GanConfig base = Presets.vanilla(1);
+        GanConfig base = Family.MLP.preset(1);
         GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
-        try (GanTrainer other = new GanTrainer(config, samples); NDManager m = other.generator().manager().newSubManager()) {
+        try (Trainer other = Trainer.gan(config, samples); NDManager m = other.generator().manager().newSubManager()) {
             NDArray real2 = m.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));
             List<float[]> gBefore = values(other.generator());
-            other.adversarialStep().generatorStep(m, 32);
+            ((GanGame) other.game()).adversarialStep().generatorStep(m, 32);
             restore(other.generator(), gBefore); // same G again; only D's gradient state could differ now
             ai.djl.engine.Engine.getInstance().setRandomSeed(99);
-            trainer.adversarialStep().discriminatorStep(it, real);
+            ((GanGame) trainer.game()).adversarialStep().discriminatorStep(it, real);
             ai.djl.engine.Engine.getInstance().setRandomSeed(99);
-            other.adversarialStep().discriminatorStep(m, real2);
+            ((GanGame) other.game()).adversarialStep().discriminatorStep(m, real2);
             List<float[]> a = values(trainer.discriminator());
             List<float[]> b = values(other.discriminator());
             for (int i = 0; i < a.size(); i++) {

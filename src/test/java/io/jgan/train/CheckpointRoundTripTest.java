@@ -28,10 +28,10 @@ class CheckpointRoundTripTest {
         GanConfig config = DeterminismTest.tiny(5);
         float[] expected;
         Path checkpoint;
-        try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 5))) {
+        try (Trainer trainer = Trainer.gan(config, TrainingData.load(config.data(), config.model(), 5))) {
             trainer.fit();
             expected = trainer.generate(6, 42);
-            checkpoint = new Checkpointer(dir.resolve("checkpoints"), 0, 2).save(trainer, List.of());
+            checkpoint = new Checkpointer(dir.resolve("checkpoints"), 0, 2).save(trainer);
         }
         assertThat(checkpoint.getFileName().toString()).isEqualTo("step-00000006");
         CheckpointManifest m = Checkpoints.readManifest(checkpoint);

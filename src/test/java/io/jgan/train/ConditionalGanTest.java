@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.data.Samples;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class ConditionalGanTest {
 
     @Test
     void eachLabelsSamplesFollowThatLabelsGaussian() {
-        GanConfig toy = Presets.toy(0.0, 0.2, 2000);
+        GanConfig toy = Family.toy(0.0, 0.2, 2000);
         ModelConfig m = toy.model();
         GanConfig config = new GanConfig(toy.data(),
                 new ModelConfig(m.family(), m.latentDim(), 1, 1, 1, m.range(), 2), toy.train().toBuilder().seed(2).build(),
@@ -35,7 +35,7 @@ class ConditionalGanTest {
         }
         int n = 4000;
         float[] x;
-        try (GanTrainer trainer = new GanTrainer(config, new Samples(count, 1, v, labels, "two labelled Gaussians"))) {
+        try (Trainer trainer = Trainer.gan(config, new Samples(count, 1, v, labels, "two labelled Gaussians"))) {
             trainer.fit();
             x = trainer.generate(n, 9); // labels 0, 1, 0, 1, ...
         }

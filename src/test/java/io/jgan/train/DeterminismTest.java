@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.train.StepRecord;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DeterminismTest {
 
     static GanConfig tiny(long seed) {
-        GanConfig base = Presets.vanilla(10);
+        GanConfig base = Family.MLP.preset(10);
         return base.withData(DataConfig.embedded(200)).withTrain(t -> t.batchSize(50).seed(seed))
                 .withSchedule(s -> s.maxSteps(6)).validate();
     }
@@ -35,13 +35,13 @@ class DeterminismTest {
     static List<float[]> losses(GanConfig config, Runnable beforeBackward) {
         List<float[]> out = new ArrayList<>();
         Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
-        try (GanTrainer trainer = new GanTrainer(config, samples)) {
+        try (Trainer trainer = Trainer.gan(config, samples)) {
             if (beforeBackward != null) {
-                trainer.adversarialStep().beforeBackward(beforeBackward);
+                ((GanGame) trainer.game()).adversarialStep().beforeBackward(beforeBackward);
             }
             trainer.addListener(new TrainingListener() {
                 @Override
-                public void onStep(GanTrainer t, StepRecord r) {
+                public void onStep(RunView t, StepRecord r) {
                     out.add(new float[] {r.lossD(), r.lossG(), r.dReal(), r.dFake()});
                 }
             });

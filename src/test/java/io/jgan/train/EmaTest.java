@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.jgan.cli.CliSmokeTest;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.io.CheckpointSchema;
@@ -26,14 +26,14 @@ class EmaTest {
 
     @Test
     void oneStepAveragesTheOldAndNewWeights() {
-        GanConfig base = Presets.course(1); // mlp-bn: G has batch-norm statistics too
+        GanConfig base = Family.MLP_BN.preset(1); // mlp-bn: G has batch-norm statistics too
         GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32).emaDecay(0.9))
                 .withSchedule(s -> s.maxSteps(1)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
-        try (GanTrainer trainer = new GanTrainer(config, samples)) {
-            List<NamedTensor> before = trainer.snapshot().get("generator");
+        try (Trainer trainer = Trainer.gan(config, samples)) {
+            List<NamedTensor> before = trainer.game().snapshot().get("generator");
             trainer.fit();
-            var after = trainer.snapshot();
+            var after = trainer.game().snapshot();
             List<NamedTensor> live = after.get("generator");
             List<NamedTensor> ema = after.get(CheckpointSchema.GENERATOR_EMA);
             assertThat(ema).hasSameSizeAs(live);
@@ -57,15 +57,15 @@ class EmaTest {
     /** The average's update leaves nothing behind: the trainer holds as many arrays at step 40 as at step 5. */
     @Test
     void theAverageHoldsNoArraysPerStep() {
-        GanConfig base = Presets.vanilla(10); // 4 steps an epoch: 40 steps
+        GanConfig base = Family.MLP.preset(10); // 4 steps an epoch: 40 steps
         GanConfig config = base.withData(DataConfig.embedded(200)).withTrain(t -> t.batchSize(50).emaDecay(0.999))
                 .withSchedule(s -> s.maxSteps(40)).validate();
         int[] live = new int[41];
-        try (GanTrainer trainer = new GanTrainer(config, TrainingData.load(config.data(), config.model(), 0))) {
+        try (Trainer trainer = Trainer.gan(config, TrainingData.load(config.data(), config.model(), 0))) {
             trainer.addListener(new TrainingListener() {
                 @Override
-                public void onStep(GanTrainer t, io.jgan.train.StepRecord r) {
-                    live[(int) r.step()] = t.liveArrays();
+                public void onStep(RunView t, io.jgan.train.StepRecord r) {
+                    live[(int) r.step()] = trainer.liveArrays();
                 }
             });
             trainer.fit();

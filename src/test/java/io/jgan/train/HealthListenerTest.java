@@ -45,7 +45,7 @@ class HealthListenerTest {
      */
     @Test
     void warnsOnceWhenTheFixedSamplesCollapse() {
-        try (GanTrainer trainer = trainer()) {
+        try (Trainer trainer = trainer()) {
             List<Parameter> g = trainer.generator().trainableParameters();
             NDArray lastWeight = g.get(g.size() - 2).getArray(); // (784, 1024)
             Scalars.muli(lastWeight, 20); // samples that differ from one z to the next
@@ -59,20 +59,20 @@ class HealthListenerTest {
         }
     }
 
-    private static GanTrainer trainer() {
+    private static Trainer trainer() {
         GanConfig config = DeterminismTest.tiny(5);
-        return new GanTrainer(config, TrainingData.load(config.data(), config.model(), 5));
+        return Trainer.gan(config, TrainingData.load(config.data(), config.model(), 5));
     }
 
     /** Feeds steps 1-499 with one D(G(z)) to a listener over a real (untrained) trainer. */
     private static String run(float dFake) {
-        try (GanTrainer trainer = trainer()) {
+        try (Trainer trainer = trainer()) {
             return feed(trainer, dFake, HealthListener.COLLAPSE_EVERY - 1);
         }
     }
 
     /** Feeds steps 1..last with one D(G(z)) to a new listener; returns what it printed. */
-    private static String feed(GanTrainer trainer, float dFake, long last) {
+    private static String feed(Trainer trainer, float dFake, long last) {
         StringWriter text = new StringWriter();
         HealthListener listener = new HealthListener(new PrintWriter(text));
         for (long step = 1; step <= last; step++) {

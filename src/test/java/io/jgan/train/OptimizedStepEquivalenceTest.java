@@ -14,7 +14,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
@@ -46,11 +46,11 @@ class OptimizedStepEquivalenceTest {
     @ParameterizedTest
     @ValueSource(strings = {"mlp-bn", "mlp"})
     void optimisedAndPlainStepsGiveTheSameLossesAndWeights(String family) {
-        GanConfig base = Presets.forFamily(family, 10);
+        GanConfig base = Family.of(family).preset(10);
         GanConfig config = base.withData(DataConfig.embedded(N * 4)).withTrain(t -> t.batchSize(N)).validate();
         boolean joint = family.equals("mlp");
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
-        try (GanTrainer fast = new GanTrainer(config, samples); GanTrainer plain = new GanTrainer(config, samples);
+        try (Trainer fast = Trainer.gan(config, samples); Trainer plain = Trainer.gan(config, samples);
                 NDManager m = fast.generator().manager().newSubManager()) {
             NDArray data = m.create(samples.values(), new Shape(samples.count(), samples.dim()));
             PlainAdam adamG = new PlainAdam(plain.generator().trainableParameters(), config.train().lrG(), config.train());
@@ -58,7 +58,7 @@ class OptimizedStepEquivalenceTest {
             for (int step = 0; step < 4; step++) {
                 NDArray real = data.get(new NDIndex("{}:{}", step * N, (step + 1) * N));
                 Engine.getInstance().setRandomSeed(100 + step);
-                AdversarialStep.Result a = fast.adversarialStep().run(m, List.of(real), null);
+                AdversarialStep.Result a = ((GanGame) fast.game()).adversarialStep().run(m, List.of(real), null);
                 Engine.getInstance().setRandomSeed(100 + step);
                 float[] b = plainStep(m, plain.generator(), plain.discriminator(), adamG, adamD, real,
                         config.model().latentDim(), joint, config.train().averageDTerms());

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.config.Presets;
+import io.jgan.model.Family;
 import io.jgan.engine.FreedMemoryReuse;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +37,7 @@ class UseAfterFreeTest {
 
     /** The default model (dropout in D) on 200 digits, batch 50, with the named objective. */
     static GanConfig config(String loss) {
-        GanConfig base = Presets.vanilla(10);
+        GanConfig base = Family.MLP.preset(10);
         String name = loss.equals("bce-averaged") ? "bce" : loss;
         return base.withData(DataConfig.embedded(200))
                 .withTrain(t -> t.batchSize(50).loss(name).averageDTerms(loss.equals("bce-averaged")))

@@ -1,4 +1,4 @@
-package io.jgan.sample;
+package io.jgan.model;
 
 import io.jgan.config.ModelConfig;
 import io.jgan.io.NamedTensor;
@@ -38,9 +38,6 @@ import java.util.List;
  * A conditional generator's input is z followed by the one-hot class code, in both.
  */
 public final class TorchLayout {
-
-    /** The families with a PyTorch layout. */
-    public static final List<String> FAMILIES = List.of("mlp", "mlp-bn", "dcgan");
 
     private TorchLayout() {}
 
@@ -109,7 +106,7 @@ public final class TorchLayout {
     }
 
     private static String kindOf(ModelConfig model, NamedTensor t) {
-        if (model.family().equals("dcgan") && t.name().endsWith("_weight")) {
+        if (Family.of(model) == Family.DCGAN && t.name().endsWith("_weight")) {
             return t.shape().length == 2 ? "project" : t.shape().length == 4 ? "upconv" : "other";
         }
         return "other";
@@ -131,16 +128,7 @@ public final class TorchLayout {
         List<Layer> layers = new ArrayList<>();
         int n = prefixes.size();
         for (int k = 0; k < n; k++) {
-            String path = switch (model.family()) {
-                // Linear layers only: hidden0, hidden1, hidden2, then out
-                case "mlp" -> (k == n - 1 ? "out" : "hidden" + k) + ".0";
-                // (Linear, BatchNorm1d) blocks gen.0..gen.3, then the output Linear gen.4
-                case "mlp-bn" -> k == n - 1 ? "gen." + (k / 2) : "gen." + (k / 2) + "." + (k % 2);
-                // (ConvTranspose2d, BatchNorm2d, ReLU) triples; the last ConvTranspose2d, then Tanh
-                case "dcgan" -> "main." + (3 * (k / 2) + k % 2);
-                default -> throw new IllegalArgumentException("no PyTorch layout for model " + model.family()
-                        + ": export supports " + String.join(", ", FAMILIES));
-            };
+            String path = Family.of(model).torchPath(k, n);
             String kind = kindOf(model, jgan.get(members.get(k).get(0)));
             layers.add(new Layer(kind, path, members.get(k)));
         }

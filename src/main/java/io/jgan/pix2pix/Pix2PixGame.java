@@ -1,0 +1,221 @@
+package io.jgan.pix2pix;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.jgan.JganException;
+import io.jgan.config.GanConfig;
+import io.jgan.config.ModelConfig;
+import io.jgan.config.TrainConfig;
+import io.jgan.data.PairedData;
+import io.jgan.data.TrainingData;
+import io.jgan.io.CheckpointManifest;
+import io.jgan.io.ImageGrid;
+import io.jgan.io.NamedTensor;
+import io.jgan.model.Generation;
+import io.jgan.model.Network;
+import io.jgan.train.Game;
+import io.jgan.train.Players;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * pix2pix (Isola et al. 2017) as a game of the one loop: the U-Net G and PatchGAN D of
+ * {@link io.jgan.model.UNet}, {@link Pix2PixStep} each iteration, on paired images. The last
+ * tenth of the pairs (the embedded digits 9,000 to 9,999 in the demo) is held out: never trained
+ * on, used for the grids and the measurements.
+ *
+ * <p>Data columns: the inputs a and the targets b, (trainCount, dataDim) each in [-1, 1],
+ * shuffled together. An epoch is the full batches of the training pairs.
+ */
+public final class Pix2PixGame implements Game {
+
+    /** Pairs shown in each grid. */
+    static final int GRID_PAIRS = 8;
+
+    private final GanConfig config;
+    private final PairedData pairs;
+    private final NDManager root;
+    private final Players players; // G, D and their optimisers
+    private final Pix2PixStep step;
+    private final int trainCount;
+    private final List<NDArray> columns;
+    private final int iterationsPerEpoch;
+
+    /**
+     * Builds the networks (initial weights seeded from the run's seed) and loads the pairs.
+     *
+     * @param config a validated pix2pix config whose model matches the pairs' shape
+     * @param pairs the data; its last tenth is held out
+     */
+    public Pix2PixGame(GanConfig config, PairedData pairs) {
+        this.config = config;
+        this.pairs = pairs;
+        TrainConfig t = config.train();
+        ModelConfig m = config.model();
+        int count = pairs.inputs().count();
+        this.trainCount = count - heldOutCount(count);
+        if (t.batchSize() > trainCount) {
+            throw new JganException(JganException.USAGE, "--batch-size " + t.batchSize() + " is larger than the "
+                    + trainCount + " training pairs");
+        }
+        this.root = NDManager.newBaseManager();
+        this.players = Players.create(m, t, root);
+        this.step = new Pix2PixStep(players.generator(), players.discriminator(), players.optimizerG(),
+                players.optimizerD(), t.l1Weight());
+        int dim = m.dataDim();
+        NDArray inputs = root.create(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()), trainCount * dim),
+                new Shape(trainCount, dim)); // (trainCount, dataDim)
+        NDArray targets = root.create(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()), trainCount * dim),
+                new Shape(trainCount, dim));
+        this.columns = List.of(inputs, targets);
+        this.iterationsPerEpoch = trainCount / t.batchSize();
+    }
+
+    /**
+     * Pairs held out of training: a tenth, or none below 10 pairs.
+     *
+     * @param count all pairs
+     * @return how many of the last ones are held out
+     */
+    public static int heldOutCount(int count) {
+        return count >= 10 ? count / 10 : 0;
+    }
+
+    @Override
+    public NDManager root() {
+        return root;
+    }
+
+    @Override
+    public List<NDArray> columns() {
+        return columns;
+    }
+
+    @Override
+    public int count() {
+        return trainCount;
+    }
+
+    @Override
+    public int iterationsPerEpoch() {
+        return iterationsPerEpoch;
+    }
+
+    @Override
+    public Outcome play(NDManager it, List<NDArray> shuffled, int iteration) {
+        long from = (long) iteration * config.train().batchSize();
+        NDIndex batch = new NDIndex("{}:{}", from, from + config.train().batchSize());
+        Pix2PixStep.Result r = step.run(shuffled.get(0).get(it, batch), shuffled.get(1).get(it, batch));
+        Map<String, Float> extra = new LinkedHashMap<>();
+        extra.put("loss/L1", r.l1());
+        return new Outcome(r.lossD(), r.lossG(), r.dReal(), r.dFake(), extra);
+    }
+
+    @Override
+    public double divergedAbove() {
+        return Double.POSITIVE_INFINITY;
+    }
+
+    @Override
+    public String divergenceAdvice() {
+        return "Try a lower --lr.";
+    }
+
+    @Override
+    public Map<String, List<NamedTensor>> snapshot() {
+        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
+        players.putInto(parts);
+        return parts;
+    }
+
+    @Override
+    public long[] optimizerSteps() {
+        return new long[] {players.optimizerG().stepCount(), players.optimizerD().stepCount()};
+    }
+
+    @Override
+    public void restore(Path checkpointDir, CheckpointManifest manifest) {
+        players.restoreFrom(checkpointDir);
+        players.restoreStepCounts(manifest);
+    }
+
+    @Override
+    public Network generator() {
+        return players.generator();
+    }
+
+    @Override
+    public Network discriminator() {
+        return players.discriminator();
+    }
+
+    @Override
+    public void beforeUpdate(Consumer<Network> tap) {
+        step.beforeUpdate(tap);
+    }
+
+    /** Rows: the last held-out inputs, G's translations of them, their targets. */
+    @Override
+    public Preview preview() {
+        ModelConfig m = config.model();
+        int n = Math.min(GRID_PAIRS, pairs.inputs().count());
+        int first = pairs.inputs().count() - n; // the held-out end
+        float[] a = slice(TrainingData.scale(pairs.inputs(), m.range()), first, n, m.dataDim());
+        float[] b = slice(TrainingData.scale(pairs.targets(), m.range()), first, n, m.dataDim());
+        return new Preview("samples/translations", ImageGrid.concat(a, translate(a, n), b), 3 * n, n);
+    }
+
+    @Override
+    public int previewPhase() {
+        return 0; // a grid after the 100th, 200th, ... step
+    }
+
+    @Override
+    public float[] generate(int n, long seed) {
+        throw new UnsupportedOperationException("pix2pix's G translates images; it is not given noise");
+    }
+
+    /**
+     * G on inputs, in inference mode (batch norm from its running statistics; dropout stays on,
+     * as the paper samples).
+     *
+     * @param a (n, dataDim) in the model's pixel range
+     * @param n how many
+     * @return (n, dataDim) outputs
+     */
+    public float[] translate(float[] a, int n) {
+        return Generation.translate(players.generator(), config.model(), a, n);
+    }
+
+    /** @return the pairs trained on (the rest are held out) */
+    public int trainCount() {
+        return trainCount;
+    }
+
+    /** @return the data */
+    public PairedData pairs() {
+        return pairs;
+    }
+
+    /** @return held-out inputs, in the model's pixel range */
+    float[] heldOutInputs() {
+        int h = pairs.inputs().count() - trainCount;
+        return slice(TrainingData.scale(pairs.inputs(), config.model().range()), trainCount, h,
+                config.model().dataDim());
+    }
+
+    static float[] slice(float[] all, int first, int n, int dim) {
+        return Arrays.copyOfRange(all, first * dim, (first + n) * dim);
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}

@@ -1,0 +1,331 @@
+package io.jgan.session;
+
+import io.jgan.JganException;
+import io.jgan.config.GanConfig;
+import io.jgan.config.ModelConfig;
+import io.jgan.config.RunSchedule;
+import io.jgan.data.PairedData;
+import io.jgan.data.Samples;
+import io.jgan.data.TrainingData;
+import io.jgan.eval.ClassifierBuilder;
+import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.EvalInputs;
+import io.jgan.eval.EvalListener;
+import io.jgan.io.RunFolder;
+import io.jgan.model.Family;
+import io.jgan.pix2pix.HeldOutListener;
+import io.jgan.pix2pix.Pix2PixEval;
+import io.jgan.pix2pix.Pix2PixGame;
+import io.jgan.train.Checkpointer;
+import io.jgan.train.GanGame;
+import io.jgan.train.Game;
+import io.jgan.train.GridListener;
+import io.jgan.train.HealthListener;
+import io.jgan.train.MetricsListener;
+import io.jgan.train.ProgressListener;
+import io.jgan.train.Resume;
+import io.jgan.train.StepRecord;
+import io.jgan.train.TensorBoardListener;
+import io.jgan.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * A training run with everything {@code jgan train} writes, new or resumed, for every family: the
+ * one library entry behind the command. It reads the data the config names, shapes the model to
+ * it, builds the family's game, the run folder and the standard listeners (progress, metrics.csv
+ * and training.png, TensorBoard, health warnings, grids and progress.gif, --eval-every, pix2pix's
+ * held-out measurement), checkpoints, and on a resume restores all of it from the checkpoint.
+ *
+ * <pre>
+ * try (TrainingSession s = TrainingSession.start(config, false, options)) {
+ *     s.header().forEach(System.out::println);
+ *     TrainingSession.Summary done = s.run();
+ * }
+ * </pre>
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    /**
+     * How a session writes and reports.
+     *
+     * @param out the run folder of a new run, or null for {@code runs/<time>-<model>}
+     * @param progress whether to show a progress bar
+     * @param tensorboard whether to write TensorBoard event files
+     * @param warnings where training-health warnings go
+     * @param onSignal told on the first SIGINT or SIGTERM (the run then stops gracefully after its
+     *     step); null to leave signals to the JVM
+     */
+    public record Options(Path out, boolean progress, boolean tensorboard, PrintWriter warnings,
+            Consumer<String> onSignal) {}
+
+    /**
+     * What a finished {@link #run} did.
+     *
+     * @param ending completed, or interrupted by a signal (checkpointed, resumable)
+     * @param run the run folder
+     * @param firstStep the step it started from
+     * @param step the step it ended at
+     * @param seconds wall time of the training
+     * @param last the last step's record, or null if no step ran
+     * @param heldOut pix2pix's held-out measurement at the end, or null
+     */
+    public record Summary(Trainer.Ending ending, RunFolder run, long firstStep, long step, double seconds,
+            StepRecord last, Pix2PixEval heldOut) {
+
+        /** @return iterations done in this session */
+        public long iterations() {
+            return step - firstStep;
+        }
+    }
+
+    private final Trainer trainer;
+    private final RunFolder run;
+    private final Options options;
+    private final ClassifierBundle quality; // --eval-every's classifier, or null
+    private final String dataDescription;
+    private final Resume from; // null for a new run
+    private MetricsListener metrics;
+    private HeldOutListener heldOut;
+
+    private TrainingSession(Trainer trainer, RunFolder run, Options options, ClassifierBundle quality,
+            String dataDescription, Resume from) {
+        this.trainer = trainer;
+        this.run = run;
+        this.options = options;
+        this.quality = quality;
+        this.dataDescription = dataDescription;
+        this.from = from;
+    }
+
+    /**
+     * A new run. The data fixes the model's image shape (channels, height, width) and, for a
+     * conditional model, its classes; a run that cannot start leaves no folder behind.
+     *
+     * @param requested the config as asked for (its model's image shape is the preset's)
+     * @param conditional whether G and D see the data's class labels
+     * @param options how to write and report
+     * @return the session, ready to {@link #run}
+     * @throws JganException for bad settings or data
+     */
+    public static TrainingSession start(GanConfig requested, boolean conditional, Options options) {
+        Family.validate(requested); // the flags first: a typo is reported before any data is read
+        Family family = Family.of(requested.model());
+        if (family.imageToImage()) {
+            PairedData pairs = PairedData.of(requested.data());
+            GanConfig config = Family.validate(requested.withModel(shaped(requested.model(), pairs.inputs().channels(),
+                    pairs.inputs().rows(), pairs.inputs().cols(), 0)));
+            return create(config, new Pix2PixGame(config, pairs), null, pairs.description(), options, null);
+        }
+        TrainingData.LabelledImages images = TrainingData.read(requested.data());
+        int classes = 0;
+        if (conditional) {
+            if (images.labels() == null) {
+                throw new JganException(JganException.USAGE, "--conditional needs class labels, and "
+                        + images.description() + " has none: use IDX data with its labels file, or an image folder"
+                        + " with one subfolder per class");
+            }
+            classes = images.classes().size();
+        }
+        GanConfig config = Family.validate(requested.withModel(shaped(requested.model(), images.images().channels(),
+                images.images().rows(), images.images().cols(), classes)));
+        Samples samples = TrainingData.samples(images, config.model());
+        ClassifierBundle quality = qualityClassifier(config, images);
+        try {
+            return create(config, new GanGame(config, samples), quality, samples.description(), options, null);
+        } catch (RuntimeException e) {
+            if (quality != null) {
+                quality.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A new run of a game built by the caller, on data of the caller's (a library user's own
+     * pairs or samples): the same folder, listeners and checkpoints as {@link #start}.
+     *
+     * @param config the validated config the game was built for
+     * @param game the game; the session closes it
+     * @param options how to write and report
+     * @return the session, ready to {@link #run}
+     */
+    public static TrainingSession of(GanConfig config, Game game, Options options) {
+        return create(config, game, null, "the caller's data", options, null);
+    }
+
+    /**
+     * A run resumed from its newest checkpoint (or a given one), exactly as if it had not stopped:
+     * its own model, data and recipe, and its schedule with the caller's change.
+     *
+     * @param runOrCheckpoint the run folder, or one of its checkpoints
+     * @param schedule the change to its schedule (longer, other cadences)
+     * @param options how to report ({@code out} is ignored: the run's own folder is used)
+     * @return the session, ready to {@link #run} (or {@link #complete})
+     */
+    public static TrainingSession resume(Path runOrCheckpoint, UnaryOperator<RunSchedule> schedule, Options options) {
+        Resume from = Resume.from(runOrCheckpoint);
+        GanConfig config = Family.validate(from.config(schedule));
+        Game game;
+        ClassifierBundle quality = null;
+        String description;
+        if (Family.of(config.model()).imageToImage()) {
+            PairedData pairs = PairedData.of(config.data());
+            game = new Pix2PixGame(config, pairs);
+            description = pairs.description();
+        } else {
+            TrainingData.LabelledImages images = TrainingData.read(config.data());
+            Samples samples = TrainingData.samples(images, config.model());
+            quality = qualityClassifier(config, images);
+            game = new GanGame(config, samples);
+            description = samples.description();
+        }
+        return create(config, game, quality, description, options, from);
+    }
+
+    private static TrainingSession create(GanConfig config, Game game, ClassifierBundle quality, String description,
+            Options options, Resume from) {
+        Trainer trainer = new Trainer(config, game);
+        try {
+            RunFolder run = from != null ? from.run() : RunFolder.create(options.out(), config.model().family());
+            TrainingSession s = new TrainingSession(trainer, run, options, quality, description, from);
+            s.addListeners();
+            if (from != null) {
+                from.restore(trainer); // state, step, and the listeners' logs as of the checkpoint
+            }
+            return s;
+        } catch (RuntimeException e) {
+            trainer.close();
+            throw e;
+        }
+    }
+
+    /** The model reshaped to the data. */
+    private static ModelConfig shaped(ModelConfig m, int channels, int height, int width, int classes) {
+        return new ModelConfig(m.family(), m.latentDim(), channels, height, width, m.range(), classes);
+    }
+
+    /** The domain classifier for {@code --eval-every}, or null when it is off. */
+    private static ClassifierBundle qualityClassifier(GanConfig config, TrainingData.LabelledImages images) {
+        if (config.schedule().evalEvery() == 0) {
+            return null;
+        }
+        ModelConfig m = config.model();
+        if (m.channels() != 1 || m.height() != 28 || m.width() != 28) {
+            throw new JganException(JganException.USAGE, "--eval-every needs 1x28x28 gray images (the quality"
+                    + " classifiers know MNIST digits and Fashion-MNIST), but this data is " + m.channels() + "x"
+                    + m.height() + "x" + m.width());
+        }
+        String domain = EvalInputs.detectDomain(config.data(), ClassifierBuilder.fingerprint(images.images()));
+        if (domain == null) {
+            throw new JganException(JganException.USAGE, "--eval-every: jgan has quality classifiers for the embedded"
+                    + " MNIST digits and Fashion-MNIST, and this data is neither: train without --eval-every and use"
+                    + " `jgan eval --domain ...` on samples");
+        }
+        return ClassifierBundle.shipped(domain);
+    }
+
+    /** The run's listeners, in the order they see each step, and its checkpointer. */
+    private void addListeners() {
+        GanConfig config = trainer.config();
+        RunSchedule s = config.schedule();
+        boolean pix2pix = Family.of(config.model()).imageToImage();
+        if (options.progress()) {
+            trainer.addListener(new ProgressListener());
+        }
+        metrics = new MetricsListener(run.metrics(), run.dir().resolve("training.png"));
+        trainer.addListener(metrics);
+        TensorBoardListener tensorboard = options.tensorboard()
+                ? new TensorBoardListener(run.dir().resolve("tensorboard"), s.checkpointEvery()) : null;
+        if (tensorboard != null) {
+            trainer.addListener(tensorboard);
+        }
+        if (!pix2pix) { // its warnings are about noise-to-image games
+            trainer.addListener(new HealthListener(options.warnings()));
+        }
+        trainer.addListener(new GridListener(run.grids(), run.dir().resolve("progress.gif"), s.gridEvery(),
+                s.gridScale(), tensorboard == null ? null : tensorboard::grid));
+        if (quality != null) {
+            trainer.addListener(new EvalListener(quality, s.evalEvery(), s.evalSamples(), run.dir().resolve("eval.csv"),
+                    run.dir().resolve("eval.png"), tensorboard));
+        }
+        if (pix2pix) {
+            heldOut = new HeldOutListener((Pix2PixGame) trainer.game(), run.dir().resolve("eval.json"));
+            trainer.addListener(heldOut);
+        }
+        trainer.checkpointTo(new Checkpointer(run.checkpoints(), s.checkpointEvery(), s.keepCheckpoints()));
+        if (options.onSignal() != null) {
+            trainer.stopGracefullyOnSignals(options.onSignal());
+        }
+    }
+
+    /** @return whether a resumed run is already at the end of its schedule (nothing to train) */
+    public boolean complete() {
+        return trainer.step() >= trainer.totalSteps();
+    }
+
+    /** @return the lines that introduce the run: what trains, on what, how long, where it writes */
+    public List<String> header() {
+        GanConfig config = trainer.config();
+        List<String> lines = new ArrayList<>();
+        if (from != null) {
+            lines.add(String.format("jgan: resuming %s from %s (step %d, epoch %d)", run.dir(),
+                    from.checkpoint().getFileName(), trainer.step(), trainer.epoch()));
+        }
+        if (Family.of(config.model()).imageToImage()) {
+            Pix2PixGame game = (Pix2PixGame) trainer.game();
+            lines.add(String.format(Locale.ROOT, "jgan: pix2pix, U-Net G %,d and PatchGAN D %,d parameters, on %s: %d to"
+                    + " train, %d held out", trainer.generator().parameterCount(),
+                    trainer.discriminator().parameterCount(), dataDescription, game.trainCount(),
+                    game.pairs().inputs().count() - game.trainCount()));
+            lines.add(String.format(Locale.ROOT, "jgan: %d iterations (batch %d, lambda %.0f), writing %s",
+                    trainer.totalSteps(), config.train().batchSize(), config.train().l1Weight(), run.dir()));
+        } else {
+            lines.add(String.format(Locale.ROOT, "jgan: %s GAN, G %,d and D %,d parameters, on %s",
+                    config.model().family(), trainer.generator().parameterCount(),
+                    trainer.discriminator().parameterCount(), dataDescription));
+            lines.add(String.format(Locale.ROOT, "jgan: %d epochs x %d iterations (batch %d), writing %s",
+                    config.schedule().epochs(), trainer.iterationsPerEpoch(), config.train().batchSize(), run.dir()));
+        }
+        return lines;
+    }
+
+    /**
+     * Trains: writes {@code config.json}, then runs the loop to the schedule's end or a signal.
+     *
+     * @return what it did
+     */
+    public Summary run() {
+        run.writeConfig(trainer.config());
+        long first = trainer.step();
+        long t0 = System.nanoTime();
+        Trainer.Ending ending = trainer.fit();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        List<StepRecord> history = metrics.history();
+        StepRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
+        return new Summary(ending, run, first, trainer.step(), seconds, last, heldOut == null ? null : heldOut.result());
+    }
+
+    /** @return the loop (for library users who add listeners of their own before {@link #run}) */
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    /** @return the run folder */
+    public RunFolder folder() {
+        return run;
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        if (quality != null) {
+            quality.close();
+        }
+    }
+}
