@@ -6,6 +6,9 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.jgan.train.Game;
+import io.jgan.train.Trainer;
+import io.jgan.train.TrainingListener;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,5 +37,23 @@ class LayeringTest {
     void samplingNeedsNothingOfTraining() {
         noClasses().that().resideInAPackage("io.jgan.sample..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.jgan.train..", "io.jgan.optim..", "io.jgan.loss..").check(JGAN);
+    }
+
+    /**
+     * The loop drives; listeners watch a narrow view of the run and steps play one iteration: none
+     * of them reaches back into the loop's class (a new family plugs in without touching it).
+     */
+    @Test
+    void listenersAndStepsDoNotReachIntoTheLoop() {
+        noClasses().that().implement(TrainingListener.class).or().implement(Game.class)
+                .or().haveSimpleNameEndingWith("Step").and().resideOutsideOfPackage("io.jgan.cli..")
+                .should().dependOnClassesThat().areAssignableTo(Trainer.class).check(JGAN);
+    }
+
+    @Test
+    void commandsAndTheServerGoThroughTheLibraryEntries() {
+        // the CLI trains through TrainingSession, never by assembling the loop itself
+        noClasses().that().resideInAPackage("io.jgan.cli..").should().dependOnClassesThat()
+                .areAssignableTo(Game.class).check(JGAN);
     }
 }

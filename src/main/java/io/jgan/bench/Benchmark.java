@@ -1,7 +1,6 @@
 package io.jgan.bench;
 
 import ai.djl.engine.Engine;
-import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
@@ -10,9 +9,9 @@ import io.jgan.data.TrainingData;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
 import io.jgan.train.RunView;
-import io.jgan.train.Trainer;
 import io.jgan.train.StepRecord;
 import io.jgan.train.TensorBoardListener;
+import io.jgan.train.Trainer;
 import io.jgan.train.TrainingListener;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -133,7 +132,7 @@ public final class Benchmark {
                     if ((rssEvery > 0 && r.step() % rssEvery == 0) || r.step() == total) {
                         rss.put(r.step(), residentMb());
                         heap.put(r.step(), Runtime.getRuntime().totalMemory() >> 20);
-                        live.put(r.step(), trainer.liveArrays());
+                        live.put(r.step(), t.liveArrays());
                     }
                 }
             });

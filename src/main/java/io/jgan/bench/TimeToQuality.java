@@ -8,8 +8,8 @@ import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
 import io.jgan.train.RunView;
-import io.jgan.train.Trainer;
 import io.jgan.train.StepRecord;
+import io.jgan.train.Trainer;
 import io.jgan.train.TrainingListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,7 +83,7 @@ public final class TimeToQuality {
                         onPoint.accept(p);
                         if (e.fcd() < target) {
                             reached[0] = true;
-                            trainer.stop();
+                            t.stop();
                         }
                     }
                 }

@@ -1,16 +1,14 @@
 package io.jgan.cli;
 
-import io.jgan.model.Family;
-import io.jgan.pix2pix.Pix2PixEval;
 import io.jgan.JganException;
-import io.jgan.config.DataConfig;
 import io.jgan.eval.Calibration;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
-import io.jgan.io.Json;
-import io.jgan.io.Checkpoints;
+import io.jgan.format.Json;
+import io.jgan.model.Family;
+import io.jgan.pix2pix.Pix2PixEval;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,43 +76,24 @@ public final class EvalCommand implements Callable<Integer> {
         if (source.calibrate) {
             return calibrate(w);
         }
-        EvalInputs.ImageBatch samples;
-        EvalInputs.ImageBatch training = null;
-        String d = domain;
+        EvalInputs.Inputs in;
         if (source.checkpoint != null) {
             try (Sampler sampler = Sampler.load(source.checkpoint)) {
-                if (Family.of(sampler.manifest().config().model()).imageToImage()) {
+                if (Family.of(sampler.model()).imageToImage()) {
                     return heldOut(w, sampler); // image to image: held-out pairs, not noise samples
                 }
-                samples = EvalInputs.generated(sampler, n, seed);
-                DataConfig data = sampler.manifest().config().data();
-                try {
-                    training = EvalInputs.training(data);
-                } catch (JganException e) {
-                    spec.commandLine().getErr().println("jgan: warning: no memorisation check: the run's training data"
-                            + " cannot be read (" + e.getMessage() + ")");
-                }
-                if (d == null && training != null) {
-                    d = EvalInputs.detectDomain(data, training);
-                }
-                if (d == null) {
-                    throw new JganException(JganException.USAGE, "cannot tell which classifier fits this run's data ("
-                            + data.source() + "): give --domain mnist or --domain fashion");
-                }
+                in = EvalInputs.ofCheckpoint(sampler, n, seed, domain,
+                        warning -> spec.commandLine().getErr().println("jgan: warning: " + warning));
             }
         } else {
-            samples = EvalInputs.idx(source.samples, 0);
-            d = d != null ? d : "mnist";
-            if (data != null) {
-                training = EvalInputs.training(DataConfig.images(data.toAbsolutePath().toString(), 0, 0, 0));
-            } else if (d.equals("mnist")) {
-                training = EvalInputs.training(DataConfig.embedded(0));
-            }
+            in = EvalInputs.ofSamples(source.samples, domain, data);
         }
-        try (ClassifierBundle bundle = classifier != null ? ClassifierBundle.load(classifier) : ClassifierBundle.shipped(d)) {
-            EvalReport report = Evaluator.evaluate(bundle, samples.pixels(), samples.n(),
+        try (ClassifierBundle bundle = classifier != null ? ClassifierBundle.load(classifier)
+                : ClassifierBundle.shipped(in.domain())) {
+            EvalInputs.ImageBatch training = in.training();
+            EvalReport report = Evaluator.evaluate(bundle, in.samples().pixels(), in.samples().n(),
                     training != null ? training.pixels() : null, training != null ? training.n() : 0,
-                    training != null ? training.description() : null, samples.description(), seed);
+                    training != null ? training.description() : null, in.samples().description(), seed);
             w.print(report.table());
             writeJson(report, w);
         }

@@ -2,8 +2,8 @@ package io.jgan.cli;
 
 import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.AnimatedGif;
-import io.jgan.io.ImageGrid;
+import io.jgan.format.AnimatedGif;
+import io.jgan.format.ImageGrid;
 import io.jgan.model.LatentNoise;
 import io.jgan.sample.LatentWalks;
 import io.jgan.sample.Sampler;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -32,8 +33,8 @@ final class LatentCommands {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--checkpoint", required = true, paramLabel = "RUN", description = "run or checkpoint folder")
-        Path checkpoint;
+        @Mixin
+        CheckpointOption from;
 
         @Option(names = "--n", paramLabel = "N", description = "walks shown side by side (default ${DEFAULT-VALUE})")
         int n = 16;
@@ -41,8 +42,8 @@ final class LatentCommands {
         @Option(names = "--frames", paramLabel = "N", description = "frames from one end to the other (default ${DEFAULT-VALUE})")
         int frames = 24;
 
-        @Option(names = "--seed", paramLabel = "S", description = "seed of the end points (default ${DEFAULT-VALUE})")
-        long seed = 0;
+        @Mixin
+        NoiseSeedOption noise;
 
         @Option(names = "--linear", description = "straight lines instead of slerp")
         boolean linear;
@@ -50,20 +51,20 @@ final class LatentCommands {
         @Option(names = "--scale", paramLabel = "N", description = "pixel magnification (default ${DEFAULT-VALUE})")
         int scale = 3;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "GIF to write")
-        Path out;
+        @Mixin
+        OutFileOption file;
 
         @Override
         public Integer call() {
             check(n >= 1 && n <= 256, "--n must be in 1..256, got " + n);
             check(frames >= 2 && frames <= 500, "--frames must be in 2..500, got " + frames);
             check(scale >= 1 && scale <= 16, "--scale must be in 1..16, got " + scale);
-            SampleCommand.requireOutputFolder(out);
-            try (Sampler sampler = Sampler.load(checkpoint)) {
+            SampleCommand.requireOutputFolder(file.out);
+            try (Sampler sampler = Sampler.load(from.checkpoint)) {
                 ModelConfig m = sampler.model();
                 int latent = m.latentDim();
-                float[] a = LatentNoise.gaussian(seed * 2 + 1, n * latent);
-                float[] b = LatentNoise.gaussian(seed * 2 + 2, n * latent);
+                float[] a = LatentNoise.gaussian(noise.seed * 2 + 1, n * latent);
+                float[] b = LatentNoise.gaussian(noise.seed * 2 + 2, n * latent);
                 List<BufferedImage> images = new ArrayList<>();
                 for (int f = 0; f < frames; f++) {
                     double t = f / (double) (frames - 1);
@@ -80,8 +81,8 @@ final class LatentCommands {
                 for (int f = frames - 2; f > 0; f--) { // and back, so the GIF loops smoothly
                     images.add(images.get(f));
                 }
-                write(() -> AnimatedGif.write(out, images, 80), out);
-                spec.commandLine().getOut().printf("jgan: wrote %d frames of %d walks to %s%n", images.size(), n, out);
+                write(() -> AnimatedGif.write(file.out, images, 80), file.out);
+                spec.commandLine().getOut().printf("jgan: wrote %d frames of %d walks to %s%n", images.size(), n, file.out);
             }
             return 0;
         }
@@ -98,8 +99,8 @@ final class LatentCommands {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--checkpoint", required = true, paramLabel = "RUN", description = "run or checkpoint folder")
-        Path checkpoint;
+        @Mixin
+        CheckpointOption from;
 
         @Option(names = "--dim", paramLabel = "K", split = ",",
                 description = "dimensions to vary, e.g. --dim 0,3,7 (default: the first 10)")
@@ -111,8 +112,8 @@ final class LatentCommands {
         @Option(names = "--range", paramLabel = "R", description = "values run from -R to R (default ${DEFAULT-VALUE})")
         double range = 3.0;
 
-        @Option(names = "--seed", paramLabel = "S", description = "seed of the fixed point (default ${DEFAULT-VALUE})")
-        long seed = 0;
+        @Mixin
+        NoiseSeedOption noise;
 
         @Option(names = "--scale", paramLabel = "N", description = "pixel magnification (default ${DEFAULT-VALUE})")
         int scale = 2;
@@ -120,16 +121,16 @@ final class LatentCommands {
         @Option(names = "--label", paramLabel = "K", description = "class, for a conditional generator (default 0)")
         int label;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "PNG to write")
-        Path out;
+        @Mixin
+        OutFileOption file;
 
         @Override
         public Integer call() {
             check(steps >= 2 && steps <= 64, "--steps must be in 2..64, got " + steps);
             check(range > 0 && range <= 100, "--range must be in (0, 100], got " + range);
             check(scale >= 1 && scale <= 16, "--scale must be in 1..16, got " + scale);
-            SampleCommand.requireOutputFolder(out);
-            try (Sampler sampler = Sampler.load(checkpoint)) {
+            SampleCommand.requireOutputFolder(file.out);
+            try (Sampler sampler = Sampler.load(from.checkpoint)) {
                 ModelConfig m = sampler.model();
                 int latent = m.latentDim();
                 int[] k = dims != null ? dims : java.util.stream.IntStream.range(0, Math.min(10, latent)).toArray();
@@ -137,7 +138,7 @@ final class LatentCommands {
                     check(d >= 0 && d < latent, "--dim " + d + " is outside the latent vector: use 0.." + (latent - 1));
                 }
                 check(k.length <= 128, "at most 128 dimensions per grid");
-                float[] z = LatentWalks.traversal(LatentNoise.gaussian(seed, latent), k, steps, range);
+                float[] z = LatentWalks.traversal(LatentNoise.gaussian(noise.seed, latent), k, steps, range);
                 int rows = k.length * steps;
                 float[] x;
                 if (m.conditional()) {
@@ -149,9 +150,9 @@ final class LatentCommands {
                 }
                 BufferedImage grid = ImageGrid.render(x, rows, m.channels(), m.height(),
                         m.width(), m.range(), steps, 2, scale);
-                write(() -> ImageGrid.writePng(out, grid), out);
+                write(() -> ImageGrid.writePng(file.out, grid), file.out);
                 spec.commandLine().getOut().printf("jgan: wrote %d rows (dimensions %s) x %d values to %s%n", k.length,
-                        java.util.Arrays.toString(k), steps, out);
+                        java.util.Arrays.toString(k), steps, file.out);
             }
             return 0;
         }

@@ -2,8 +2,8 @@ package io.jgan.cli;
 
 import io.jgan.JganException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code jgan} command: parses, delegates to a subcommand, and owns the exit codes. */
 @Command(

@@ -1,10 +1,10 @@
 package io.jgan.cli;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.RunFolder;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.NamedTensor;
-import io.jgan.io.RunFolder;
-import io.jgan.io.SafeTensors;
+import io.jgan.format.NamedTensor;
+import io.jgan.format.SafeTensors;
 import io.jgan.model.LatentNoise;
 import io.jgan.sample.GeneratorPort;
 import io.jgan.sample.Sampler;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,11 +35,11 @@ final class PortCommands {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--checkpoint", required = true, paramLabel = "RUN", description = "run or checkpoint folder")
-        Path checkpoint;
+        @Mixin
+        CheckpointOption from;
 
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "safetensors file to write")
-        Path out;
+        @Mixin
+        OutFileOption file;
 
         @Option(names = "--reference", paramLabel = "FILE",
                 description = "also write latent vectors z, their labels and jgan's G(z) here, to check a port against")
@@ -52,14 +53,14 @@ final class PortCommands {
             if (referenceN < 1 || referenceN > 1024) {
                 throw new JganException(JganException.USAGE, "--reference-n must be in 1..1024, got " + referenceN);
             }
-            SampleCommand.requireOutputFolder(out);
+            SampleCommand.requireOutputFolder(file.out);
             if (reference != null) {
                 SampleCommand.requireOutputFolder(reference);
             }
-            Map<String, String> meta = GeneratorPort.export(checkpoint, out);
+            Map<String, String> meta = GeneratorPort.export(from.checkpoint, file.out);
             spec.commandLine().getOut().printf("jgan: wrote the %s generator of %s (step %s%s) to %s%n", meta.get("family"),
-                    checkpoint, meta.get("step"), meta.get("weight_average").equals("none") ? "" : ", with its weight average",
-                    out);
+                    from.checkpoint, meta.get("step"), meta.get("weight_average").equals("none") ? "" : ", with its weight average",
+                    file.out);
             if (reference != null) {
                 writeReference();
             }
@@ -68,7 +69,7 @@ final class PortCommands {
 
         /** z (N, latent), labels (N) and x = G(z) (N, C*H*W) from the weights jgan samples with. */
         private void writeReference() {
-            try (Sampler sampler = Sampler.load(checkpoint)) {
+            try (Sampler sampler = Sampler.load(from.checkpoint)) {
                 ModelConfig m = sampler.model();
                 int n = referenceN;
                 float[] z = LatentNoise.gaussian(1, n * m.latentDim());

@@ -2,14 +2,15 @@ package io.jgan.cli;
 
 import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.IdxWriter;
-import io.jgan.io.ImageGrid;
+import io.jgan.format.IdxWriter;
+import io.jgan.format.ImageGrid;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,18 +23,17 @@ public final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "RUN",
-            description = "run folder (its newest checkpoint) or checkpoint folder")
-    Path checkpoint;
+    @Mixin
+    CheckpointOption from;
 
     @Option(names = "--n", paramLabel = "N", description = "number of samples (default ${DEFAULT-VALUE})")
     int n = 64;
 
-    @Option(names = "--seed", paramLabel = "S", description = "noise seed (default ${DEFAULT-VALUE})")
-    long seed = 0;
+    @Mixin
+    NoiseSeedOption noise;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "output file (.png, or .gz/IDX for --format idx)")
-    Path out;
+    @Mixin
+    OutFileOption file;
 
     @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default) or idx (uint8 IDX3, 0 = black)")
     String format = "png";
@@ -58,10 +58,10 @@ public final class SampleCommand implements Callable<Integer> {
         if (scale < 1 || scale > 16) {
             throw new JganException(JganException.USAGE, "--scale must be in 1..16, got " + scale);
         }
-        requireOutputFolder(out);
-        try (Sampler sampler = Sampler.load(checkpoint)) {
+        requireOutputFolder(file.out);
+        try (Sampler sampler = Sampler.load(from.checkpoint)) {
             ModelConfig m = sampler.model();
-            float[] x = label != null ? sampler.sample(n, seed, label) : sampler.sample(n, seed);
+            float[] x = label != null ? sampler.sample(n, noise.seed, label) : sampler.sample(n, noise.seed);
             try {
                 if (format.equals("idx") && m.channels() != 1) {
                     throw new JganException(JganException.USAGE, "--format idx holds grayscale images only and this"
@@ -71,16 +71,16 @@ public final class SampleCommand implements Callable<Integer> {
                     for (int i = 0; i < x.length; i++) {
                         px[i] = (byte) m.range().toByte(x[i]);
                     }
-                    IdxWriter.writeImages(out, n, m.height(), m.width(), px);
+                    IdxWriter.writeImages(file.out, n, m.height(), m.width(), px);
                 } else {
-                    ImageGrid.writePng(out, ImageGrid.render(x, n, m.channels(), m.height(), m.width(), m.range(),
+                    ImageGrid.writePng(file.out, ImageGrid.render(x, n, m.channels(), m.height(), m.width(), m.range(),
                             nrow != null ? nrow : ImageGrid.squareRow(n), 2, scale));
                 }
             } catch (IOException e) {
-                throw new JganException(JganException.IO, "cannot write " + out + ": " + e.getMessage());
+                throw new JganException(JganException.IO, "cannot write " + file.out + ": " + e.getMessage());
             }
             spec.commandLine().getOut().printf("jgan: wrote %d samples from %s (step %d) to %s%n", n,
-                    sampler.checkpoint(), sampler.manifest().step(), out);
+                    sampler.checkpoint(), sampler.manifest().step(), file.out);
         }
         return 0;
     }

@@ -1,8 +1,8 @@
 package io.jgan.cli;
 
+import io.jgan.checkpoint.RunFolder;
 import io.jgan.config.GanConfig;
 import io.jgan.model.Family;
-import io.jgan.io.RunFolder;
 import io.jgan.toy.GaussianToy;
 import io.jgan.train.MetricsListener;
 import io.jgan.train.ProgressListener;

@@ -1,18 +1,14 @@
 package io.jgan.cli;
 
 import io.jgan.JganException;
-import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
-import io.jgan.config.TrainConfig;
 import io.jgan.model.Family;
 import io.jgan.session.TrainingSession;
-import io.jgan.train.StepRecord;
 import io.jgan.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,36 +41,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + " or pix2pix (image to image: U-Net G, PatchGAN D, + 100 x L1; default data: sketch to digit)")
     String model;
 
-    @Option(names = "--data", paramLabel = "DIR",
-            description = "folder with MNIST-layout IDX files (train-images-idx3-ubyte[.gz]) or PNG/JPEG images"
-                    + " (class subfolders give labels); default: the embedded digits")
-    Path data;
-
-    @Option(names = "--image-size", paramLabel = "N",
-            description = "image folders: resize (shorter side) and centre-crop every image to NxN (default: keep; sizes must agree)")
-    int imageSize;
-
-    @Option(names = "--channels", paramLabel = "C", description = "image folders: 1 (gray) or 3 (RGB) (default: 1 if all are gray)")
-    int channels;
-
-    @Option(names = "--limit", paramLabel = "N", description = "use only the first N samples (0 = all)")
-    int limit;
-
-    @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (mlp 100, mlp-bn 128)")
-    Integer batchSize;
-
-    @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate of both networks (mlp 2e-4, mlp-bn 1e-5)")
-    Double lr;
-
-    @Option(names = "--lr-g", paramLabel = "LR", description = "generator learning rate (overrides --lr)")
-    Double lrG;
-
-    @Option(names = "--lr-d", paramLabel = "LR", description = "discriminator learning rate (overrides --lr)")
-    Double lrD;
-
-    @Option(names = "--beta1", paramLabel = "B", description = "Adam beta1 (default 0.9, PyTorch's)")
-    Double beta1;
-
     @Option(names = "--conditional", description = "class-conditional GAN: G and D also see the one-hot label (the data's"
             + " classes: MNIST's digits, an image folder's subfolders); the grids show one row per class")
     boolean conditional;
@@ -82,41 +48,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--latent", paramLabel = "N", description = "noise size (mlp 100, mlp-bn 10)")
     Integer latent;
 
-    @Option(names = "--d-steps", paramLabel = "K", description = "discriminator steps per generator step (default 1)")
-    int dSteps = 1;
+    @Mixin
+    DataOptions data;
 
-    @Option(names = "--real-label", paramLabel = "Y",
-            description = "D's target for real samples; 0.9 = one-sided label smoothing (default 1)")
-    double realLabel = 1.0;
-
-    @Option(names = "--label-smoothing",
-            description = "same as --real-label 0.9 (one-sided label smoothing, as in 'A Brief Introduction To GANs')")
-    boolean labelSmoothing;
-
-    @Option(names = "--loss", paramLabel = "NAME", description = "bce (non-saturating G, default), bce-saturating, lsgan (least squares), hinge or wgan-gp"
-                    + " (Wasserstein, gradient penalty 10; the paper also uses --lr 1e-4 --beta1 0 --d-steps 5)")
-    String loss = "bce";
-
-    @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
-    // Default 1, not 0: with the tutorial's exact settings on the 10k digits, seed 0 falls into the
-    // "D wins outright" failure by epoch 6 (D(G(z)) -> 0, G stuck on saturated noise) and never
-    // recovers, while seeds 1 and 2 train like the PyTorch reference. Any seed may be chosen.
-    long seed = 1;
+    @Mixin
+    RecipeOptions recipe;
 
     @Mixin
     ScheduleOptions schedule;
-
-    @Option(names = "--ema", paramLabel = "DECAY",
-            description = "keep an exponential moving average of G's weights (e.g. 0.999); grids, sample and eval use it (default 0: off)")
-    double ema;
-
-    @Option(names = "--direction", paramLabel = "AtoB|BtoA",
-            description = "pix2pix, side-by-side pairs: translate the left half to the right (AtoB, default) or back")
-    String direction = DataConfig.A_TO_B;
-
-    @Option(names = "--l1-weight", paramLabel = "LAMBDA",
-            description = "pix2pix: weight of G's L1 term beside the adversarial loss (default 100)")
-    Double l1Weight;
 
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/<time>-<model>)")
     Path out;
@@ -200,27 +139,8 @@ public final class TrainCommand implements Callable<Integer> {
         session.header().forEach(w::println);
         w.flush();
         TrainingSession.Summary done = session.run();
-        Path dir = done.run().dir();
-        if (done.ending() == Trainer.Ending.INTERRUPTED) {
-            w.printf("jgan: stopped at step %d; resume with `jgan train --resume %s`%n", done.step(), dir);
-            return JganException.STOPPED;
-        }
-        double msPerIt = done.seconds() * 1000 / Math.max(1, done.iterations());
-        StepRecord last = done.last();
-        if (done.heldOut() != null) { // image to image
-            w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it)%n", done.iterations(), done.seconds(),
-                    msPerIt);
-            w.println("jgan: " + done.heldOut().describe());
-            w.printf("jgan: wrote %s (grids/: input, output, target rows; metrics.csv, eval.json, checkpoints/%s)%n",
-                    dir, noTensorboard ? "" : ", tensorboard/");
-            return 0;
-        }
-        w.printf(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); step %d alone: lossD %.3f lossG %.3f"
-                + " D(x) %.3f D(G(z)) %.3f%n", done.iterations(), done.seconds(), msPerIt, last.step(), last.lossD(),
-                last.lossG(), last.dReal(), last.dFake());
-        w.printf("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/%s)%n", dir,
-                noTensorboard ? "" : ", tensorboard/: tensorboard --logdir " + dir.getParent());
-        return 0;
+        done.lines(!noTensorboard).forEach(w::println);
+        return done.ending() == Trainer.Ending.INTERRUPTED ? JganException.STOPPED : 0;
     }
 
     /**
@@ -230,25 +150,9 @@ public final class TrainCommand implements Callable<Integer> {
     private GanConfig requested(Family family) {
         GanConfig preset = family.preset(family.defaultEpochs());
         ModelConfig pm = preset.model();
-        TrainConfig pt = preset.train();
         ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), pm.channels(), pm.height(),
                 pm.width(), pm.range());
-        double lrBoth = lr != null ? lr : pt.lrG(); // --lr sets both; --lr-g and --lr-d each override it
-        TrainConfig t = pt.toBuilder()
-                .batchSize(batchSize != null ? batchSize : pt.batchSize())
-                .lrG(lrG != null ? lrG : lrBoth)
-                .lrD(lrD != null ? lrD : lrBoth)
-                .beta1(beta1 != null ? beta1 : pt.beta1())
-                .dSteps(dSteps)
-                .realLabel(labelSmoothing ? 0.9 : realLabel)
-                .loss(loss)
-                .seed(seed)
-                .emaDecay(ema)
-                .l1Weight(l1Weight != null ? l1Weight : pt.l1Weight())
-                .build();
-        String source = data != null ? data.toAbsolutePath().normalize().toString() : DataConfig.EMBEDDED;
-        DataConfig d = family.imageToImage() ? DataConfig.pairs(source, limit, channels, direction)
-                : DataConfig.images(source, limit, imageSize, channels);
-        return new GanConfig(d, m, t, schedule.schedule(family.defaultEpochs()));
+        return new GanConfig(data.config(family), m, recipe.over(preset.train()),
+                schedule.schedule(family.defaultEpochs()));
     }
 }

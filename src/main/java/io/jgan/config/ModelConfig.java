@@ -1,7 +1,6 @@
 package io.jgan.config;
 
 import io.jgan.JganException;
-import java.util.List;
 
 /**
  * What to build: the network family and its sizes. Saved in every checkpoint so that

@@ -2,13 +2,13 @@ package io.jgan.eval;
 
 import io.jgan.JganException;
 import io.jgan.Version;
+import io.jgan.checkpoint.TensorFile;
 import io.jgan.config.DataConfig;
 import io.jgan.config.PixelRange;
 import io.jgan.data.IdxReader;
 import io.jgan.data.ImageSet;
 import io.jgan.data.TrainingData;
-import io.jgan.io.NamedTensor;
-import io.jgan.io.TensorFile;
+import io.jgan.format.NamedTensor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

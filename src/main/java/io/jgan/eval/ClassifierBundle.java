@@ -1,9 +1,9 @@
 package io.jgan.eval;
 
 import io.jgan.JganException;
-import io.jgan.io.Json;
-import io.jgan.io.NamedTensor;
-import io.jgan.io.TensorFile;
+import io.jgan.checkpoint.TensorFile;
+import io.jgan.format.Json;
+import io.jgan.format.NamedTensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -9,6 +9,7 @@ import io.jgan.data.ImageSet;
 import io.jgan.data.TrainingData;
 import io.jgan.sample.Sampler;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /** Turns what a user points {@code jgan eval} at into [0, 1] images, a domain and a training set. */
 public final class EvalInputs {
@@ -24,6 +25,64 @@ public final class EvalInputs {
      * @param fingerprint {@link ClassifierBuilder#fingerprint} of the bytes, or null
      */
     public record ImageBatch(float[] pixels, int n, String description, String fingerprint) {}
+
+    /**
+     * What {@code jgan eval} measures: the samples, the training images for the memorisation check
+     * (or null), and the classifier's domain.
+     *
+     * @param samples the samples
+     * @param training the training images, or null
+     * @param domain {@code mnist} or {@code fashion}
+     */
+    public record Inputs(ImageBatch samples, ImageBatch training, String domain) {}
+
+    /**
+     * A checkpoint's samples, its run's training images and their domain.
+     *
+     * @param sampler the checkpoint's generator
+     * @param n samples to draw
+     * @param seed their noise seed
+     * @param domain the classifier's domain, or null to recognise it from the run's data
+     * @param warn told when the training images cannot be read (no memorisation check)
+     * @return the inputs
+     * @throws JganException (usage) when the domain is not given and cannot be recognised
+     */
+    public static Inputs ofCheckpoint(Sampler sampler, int n, long seed, String domain, Consumer<String> warn) {
+        ImageBatch samples = generated(sampler, n, seed);
+        DataConfig data = sampler.manifest().config().data();
+        ImageBatch training = null;
+        try {
+            training = training(data);
+        } catch (JganException e) {
+            warn.accept("no memorisation check: the run's training data cannot be read (" + e.getMessage() + ")");
+        }
+        String d = domain != null || training == null ? domain : detectDomain(data, training);
+        if (d == null) {
+            throw new JganException(JganException.USAGE, "cannot tell which classifier fits this run's data ("
+                    + data.source() + "): give --domain mnist or --domain fashion");
+        }
+        return new Inputs(samples, training, d);
+    }
+
+    /**
+     * Samples from an IDX file, the training images of a folder (or the embedded digits for the
+     * digits' domain), and their domain.
+     *
+     * @param file the IDX images file
+     * @param domain the classifier's domain, or null for mnist
+     * @param trainingFolder training images for the memorisation check, or null
+     * @return the inputs
+     */
+    public static Inputs ofSamples(Path file, String domain, Path trainingFolder) {
+        String d = domain != null ? domain : "mnist";
+        ImageBatch training = null;
+        if (trainingFolder != null) {
+            training = training(DataConfig.images(trainingFolder.toAbsolutePath().toString(), 0, 0, 0));
+        } else if (d.equals("mnist")) {
+            training = training(DataConfig.embedded(0));
+        }
+        return new Inputs(idx(file, 0), training, d);
+    }
 
     /**
      * Draws n samples from a generator and quantises them to bytes, as a PNG or IDX file of them

@@ -1,8 +1,8 @@
 package io.jgan.eval;
 
 import io.jgan.JganException;
-import io.jgan.io.Plots;
-import io.jgan.io.StepCsv;
+import io.jgan.format.Plots;
+import io.jgan.format.StepCsv;
 import io.jgan.train.RunView;
 import io.jgan.train.ScalarSink;
 import io.jgan.train.StepRecord;

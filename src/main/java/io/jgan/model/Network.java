@@ -10,7 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.jgan.engine.HostTensors;
-import io.jgan.io.NamedTensor;
+import io.jgan.format.NamedTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package io.jgan.model;
 
 import io.jgan.config.ModelConfig;
-import io.jgan.io.NamedTensor;
+import io.jgan.format.NamedTensor;
 import java.util.ArrayList;
 import java.util.List;
 

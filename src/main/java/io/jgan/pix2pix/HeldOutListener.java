@@ -1,7 +1,7 @@
 package io.jgan.pix2pix;
 
 import io.jgan.JganException;
-import io.jgan.io.Json;
+import io.jgan.format.Json;
 import io.jgan.train.RunView;
 import io.jgan.train.TrainingListener;
 import java.io.IOException;

@@ -1,21 +1,21 @@
 package io.jgan.pix2pix;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.RunFolder;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.data.PairedData;
 import io.jgan.data.TrainingData;
-import io.jgan.io.RunFolder;
-import io.jgan.sample.Sampler;
-import java.util.Arrays;
-import java.util.function.BiFunction;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.DomainClassifier;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
 import io.jgan.eval.Evaluator;
+import io.jgan.sample.Sampler;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * How good a translation is, on held-out pairs: L1 and PSNR against the targets, and for the

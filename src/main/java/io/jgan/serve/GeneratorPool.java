@@ -1,8 +1,8 @@
 package io.jgan.serve;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.Checkpoints;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.Checkpoints;
 import io.jgan.sample.Sampler;
 import java.nio.file.Path;
 import java.util.HashMap;

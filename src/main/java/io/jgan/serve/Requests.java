@@ -2,9 +2,9 @@ package io.jgan.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jgan.config.ModelConfig;
-import io.jgan.io.Json;
 import io.javalin.http.Context;
+import io.jgan.config.ModelConfig;
+import io.jgan.format.Json;
 
 /**
  * Reads what a request asks for: query parameters and JSON bodies, each checked against its

@@ -1,11 +1,11 @@
 package io.jgan.serve;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.jgan.config.ModelConfig;
-import io.jgan.io.IdxWriter;
-import io.jgan.io.ImageGrid;
-import io.jgan.io.Json;
 import io.javalin.http.Context;
+import io.jgan.config.ModelConfig;
+import io.jgan.format.IdxWriter;
+import io.jgan.format.ImageGrid;
+import io.jgan.format.Json;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package io.jgan.serve;
 
-import io.jgan.eval.EvalListener;
-import io.jgan.io.RunFolder;
-import io.jgan.train.MetricsLog;
+import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.checkpoint.Checkpoints;
+import io.jgan.checkpoint.RunFolder;
 import io.jgan.config.GanConfig;
-import io.jgan.io.CheckpointManifest;
-import io.jgan.io.Checkpoints;
-import io.jgan.io.Json;
+import io.jgan.eval.EvalListener;
+import io.jgan.format.Json;
+import io.jgan.train.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.ImageGrid;
+import io.jgan.format.ImageGrid;
 import io.jgan.model.Family;
 import io.jgan.model.LatentNoise;
 import io.jgan.sample.Sampler;

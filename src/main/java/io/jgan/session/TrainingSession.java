@@ -1,6 +1,8 @@
 package io.jgan.session;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.RunFolder;
+import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.RunSchedule;
@@ -11,14 +13,13 @@ import io.jgan.eval.ClassifierBuilder;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalListener;
-import io.jgan.io.RunFolder;
 import io.jgan.model.Family;
 import io.jgan.pix2pix.HeldOutListener;
 import io.jgan.pix2pix.Pix2PixEval;
 import io.jgan.pix2pix.Pix2PixGame;
 import io.jgan.train.Checkpointer;
-import io.jgan.train.GanGame;
 import io.jgan.train.Game;
+import io.jgan.train.GanGame;
 import io.jgan.train.GridListener;
 import io.jgan.train.HealthListener;
 import io.jgan.train.MetricsListener;
@@ -81,6 +82,32 @@ public final class TrainingSession implements AutoCloseable {
         /** @return iterations done in this session */
         public long iterations() {
             return step - firstStep;
+        }
+
+        /**
+         * What to tell the user at the end: how long it took, the last step's numbers (pix2pix: the
+         * held-out measurement), what was written; after a signal, how to go on.
+         *
+         * @param tensorboard whether event files were written
+         * @return the lines
+         */
+        public List<String> lines(boolean tensorboard) {
+            Path dir = run.dir();
+            if (ending == Trainer.Ending.INTERRUPTED) {
+                return List.of(String.format("jgan: stopped at step %d; resume with `jgan train --resume %s`", step, dir));
+            }
+            double msPerIt = seconds * 1000 / Math.max(1, iterations());
+            if (heldOut != null) { // image to image
+                return List.of(String.format(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it)", iterations(),
+                        seconds, msPerIt), "jgan: " + heldOut.describe(),
+                        String.format("jgan: wrote %s (grids/: input, output, target rows; metrics.csv, eval.json,"
+                                + " checkpoints/%s)", dir, tensorboard ? ", tensorboard/" : ""));
+            }
+            return List.of(String.format(Locale.ROOT, "jgan: %d iterations in %.1f s (%.1f ms/it); step %d alone: lossD"
+                    + " %.3f lossG %.3f D(x) %.3f D(G(z)) %.3f", iterations(), seconds, msPerIt, last.step(),
+                    last.lossD(), last.lossG(), last.dReal(), last.dFake()),
+                    String.format("jgan: wrote %s (grids/, progress.gif, training.png, metrics.csv, checkpoints/%s)", dir,
+                            tensorboard ? ", tensorboard/: tensorboard --logdir " + dir.getParent() : ""));
         }
     }
 
@@ -178,6 +205,10 @@ public final class TrainingSession implements AutoCloseable {
             PairedData pairs = PairedData.of(config.data());
             game = new Pix2PixGame(config, pairs);
             description = pairs.description();
+        } else if (DataConfig.GAUSSIAN.equals(config.data().source())) { // the toy's: drawn, not read
+            Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
+            game = new GanGame(config, samples);
+            description = samples.description();
         } else {
             TrainingData.LabelledImages images = TrainingData.read(config.data());
             Samples samples = TrainingData.samples(images, config.model());

@@ -1,12 +1,12 @@
 package io.jgan.train;
 
 import io.jgan.Version;
-import io.jgan.io.CheckpointManifest;
-import io.jgan.io.CheckpointSchema;
-import io.jgan.io.Checkpoints;
+import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.checkpoint.CheckpointSchema;
+import io.jgan.checkpoint.Checkpoints;
+import io.jgan.format.NamedTensor;
 import java.nio.file.Path;
 import java.time.Instant;
-import io.jgan.io.NamedTensor;
 import java.util.List;
 import java.util.Map;
 

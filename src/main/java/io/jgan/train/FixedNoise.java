@@ -1,9 +1,9 @@
 package io.jgan.train;
 
+import io.jgan.checkpoint.CheckpointSchema;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.CheckpointSchema;
-import io.jgan.io.ImageGrid;
-import io.jgan.io.NamedTensor;
+import io.jgan.format.ImageGrid;
+import io.jgan.format.NamedTensor;
 import io.jgan.model.Generation;
 import io.jgan.model.LatentNoise;
 import io.jgan.model.Network;

@@ -2,8 +2,8 @@ package io.jgan.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import io.jgan.io.CheckpointManifest;
-import io.jgan.io.NamedTensor;
+import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.format.NamedTensor;
 import io.jgan.model.Network;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +73,7 @@ public interface Game extends AutoCloseable {
     /** @return what to try when the run diverges, for the message */
     String divergenceAdvice();
 
-    /** @return the complete state for a checkpoint, tensor parts by {@link io.jgan.io.CheckpointSchema} name */
+    /** @return the complete state for a checkpoint, tensor parts by {@link io.jgan.checkpoint.CheckpointSchema} name */
     Map<String, List<NamedTensor>> snapshot();
 
     /** @return Adam step counts {G, D} */

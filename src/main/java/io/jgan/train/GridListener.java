@@ -1,10 +1,10 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.RunFolder;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.AnimatedGif;
-import io.jgan.io.ImageGrid;
-import io.jgan.io.RunFolder;
+import io.jgan.format.AnimatedGif;
+import io.jgan.format.ImageGrid;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

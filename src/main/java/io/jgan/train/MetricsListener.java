@@ -1,7 +1,7 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
-import io.jgan.io.Plots;
+import io.jgan.format.Plots;
 import io.jgan.train.MetricsLog;
 import io.jgan.train.StepRecord;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.jgan.train;
 
-import io.jgan.io.StepCsv;
+import io.jgan.format.StepCsv;
 import io.jgan.train.StepRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;

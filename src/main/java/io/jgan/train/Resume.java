@@ -1,11 +1,11 @@
 package io.jgan.train;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.checkpoint.Checkpoints;
+import io.jgan.checkpoint.RunFolder;
 import io.jgan.config.GanConfig;
 import io.jgan.config.RunSchedule;
-import io.jgan.io.CheckpointManifest;
-import io.jgan.io.Checkpoints;
-import io.jgan.io.RunFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;

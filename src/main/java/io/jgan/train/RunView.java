@@ -47,6 +47,15 @@ public interface RunView {
     Network discriminator();
 
     /**
+     * Asks the loop to end after this step, as if its length were reached (onEnd and the final
+     * checkpoint still run): for a listener that decides the run is done, e.g. at a quality target.
+     */
+    void stop();
+
+    /** @return engine arrays the run holds now: flat from step to step unless something leaks */
+    int liveArrays();
+
+    /**
      * Calls {@code tap} before each network's optimiser step, while its gradients are there.
      *
      * @param tap the action, given the run and the network

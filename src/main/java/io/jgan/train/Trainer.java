@@ -165,6 +165,7 @@ public final class Trainer implements RunView, AutoCloseable {
      * listeners' {@code onEnd} and the final checkpoint still run. Safe from a listener or
      * another thread.
      */
+    @Override
     public void stop() {
         stopRequested = true;
     }
@@ -241,6 +242,7 @@ public final class Trainer implements RunView, AutoCloseable {
      *
      * @return the count
      */
+    @Override
     public int liveArrays() {
         return game.root().getManagedArrays().size();
     }

@@ -174,7 +174,9 @@ async function explorer(id, params) {
   const sliders = el('div', {class: 'sliders', id: 'sliders'});
   const samples = el('img', {id: 'samples', class: 'grid', alt: 'samples'});
   const cells = el('div', {id: 'cells'}, samples);
+  // hidden until two samples are picked: an img without a picture shows as a broken image
   const walk = el('img', {id: 'walk', class: 'grid', alt: 'interpolation'});
+  walk.hidden = true;
   const pickInfo = el('p', {id: 'pick'}, 'Click two samples to see the path between them.');
   const count = el('input', {id: 'count', type: 'number', value: '64', min: '1', max: '10000', style: 'width: 6em'});
   const pngLink = el('a', {id: 'download-png', download: id + '-samples.png'}, 'PNG grid');
@@ -253,6 +255,7 @@ async function explorer(id, params) {
       z = r.z;
       picked = [];
       walk.removeAttribute('src');
+      walk.hidden = true;
       await update();
       links();
     } catch (e) {
@@ -269,7 +272,10 @@ async function explorer(id, params) {
     if (picked.length === 2) {
       const zs = shifted(), a = zs[picked[0]], b = zs[picked[1]], steps = 10;
       const path = Array.from({length: steps}, (_, k) => slerp(a, b, k / (steps - 1)));
-      try { await render(walk, path, steps, 3); } catch (e) { error.textContent = e.message; }
+      try {
+        await render(walk, path, steps, 3);
+        walk.hidden = false;
+      } catch (e) { error.textContent = e.message; }
     }
   });
   seed.addEventListener('change', load);

@@ -7,7 +7,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.jgan.config.GanConfig;
 import io.jgan.model.Family;
-import io.jgan.model.Family;
 import io.jgan.model.Network;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package io.jgan.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.JganException;
-import io.jgan.data.ImageSet;
 import io.jgan.data.IdxReader;
+import io.jgan.data.ImageSet;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;

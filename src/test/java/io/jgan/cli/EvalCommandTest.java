@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.jgan.JganException;
-import io.jgan.io.Json;
+import io.jgan.format.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +50,7 @@ class EvalCommandTest {
                 EvalCommandTest.class.getResourceAsStream("/io/jgan/data/mnist10k/train-images-idx3-ubyte.gz"), "mnist");
         System.arraycopy(images.pixels(), 9000 * 784, px, 0, px.length);
         Path real = tmp.resolve("real-idx3-ubyte");
-        io.jgan.io.IdxWriter.writeImages(real, 300, 28, 28, px);
+        io.jgan.format.IdxWriter.writeImages(real, 300, 28, 28, px);
         Path json3 = tmp.resolve("eval3.json");
         assertThat(jgan("eval", "--samples", real.toString(), "--json", json3.toString()).exitCode()).isZero();
         JsonNode realReport = Json.MAPPER.readTree(json3.toFile());
@@ -75,7 +75,7 @@ class EvalCommandTest {
         assertThat(full.subList(1, 4)).extracting(l -> l.split(",")[0]).containsExactly("2", "4", "6");
         assertThat(a.resolve("eval.png")).isRegularFile();
         // and TensorBoard has them as scalars at the same steps, with the CSV's values
-        var tb = TensorBoardTest.scalars(List.of(io.jgan.io.TfEvents.read(TensorBoardTest.eventFiles(a).get(0))));
+        var tb = TensorBoardTest.scalars(List.of(io.jgan.format.TfEvents.read(TensorBoardTest.eventFiles(a).get(0))));
         assertThat(tb).containsKeys("eval/fcd", "eval/kid", "eval/classifier_score", "eval/class_kl", "eval/precision",
                 "eval/recall", "eval/density", "eval/coverage");
         for (String row : full.subList(1, 4)) {

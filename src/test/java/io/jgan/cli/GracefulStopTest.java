@@ -4,7 +4,7 @@ import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.JganException;
-import io.jgan.io.Checkpoints;
+import io.jgan.checkpoint.Checkpoints;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;

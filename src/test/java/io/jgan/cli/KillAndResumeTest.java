@@ -3,10 +3,10 @@ package io.jgan.cli;
 import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jgan.io.Checkpoints;
-import io.jgan.io.TfEvents;
-import io.jgan.train.MetricsLog;
+import io.jgan.checkpoint.Checkpoints;
+import io.jgan.format.TfEvents;
 import io.jgan.sample.Sampler;
+import io.jgan.train.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.jgan.io.TfEvents;
+import io.jgan.format.TfEvents;
 import io.jgan.train.MetricsLog;
 import io.jgan.train.StepRecord;
 import java.awt.image.BufferedImage;

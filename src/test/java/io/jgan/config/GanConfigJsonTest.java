@@ -2,7 +2,7 @@ package io.jgan.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jgan.io.Json;
+import io.jgan.format.Json;
 import io.jgan.model.Family;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jgan.JganException;
-import io.jgan.io.NamedTensor;
-import io.jgan.io.TensorFile;
+import io.jgan.checkpoint.TensorFile;
+import io.jgan.format.NamedTensor;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.jgan.model.Family;
 import io.jgan.config.TrainConfig;
+import io.jgan.model.Family;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
-import io.jgan.io.NamedTensor;
+import io.jgan.format.NamedTensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,5 @@
 package io.jgan.pix2pix;
 
-import io.jgan.session.TrainingSession;
-import java.io.PrintWriter;
 import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -13,14 +11,16 @@ import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
 import io.jgan.cli.CliSmokeTest;
 import io.jgan.config.GanConfig;
-import io.jgan.model.Family;
 import io.jgan.data.ImageSet;
 import io.jgan.data.PairedData;
-import io.jgan.io.NamedTensor;
+import io.jgan.format.NamedTensor;
+import io.jgan.model.Family;
 import io.jgan.model.Network;
 import io.jgan.model.UNet;
+import io.jgan.session.TrainingSession;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -174,8 +174,8 @@ class Pix2PixTest {
             events = files.findFirst().orElseThrow();
         }
         java.util.Map<String, Integer> tags = new java.util.TreeMap<>();
-        for (io.jgan.io.TfEvents.Event e : io.jgan.io.TfEvents.read(events).events()) {
-            for (io.jgan.io.TfEvents.Value v : e.values()) {
+        for (io.jgan.format.TfEvents.Event e : io.jgan.format.TfEvents.read(events).events()) {
+            for (io.jgan.format.TfEvents.Value v : e.values()) {
                 tags.merge(v.tag(), 1, Integer::sum);
             }
         }
@@ -274,6 +274,50 @@ class Pix2PixTest {
                 assertThat(g.model().height()).isEqualTo(32);
             }
         }
+    }
+
+    /**
+     * A run made before the pairs' direction was part of the config kept it in {@code pix2pix.json}:
+     * such a run (its config and checkpoint without the field, and the side file) resumes in its own
+     * direction, to the losses of a run never stopped.
+     */
+    @Test
+    void runsThatKeptTheirDirectionInASideFileStillResume() throws IOException {
+        Path side = Files.createDirectories(tmp.resolve("pairs"));
+        java.util.Random rng = new java.util.Random(5);
+        for (int i = 0; i < 12; i++) {
+            BufferedImage img = new BufferedImage(56, 28, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 56; x++) {
+                    img.setRGB(x, y, x < 28 ? rng.nextInt(1 << 24) : 0x101010 * (y % 16));
+                }
+            }
+            ImageIO.write(img, "png", side.resolve(String.format("p%02d.png", i)).toFile());
+        }
+        String[] common = {"train", "--model", "pix2pix", "--data", side.toString(), "--direction", "BtoA",
+            "--batch-size", "4", "--no-progress", "--no-tensorboard", "--out"};
+        Path whole = tmp.resolve("whole-btoa");
+        Path old = tmp.resolve("old-btoa");
+        assertThat(jgan(concat(common, whole.toString(), "--max-steps", "4")).exitCode()).isZero();
+        assertThat(jgan(concat(common, old.toString(), "--max-steps", "2")).exitCode()).isZero();
+        // make it a run of the earlier layout
+        Path checkpoint = io.jgan.checkpoint.Checkpoints.latest(old.resolve("checkpoints")).orElseThrow();
+        for (Path json : List.of(old.resolve("config.json"), checkpoint.resolve("checkpoint.json"))) {
+            com.fasterxml.jackson.databind.node.ObjectNode root =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) io.jgan.format.Json.MAPPER.readTree(json.toFile());
+            com.fasterxml.jackson.databind.node.ObjectNode data = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    (root.has("config") ? root.get("config") : root).get("data");
+            assertThat(data.remove("direction").asText()).isEqualTo("BtoA");
+            io.jgan.format.Json.MAPPER.writeValue(json.toFile(), root);
+        }
+        Files.writeString(old.resolve("pix2pix.json"), "{\"direction\":\"BtoA\"}");
+        CliSmokeTest.Run resumed = jgan("train", "--resume", old.toString(), "--max-steps", "4", "--no-progress");
+        assertThat(resumed.exitCode()).as(resumed.err()).isZero();
+        assertThat(Files.readAllLines(old.resolve("metrics.csv"))).hasSize(5);
+        assertThat(Files.readAllLines(old.resolve("metrics.csv")).stream().map(l -> l.split(",", 8)[6]).toList())
+                .isEqualTo(Files.readAllLines(whole.resolve("metrics.csv")).stream().map(l -> l.split(",", 8)[6])
+                        .toList());
+        assertThat(Files.readString(old.resolve("config.json"))).contains("\"direction\" : \"BtoA\"");
     }
 
     @Test

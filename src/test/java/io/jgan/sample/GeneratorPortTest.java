@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jgan.JganException;
 import io.jgan.cli.CliSmokeTest;
 import io.jgan.config.ModelConfig;
-import io.jgan.io.NamedTensor;
-import io.jgan.io.SafeTensors;
+import io.jgan.format.NamedTensor;
+import io.jgan.format.SafeTensors;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
@@ -63,6 +63,20 @@ class GeneratorPortTest {
             assertThat(maxAbsDiff(x, expected)).as(family).isLessThanOrEqualTo(1e-5f);
             // the outputs are not trivially equal (a zero generator would match a zero reference)
             assertThat(maxAbsDiff(expected, new float[expected.length])).isGreaterThan(0.1f);
+        }
+    }
+
+    /** A plain PyTorch state_dict (no jgan metadata) says its model by its tensor names alone. */
+    @ParameterizedTest
+    @CsvSource({"mlp, 100", "mlp-bn, 10", "dcgan, 100"})
+    void theTutorialsModuleNamesNeedNoModelOption(String family, int latent) {
+        Path run = tmp.resolve("recognised-" + family);
+        CliSmokeTest.Run r = jgan("import", "--weights", resource(family + ".safetensors").toString(), "--out",
+                run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try (Sampler g = Sampler.load(run)) {
+            assertThat(g.model().family()).isEqualTo(family);
+            assertThat(g.model().latentDim()).isEqualTo(latent);
         }
     }
 
@@ -196,7 +210,7 @@ class GeneratorPortTest {
         int failed = 0;
         for (int c = 0; c < 300; c++) {
             byte[] bad = c % 2 == 0 ? mutateHeader(good, headerLength, rng)
-                    : withHeader(good, io.jgan.io.ReaderFuzzTest.mutateJsonNumber(header, rng));
+                    : withHeader(good, io.jgan.checkpoint.ReaderFuzzTest.mutateJsonNumber(header, rng));
             try {
                 SafeTensors.read(bad, Path.of("case-" + c));
             } catch (JganException e) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.jgan.io.Json;
+import io.jgan.format.Json;
 import io.jgan.sample.Sampler;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;

@@ -104,6 +104,7 @@ class ServePageTest {
         BufferedImage before = shot(samples, "explorer-before");
         int v = version(samples);
         recordRequests();
+        assertThat(browser.findElement(By.id("walk")).isDisplayed()).as("no interpolation, no broken image").isFalse();
 
         WebElement slider = browser.findElement(By.id("dim-0"));
         slider.click(); // the middle: offset 0
@@ -128,7 +129,8 @@ class ServePageTest {
         new org.openqa.selenium.interactions.Actions(browser).moveToElement(samples, 40, 40).click().perform();
         WebElement walk = browser.findElement(By.id("walk"));
         waitUpTo(30).until(d -> walk.getDomProperty("src") != null && walk.getDomProperty("src").startsWith("blob:")
-                && ((Long) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", walk)) > 0);
+                && ((Long) ((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", walk)) > 0
+                && walk.isDisplayed());
         assertThat(lastSent("/generate")).contains("\"nrow\":10");
         page("explorer");
     }

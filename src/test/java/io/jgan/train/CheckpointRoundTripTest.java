@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.jgan.JganException;
+import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.checkpoint.CheckpointSchema;
+import io.jgan.checkpoint.Checkpoints;
 import io.jgan.config.GanConfig;
 import io.jgan.data.TrainingData;
-import io.jgan.io.CheckpointManifest;
-import io.jgan.io.CheckpointSchema;
-import io.jgan.io.Checkpoints;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
-import io.jgan.model.Family;
 import io.jgan.data.Samples;
+import io.jgan.model.Family;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

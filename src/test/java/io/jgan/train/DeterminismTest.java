@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.model.Family;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.model.Family;
 import io.jgan.train.StepRecord;
 import java.util.ArrayList;
 import java.util.List;

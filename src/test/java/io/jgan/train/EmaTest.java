@@ -4,14 +4,14 @@ import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.jgan.checkpoint.CheckpointSchema;
 import io.jgan.cli.CliSmokeTest;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.model.Family;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
-import io.jgan.io.CheckpointSchema;
-import io.jgan.io.NamedTensor;
+import io.jgan.format.NamedTensor;
+import io.jgan.model.Family;
 import io.jgan.sample.Sampler;
 import java.nio.file.Path;
 import java.util.List;

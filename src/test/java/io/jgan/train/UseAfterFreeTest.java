@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
-import io.jgan.model.Family;
 import io.jgan.engine.FreedMemoryReuse;
+import io.jgan.model.Family;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
