@@ -35,7 +35,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", paramLabel = "NAME", description = "mlp (the MLP GAN of 'GANs from Scratch 1', default),"
             + " mlp-bn (the BatchNorm generator of the GAN course) or dcgan")
-    String model = "mlp";
+    String model = Family.MLP.id();
 
     @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (default: the model's)")
     Integer batchSize;

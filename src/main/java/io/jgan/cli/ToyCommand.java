@@ -49,7 +49,7 @@ public final class ToyCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         GanConfig preset = Family.toy(mean, std, steps);
         GanConfig config = Family.validate(preset.withTrain(t -> t.seed(seed)));
-        RunFolder run = RunFolder.create(out, "toy");
+        RunFolder run = RunFolder.create(out, Family.TOY.id());
         run.writeConfig(config);
         List<TrainingListener> listeners = new ArrayList<>();
         if (!noProgress) {

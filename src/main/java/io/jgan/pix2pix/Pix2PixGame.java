@@ -5,19 +5,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
-import io.jgan.checkpoint.CheckpointManifest;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.PairedData;
 import io.jgan.data.TrainingData;
 import io.jgan.format.ImageGrid;
-import io.jgan.format.NamedTensor;
 import io.jgan.model.Generation;
 import io.jgan.model.Network;
-import io.jgan.train.Game;
 import io.jgan.train.Players;
-import java.nio.file.Path;
+import io.jgan.train.TwoPlayerGame;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,19 +30,14 @@ import java.util.function.Consumer;
  * <p>Data columns: the inputs a and the targets b, (trainCount, dataDim) each in [-1, 1],
  * shuffled together. An epoch is the full batches of the training pairs.
  */
-public final class Pix2PixGame implements Game {
+public final class Pix2PixGame extends TwoPlayerGame {
 
     /** Pairs shown in each grid. */
     static final int GRID_PAIRS = 8;
 
     private final GanConfig config;
     private final PairedData pairs;
-    private final NDManager root;
-    private final Players players; // G, D and their optimisers
     private final Pix2PixStep step;
-    private final int trainCount;
-    private final List<NDArray> columns;
-    private final int iterationsPerEpoch;
 
     /**
      * Builds the networks (initial weights seeded from the run's seed) and loads the pairs.
@@ -54,27 +46,44 @@ public final class Pix2PixGame implements Game {
      * @param pairs the data; its last tenth is held out
      */
     public Pix2PixGame(GanConfig config, PairedData pairs) {
+        this(config, pairs, Setup.of(config, pairs));
+    }
+
+    private Pix2PixGame(GanConfig config, PairedData pairs, Setup setup) {
+        super(setup.root(), setup.players(), setup.columns(), setup.trainCount(),
+                setup.trainCount() / config.train().batchSize());
         this.config = config;
         this.pairs = pairs;
-        TrainConfig t = config.train();
-        ModelConfig m = config.model();
-        int count = pairs.inputs().count();
-        this.trainCount = count - heldOutCount(count);
-        if (t.batchSize() > trainCount) {
-            throw new JganException(JganException.USAGE, "--batch-size " + t.batchSize() + " is larger than the "
-                    + trainCount + " training pairs");
+        this.step = new Pix2PixStep(players().generator(), players().discriminator(), players().optimizerG(),
+                players().optimizerD(), config.train().l1Weight());
+    }
+
+    /** The players and the training pairs in the engine: inputs a and targets b, (trainCount, dataDim) each. */
+    private record Setup(NDManager root, Players players, List<NDArray> columns, int trainCount) {
+
+        static Setup of(GanConfig config, PairedData pairs) {
+            TrainConfig t = config.train();
+            ModelConfig m = config.model();
+            int count = pairs.inputs().count();
+            int trainCount = count - heldOutCount(count);
+            if (t.batchSize() > trainCount) {
+                throw new JganException(JganException.USAGE, "--batch-size " + t.batchSize() + " is larger than the "
+                        + trainCount + " training pairs");
+            }
+            NDManager root = NDManager.newBaseManager();
+            try {
+                Players players = Players.create(m, t, root);
+                int dim = m.dataDim();
+                NDArray inputs = root.create(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()),
+                        trainCount * dim), new Shape(trainCount, dim)); // (trainCount, dataDim) in [-1, 1]
+                NDArray targets = root.create(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()),
+                        trainCount * dim), new Shape(trainCount, dim));
+                return new Setup(root, players, List.of(inputs, targets), trainCount);
+            } catch (RuntimeException e) {
+                root.close();
+                throw e;
+            }
         }
-        this.root = NDManager.newBaseManager();
-        this.players = Players.create(m, t, root);
-        this.step = new Pix2PixStep(players.generator(), players.discriminator(), players.optimizerG(),
-                players.optimizerD(), t.l1Weight());
-        int dim = m.dataDim();
-        NDArray inputs = root.create(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()), trainCount * dim),
-                new Shape(trainCount, dim)); // (trainCount, dataDim)
-        NDArray targets = root.create(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()), trainCount * dim),
-                new Shape(trainCount, dim));
-        this.columns = List.of(inputs, targets);
-        this.iterationsPerEpoch = trainCount / t.batchSize();
     }
 
     /**
@@ -85,26 +94,6 @@ public final class Pix2PixGame implements Game {
      */
     public static int heldOutCount(int count) {
         return count >= 10 ? count / 10 : 0;
-    }
-
-    @Override
-    public NDManager root() {
-        return root;
-    }
-
-    @Override
-    public List<NDArray> columns() {
-        return columns;
-    }
-
-    @Override
-    public int count() {
-        return trainCount;
-    }
-
-    @Override
-    public int iterationsPerEpoch() {
-        return iterationsPerEpoch;
     }
 
     @Override
@@ -125,34 +114,6 @@ public final class Pix2PixGame implements Game {
     @Override
     public String divergenceAdvice() {
         return "Try a lower --lr.";
-    }
-
-    @Override
-    public Map<String, List<NamedTensor>> snapshot() {
-        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
-        players.putInto(parts);
-        return parts;
-    }
-
-    @Override
-    public long[] optimizerSteps() {
-        return new long[] {players.optimizerG().stepCount(), players.optimizerD().stepCount()};
-    }
-
-    @Override
-    public void restore(Path checkpointDir, CheckpointManifest manifest) {
-        players.restoreFrom(checkpointDir);
-        players.restoreStepCounts(manifest);
-    }
-
-    @Override
-    public Network generator() {
-        return players.generator();
-    }
-
-    @Override
-    public Network discriminator() {
-        return players.discriminator();
     }
 
     @Override
@@ -190,12 +151,12 @@ public final class Pix2PixGame implements Game {
      * @return (n, dataDim) outputs
      */
     public float[] translate(float[] a, int n) {
-        return Generation.translate(players.generator(), config.model(), a, n);
+        return Generation.translate(players().generator(), config.model(), a, n);
     }
 
     /** @return the pairs trained on (the rest are held out) */
     public int trainCount() {
-        return trainCount;
+        return count();
     }
 
     /** @return the data */
@@ -205,8 +166,8 @@ public final class Pix2PixGame implements Game {
 
     /** @return held-out inputs, in the model's pixel range */
     float[] heldOutInputs() {
-        int h = pairs.inputs().count() - trainCount;
-        return slice(TrainingData.scale(pairs.inputs(), config.model().range()), trainCount, h,
+        int h = pairs.inputs().count() - count();
+        return slice(TrainingData.scale(pairs.inputs(), config.model().range()), count(), h,
                 config.model().dataDim());
     }
 
@@ -214,8 +175,4 @@ public final class Pix2PixGame implements Game {
         return Arrays.copyOfRange(all, first * dim, (first + n) * dim);
     }
 
-    @Override
-    public void close() {
-        root.close();
-    }
 }

@@ -24,7 +24,6 @@ import io.jgan.model.LatentNoise;
 import io.jgan.model.Network;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -37,18 +36,13 @@ import java.util.function.Consumer;
  * <p>Data columns: the samples (count, dataDim) in the model's pixel range and, for a
  * conditional GAN, their one-hot labels (count, classes).
  */
-public final class GanGame implements Game {
+public final class GanGame extends TwoPlayerGame {
 
     private final GanConfig config;
-    private final NDManager root;
-    private final Players players; // G, D and their optimisers
     private final Network emaGenerator; // null without --ema
     private final FixedNoise fixedNoise;
     private final AdversarialStep adversarialStep;
     private final AdversarialLoss loss;
-    private final List<NDArray> columns = new ArrayList<>();
-    private final int count;
-    private final int iterationsPerEpoch;
 
     /**
      * Builds the players (initial weights seeded from the run's seed), G's average, the fixed
@@ -58,84 +52,83 @@ public final class GanGame implements Game {
      * @param samples the training samples (their dim must match the model)
      */
     public GanGame(GanConfig config, Samples samples) {
+        this(config, Setup.of(config, samples));
+    }
+
+    private GanGame(GanConfig config, Setup setup) {
+        super(setup.root(), setup.players(), setup.columns(), setup.count(), setup.iterationsPerEpoch());
         this.config = config;
         TrainConfig train = config.train();
         ModelConfig model = config.model();
         Family family = Family.of(model);
-        if (family.imageToImage()) {
-            throw new JganException(JganException.USAGE, "pix2pix trains on image pairs, not noise: use jgan train"
-                    + " --model pix2pix (io.jgan.pix2pix.Pix2PixGame)");
-        }
-        if (samples.dim() != model.dataDim()) {
-            throw new IllegalArgumentException("samples of dim " + samples.dim() + " for a model of dim "
-                    + model.dataDim());
-        }
-        if (train.batchSize() > samples.count()) {
-            throw new JganException(JganException.USAGE, "--batch-size " + train.batchSize() + " is larger than the data"
-                    + " set (" + samples.count() + " samples): use a smaller batch or more data");
-        }
-        if (model.conditional() && samples.labels() == null) {
-            throw new JganException(JganException.USAGE, "a conditional GAN needs class labels, and this data has none:"
-                    + " use IDX data with its labels file, or an image folder with one subfolder per class");
-        }
-        this.count = samples.count();
-        this.root = NDManager.newBaseManager();
         try {
-            this.players = Players.create(model, train, root);
             if (train.emaDecay() > 0) {
-                this.emaGenerator = family.newGenerator(CheckpointSchema.GENERATOR_EMA, model, root);
-                emaGenerator.copyFrom(players.generator().toTensors());
+                this.emaGenerator = family.newGenerator(CheckpointSchema.GENERATOR_EMA, model, root());
+                emaGenerator.copyFrom(players().generator().toTensors());
             } else {
                 this.emaGenerator = null;
             }
             this.fixedNoise = new FixedNoise(model, train.fixedNoiseCount(), train.seed());
             this.loss = AdversarialLoss.of(train);
-            this.adversarialStep = new AdversarialStep(players.generator(), players.discriminator(),
-                    players.optimizerG(), players.optimizerD(), loss, model.latentDim(),
+            this.adversarialStep = new AdversarialStep(players().generator(), players().discriminator(),
+                    players().optimizerG(), players().optimizerD(), loss, model.latentDim(),
                     family.discriminatorIsPerSample(), model.classes());
-            columns.add(root.create(samples.values(), new Shape(samples.count(), samples.dim()))); // (count, dataDim)
-            if (model.conditional()) {
-                columns.add(oneHot(samples, model.classes())); // (count, classes)
-            }
         } catch (RuntimeException e) {
-            root.close();
+            close();
             throw e;
         }
-        int batches = (count + train.batchSize() - 1) / train.batchSize();
-        this.iterationsPerEpoch = Math.max(1, batches / train.dSteps());
     }
 
-    private NDArray oneHot(Samples samples, int k) {
-        float[] code = new float[samples.count() * k];
-        for (int i = 0; i < samples.count(); i++) {
-            int y = samples.labels()[i] & 0xff;
-            if (y >= k) {
-                throw new JganException(JganException.BAD_DATA, "label " + y + " of sample " + i + " is outside the "
-                        + k + " classes of this model");
+    /** The players and the data, built (in this order) before the game's own parts. */
+    private record Setup(NDManager root, Players players, List<NDArray> columns, int count, int iterationsPerEpoch) {
+
+        static Setup of(GanConfig config, Samples samples) {
+            TrainConfig train = config.train();
+            ModelConfig model = config.model();
+            if (Family.of(model).imageToImage()) {
+                throw new JganException(JganException.USAGE, "pix2pix trains on image pairs, not noise: use jgan train"
+                        + " --model pix2pix (io.jgan.pix2pix.Pix2PixGame)");
             }
-            code[i * k + y] = 1f;
+            if (samples.dim() != model.dataDim()) {
+                throw new IllegalArgumentException("samples of dim " + samples.dim() + " for a model of dim "
+                        + model.dataDim());
+            }
+            if (train.batchSize() > samples.count()) {
+                throw new JganException(JganException.USAGE, "--batch-size " + train.batchSize() + " is larger than the"
+                        + " data set (" + samples.count() + " samples): use a smaller batch or more data");
+            }
+            if (model.conditional() && samples.labels() == null) {
+                throw new JganException(JganException.USAGE, "a conditional GAN needs class labels, and this data has"
+                        + " none: use IDX data with its labels file, or an image folder with one subfolder per class");
+            }
+            NDManager root = NDManager.newBaseManager();
+            try {
+                Players players = Players.create(model, train, root);
+                List<NDArray> columns = new ArrayList<>();
+                columns.add(root.create(samples.values(), new Shape(samples.count(), samples.dim()))); // (count, dataDim)
+                if (model.conditional()) {
+                    columns.add(oneHot(root, samples, model.classes())); // (count, classes)
+                }
+                int batches = (samples.count() + train.batchSize() - 1) / train.batchSize();
+                return new Setup(root, players, columns, samples.count(), Math.max(1, batches / train.dSteps()));
+            } catch (RuntimeException e) {
+                root.close();
+                throw e;
+            }
         }
-        return root.create(code, new Shape(samples.count(), k));
-    }
 
-    @Override
-    public NDManager root() {
-        return root;
-    }
-
-    @Override
-    public List<NDArray> columns() {
-        return columns;
-    }
-
-    @Override
-    public int count() {
-        return count;
-    }
-
-    @Override
-    public int iterationsPerEpoch() {
-        return iterationsPerEpoch;
+        private static NDArray oneHot(NDManager root, Samples samples, int k) {
+            float[] code = new float[samples.count() * k];
+            for (int i = 0; i < samples.count(); i++) {
+                int y = samples.labels()[i] & 0xff;
+                if (y >= k) {
+                    throw new JganException(JganException.BAD_DATA, "label " + y + " of sample " + i + " is outside the "
+                            + k + " classes of this model");
+                }
+                code[i * k + y] = 1f;
+            }
+            return root.create(code, new Shape(samples.count(), k));
+        }
     }
 
     /** k real batches (k = --d-steps), the adversarial step, then G's average. */
@@ -149,7 +142,7 @@ public final class GanGame implements Game {
         List<NDArray> realLabels = labels == null ? null : new ArrayList<>(k);
         for (int b = 0; b < k; b++) {
             long from = (long) (iteration * k + b) * batchSize;
-            long to = Math.min(from + batchSize, count);
+            long to = Math.min(from + batchSize, count());
             real.add(data.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, dataDim), a view
             if (realLabels != null) {
                 realLabels.add(labels.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, classes)
@@ -172,7 +165,7 @@ public final class GanGame implements Game {
         if (emaGenerator == null) {
             return;
         }
-        List<Pair<String, Parameter>> live = players.generator().namedParameters();
+        List<Pair<String, Parameter>> live = players().generator().namedParameters();
         List<Pair<String, Parameter>> avg = emaGenerator.namedParameters();
         for (int i = 0; i < live.size(); i++) {
             NDArray w = live.get(i).getValue().getArray();
@@ -200,13 +193,13 @@ public final class GanGame implements Game {
 
     /** @return the generator samples are drawn from: the weight average when there is one, else G */
     public Network samplingGenerator() {
-        return emaGenerator != null ? emaGenerator : players.generator();
+        return emaGenerator != null ? emaGenerator : players().generator();
     }
 
+    /** The players, the fixed noise and G's average. */
     @Override
     public Map<String, List<NamedTensor>> snapshot() {
-        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
-        players.putInto(parts);
+        Map<String, List<NamedTensor>> parts = super.snapshot();
         parts.put(CheckpointSchema.FIXED_NOISE, List.of(fixedNoise.toTensor()));
         if (emaGenerator != null) {
             parts.put(CheckpointSchema.GENERATOR_EMA, emaGenerator.toTensors());
@@ -214,30 +207,14 @@ public final class GanGame implements Game {
         return parts;
     }
 
-    @Override
-    public long[] optimizerSteps() {
-        return new long[] {players.optimizerG().stepCount(), players.optimizerD().stepCount()};
-    }
-
-    /** Both networks (with batch-norm statistics), both optimisers, G's average and the fixed noise. */
+    /** The players, G's average and the fixed noise. */
     @Override
     public void restore(Path checkpointDir, CheckpointManifest manifest) {
-        players.restoreFrom(checkpointDir);
+        super.restore(checkpointDir, manifest);
         if (emaGenerator != null) {
             emaGenerator.copyFrom(Checkpoints.readPart(checkpointDir, CheckpointSchema.GENERATOR_EMA));
         }
         fixedNoise.restore(Checkpoints.readPart(checkpointDir, CheckpointSchema.FIXED_NOISE));
-        players.restoreStepCounts(manifest);
-    }
-
-    @Override
-    public Network generator() {
-        return players.generator();
-    }
-
-    @Override
-    public Network discriminator() {
-        return players.discriminator();
     }
 
     @Override
@@ -267,10 +244,5 @@ public final class GanGame implements Game {
     /** @return the adversarial step (for tests) */
     AdversarialStep adversarialStep() {
         return adversarialStep;
-    }
-
-    @Override
-    public void close() {
-        root.close();
     }
 }

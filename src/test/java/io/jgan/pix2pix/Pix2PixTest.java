@@ -252,17 +252,7 @@ class Pix2PixTest {
     /** Colour side-by-side pairs of 32x32 (pix2pix's own layout, 64 wide), trained both ways. */
     @Test
     void colourSideBySidePairsTrain() throws IOException {
-        Path side = Files.createDirectories(tmp.resolve("facades"));
-        java.util.Random rng = new java.util.Random(2);
-        for (int i = 0; i < 12; i++) {
-            BufferedImage img = new BufferedImage(64, 32, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 64; x++) {
-                    img.setRGB(x, y, rng.nextInt(1 << 24));
-                }
-            }
-            ImageIO.write(img, "png", side.resolve(String.format("p%02d.png", i)).toFile());
-        }
+        Path side = sideBySidePairs(tmp.resolve("facades"), 32, 2);
         for (String direction : List.of("AtoB", "BtoA")) {
             Path run = tmp.resolve("colour-" + direction);
             CliSmokeTest.Run r = jgan("train", "--model", "pix2pix", "--data", side.toString(), "--direction", direction,
@@ -283,17 +273,7 @@ class Pix2PixTest {
      */
     @Test
     void runsThatKeptTheirDirectionInASideFileStillResume() throws IOException {
-        Path side = Files.createDirectories(tmp.resolve("pairs"));
-        java.util.Random rng = new java.util.Random(5);
-        for (int i = 0; i < 12; i++) {
-            BufferedImage img = new BufferedImage(56, 28, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < 28; y++) {
-                for (int x = 0; x < 56; x++) {
-                    img.setRGB(x, y, x < 28 ? rng.nextInt(1 << 24) : 0x101010 * (y % 16));
-                }
-            }
-            ImageIO.write(img, "png", side.resolve(String.format("p%02d.png", i)).toFile());
-        }
+        Path side = sideBySidePairs(tmp.resolve("pairs"), 28, 5);
         String[] common = {"train", "--model", "pix2pix", "--data", side.toString(), "--direction", "BtoA",
             "--batch-size", "4", "--no-progress", "--no-tensorboard", "--out"};
         Path whole = tmp.resolve("whole-btoa");
@@ -318,6 +298,22 @@ class Pix2PixTest {
                 .isEqualTo(Files.readAllLines(whole.resolve("metrics.csv")).stream().map(l -> l.split(",", 8)[6])
                         .toList());
         assertThat(Files.readString(old.resolve("config.json"))).contains("\"direction\" : \"BtoA\"");
+    }
+
+    /** 12 random colour side-by-side pairs (A left, B right) of a side, in a new folder. */
+    private static Path sideBySidePairs(Path dir, int side, long seed) throws IOException {
+        Files.createDirectories(dir);
+        java.util.Random rng = new java.util.Random(seed);
+        for (int i = 0; i < 12; i++) {
+            BufferedImage img = new BufferedImage(2 * side, side, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < 2 * side; x++) {
+                    img.setRGB(x, y, rng.nextInt(1 << 24));
+                }
+            }
+            ImageIO.write(img, "png", dir.resolve(String.format("p%02d.png", i)).toFile());
+        }
+        return dir;
     }
 
     @Test

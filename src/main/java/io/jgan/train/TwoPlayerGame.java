@@ -1,0 +1,102 @@
+package io.jgan.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.format.NamedTensor;
+import io.jgan.model.Network;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every game of two {@link Players} shares: the root manager that owns them and the data
+ * columns, the players' part of a checkpoint and its restore. A game adds its own iteration,
+ * preview and whatever else it keeps.
+ */
+public abstract class TwoPlayerGame implements Game {
+
+    private final NDManager root;
+    private final Players players;
+    private final List<NDArray> columns;
+    private final int count;
+    private final int iterationsPerEpoch;
+
+    /**
+     * Takes over a root manager and the players in it.
+     *
+     * @param root owns the players and the columns; closed with the game
+     * @param players G, D and their optimisers
+     * @param columns the data, each (count, ...), in {@code root}
+     * @param count rows per column
+     * @param iterationsPerEpoch iterations per pass over the data
+     */
+    protected TwoPlayerGame(NDManager root, Players players, List<NDArray> columns, int count, int iterationsPerEpoch) {
+        this.root = root;
+        this.players = players;
+        this.columns = List.copyOf(columns);
+        this.count = count;
+        this.iterationsPerEpoch = iterationsPerEpoch;
+    }
+
+    /** @return G, D and their optimisers */
+    protected Players players() {
+        return players;
+    }
+
+    @Override
+    public NDManager root() {
+        return root;
+    }
+
+    @Override
+    public List<NDArray> columns() {
+        return columns;
+    }
+
+    @Override
+    public int count() {
+        return count;
+    }
+
+    @Override
+    public int iterationsPerEpoch() {
+        return iterationsPerEpoch;
+    }
+
+    /** G, D and both optimisers' moments; a game with more state adds its parts. */
+    @Override
+    public Map<String, List<NamedTensor>> snapshot() {
+        Map<String, List<NamedTensor>> parts = new LinkedHashMap<>();
+        players.putInto(parts);
+        return parts;
+    }
+
+    @Override
+    public long[] optimizerSteps() {
+        return new long[] {players.optimizerG().stepCount(), players.optimizerD().stepCount()};
+    }
+
+    /** G, D (with batch-norm statistics), both optimisers' moments and step counts. */
+    @Override
+    public void restore(Path checkpointDir, CheckpointManifest manifest) {
+        players.restoreFrom(checkpointDir);
+        players.restoreStepCounts(manifest);
+    }
+
+    @Override
+    public Network generator() {
+        return players.generator();
+    }
+
+    @Override
+    public Network discriminator() {
+        return players.discriminator();
+    }
+
+    @Override
+    public void close() {
+        root.close();
+    }
+}
