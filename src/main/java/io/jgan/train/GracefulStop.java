@@ -41,8 +41,12 @@ final class GracefulStop implements AutoCloseable {
                 stop.requested = true;
                 onFirst.accept(s.getName());
             };
-            stop.previous.add(Signal.handle(signal, handler));
-            stop.signals.add(signal);
+            try {
+                stop.previous.add(Signal.handle(signal, handler));
+                stop.signals.add(signal);
+            } catch (IllegalArgumentException e) {
+                // the JVM keeps this signal for itself (-Xrs, or an OS that reserves it): its default stands
+            }
         }
         return stop;
     }
