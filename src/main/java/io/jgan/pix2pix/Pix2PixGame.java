@@ -174,5 +174,4 @@ public final class Pix2PixGame extends TwoPlayerGame {
     static float[] slice(float[] all, int first, int n, int dim) {
         return Arrays.copyOfRange(all, first * dim, (first + n) * dim);
     }
-
 }

@@ -63,7 +63,19 @@ public final class TrainingSession implements AutoCloseable {
      *     step); null to leave signals to the JVM
      */
     public record Options(Path out, boolean progress, boolean tensorboard, PrintWriter warnings,
-            Consumer<String> onSignal) {}
+            Consumer<String> onSignal) {
+
+        /**
+         * What a library user usually wants: no progress bar, TensorBoard files, warnings on
+         * standard error, signals left to the JVM.
+         *
+         * @param out the run folder of a new run, or null for {@code runs/<time>-<model>}
+         * @return the options
+         */
+        public static Options quiet(Path out) {
+            return new Options(out, false, true, new PrintWriter(System.err, true), null);
+        }
+    }
 
     /**
      * What a finished {@link #run} did.
@@ -148,6 +160,10 @@ public final class TrainingSession implements AutoCloseable {
             GanConfig config = Family.validate(requested.withModel(shaped(requested.model(), pairs.inputs().channels(),
                     pairs.inputs().rows(), pairs.inputs().cols(), 0)));
             return create(config, new Pix2PixGame(config, pairs), null, pairs.description(), options, null);
+        }
+        if (DataConfig.GAUSSIAN.equals(requested.data().source())) { // the toy's one-pixel samples: drawn, not read
+            Samples samples = TrainingData.load(requested.data(), requested.model(), requested.train().seed());
+            return create(requested, new GanGame(requested, samples), null, samples.description(), options, null);
         }
         TrainingData.LabelledImages images = TrainingData.read(requested.data());
         int classes = 0;
