@@ -134,7 +134,7 @@ public final class Trainer implements RunView, AutoCloseable {
             while (step < totalSteps && !stopRequested && !interrupted) {
                 runEpoch();
             }
-            if (interrupted) {
+            if (interrupted && step < totalSteps) { // a signal after the last step: finish as usual
                 if (checkpointer != null) {
                     checkpointer.now(this, game);
                 }
