@@ -39,7 +39,8 @@ public final class EvalCommand implements Callable<Integer> {
         @Option(names = "--checkpoint", paramLabel = "RUN", description = "run folder (newest checkpoint) or checkpoint folder")
         Path checkpoint;
 
-        @Option(names = "--samples", paramLabel = "FILE", description = "IDX images file, e.g. from `jgan sample --format idx`")
+        @Option(names = "--samples", paramLabel = "FILE", description = "samples saved by `jgan sample`: an IDX images file (--format idx) or a"
+                + " folder of PNG files (--format dir)")
         Path samples;
 
         @Option(names = "--calibrate", description = "measure the calibration sets (real held-out, real training, noise,"

@@ -4,6 +4,8 @@ import io.jgan.JganException;
 import io.jgan.config.ModelConfig;
 import io.jgan.format.IdxWriter;
 import io.jgan.format.ImageGrid;
+import io.jgan.model.LatentNoise;
+import io.jgan.sample.SampleFolder;
 import io.jgan.sample.Sampler;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +37,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     OutFileOption file;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default) or idx (uint8 IDX3, 0 = black)")
+    @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default), idx (uint8 IDX3, 0 = black;"
+            + " gray only) or dir (--out is a folder: one PNG a sample, named by index and class; any channels)")
     String format = "png";
 
     @Option(names = "--label", paramLabel = "K", description = "class to draw, for a conditional generator (default: all classes in turn)")
@@ -52,8 +55,8 @@ public final class SampleCommand implements Callable<Integer> {
         if (n < 1 || n > 1_000_000) {
             throw new JganException(JganException.USAGE, "--n must be in 1..1000000, got " + n);
         }
-        if (!format.equals("png") && !format.equals("idx")) {
-            throw new JganException(JganException.USAGE, "unknown --format '" + format + "': use png or idx");
+        if (!format.equals("png") && !format.equals("idx") && !format.equals("dir")) {
+            throw new JganException(JganException.USAGE, "unknown --format '" + format + "': use png, idx or dir");
         }
         if (scale < 1 || scale > 16) {
             throw new JganException(JganException.USAGE, "--scale must be in 1..16, got " + scale);
@@ -66,6 +69,10 @@ public final class SampleCommand implements Callable<Integer> {
                 if (format.equals("idx") && m.channels() != 1) {
                     throw new JganException(JganException.USAGE, "--format idx holds grayscale images only and this"
                             + " generator makes " + m.channels() + "-channel images: use --format png");
+                } else if (format.equals("dir")) {
+                    int[] labels = !m.conditional() ? null : label != null ? filled(n, label)
+                            : LatentNoise.cyclicLabels(n, m.classes());
+                    SampleFolder.write(file.out, m, x, n, labels);
                 } else if (format.equals("idx")) {
                     byte[] px = new byte[x.length];
                     for (int i = 0; i < x.length; i++) {
@@ -83,6 +90,12 @@ public final class SampleCommand implements Callable<Integer> {
                     sampler.checkpoint(), sampler.manifest().step(), file.out);
         }
         return 0;
+    }
+
+    private static int[] filled(int n, int label) {
+        int[] y = new int[n];
+        java.util.Arrays.fill(y, label);
+        return y;
     }
 
     /**

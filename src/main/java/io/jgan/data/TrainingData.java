@@ -77,6 +77,16 @@ public final class TrainingData {
                 images = IdxReader.readImages(imageFile);
                 labels = readLabelsBeside(imageFile, images.count());
                 description = imageFile.toString();
+            } else if (CifarReader.hasBatches(dir)) {
+                if ((data.imageSize() != 0 && data.imageSize() != CifarReader.SIDE) || data.channels() == 1) {
+                    throw new JganException(JganException.USAGE, "CIFAR-10's images are 32x32 RGB: leave out"
+                            + " --image-size and --channels for " + dir);
+                }
+                ImageFolderReader.Result r = CifarReader.read(dir, data.limit());
+                images = r.images();
+                labels = r.labels();
+                classes = r.classes();
+                description = "CIFAR-10 in " + dir;
             } else if (ImageFolderReader.hasImages(dir)) {
                 ImageFolderReader.Result r = ImageFolderReader.read(dir, data.imageSize(), data.channels(), data.limit());
                 images = r.images();
@@ -86,9 +96,9 @@ public final class TrainingData {
             } else {
                 throw new JganException(JganException.BAD_DATA, Files.isDirectory(dir)
                         ? "no training images in " + dir + ": expected one of " + String.join(", ", IMAGE_NAMES)
-                                + ", or PNG/JPEG files"
-                        : "data folder not found: " + dir + " (give --data a folder of MNIST-layout IDX files or"
-                                + " PNG/JPEG images, or leave --data out for the embedded digits)");
+                                + ", CIFAR-10's data_batch_N.bin, or PNG/JPEG files"
+                        : "data folder not found: " + dir + " (give --data a folder of MNIST-layout IDX files, CIFAR-10"
+                                + " batches or PNG/JPEG images, or leave --data out for the embedded digits)");
             }
         }
         int all = images.count();

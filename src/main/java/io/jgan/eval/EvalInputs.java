@@ -5,9 +5,11 @@ import io.jgan.config.DataConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.PixelRange;
 import io.jgan.data.IdxReader;
+import io.jgan.data.ImageFolderReader;
 import io.jgan.data.ImageSet;
 import io.jgan.data.TrainingData;
 import io.jgan.sample.Sampler;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 
@@ -117,14 +119,16 @@ public final class EvalInputs {
     }
 
     /**
-     * Reads an IDX images file (e.g. from {@code jgan sample --format idx}).
+     * Reads samples saved by {@code jgan sample}: an IDX images file ({@code --format idx}) or a
+     * folder of PNG files ({@code --format dir}).
      *
-     * @param file the file
+     * @param file the file or folder
      * @param limit at most this many (0 = all)
      * @return the images
      */
     public static ImageBatch idx(Path file, int limit) {
-        ImageSet s = IdxReader.readImages(file).limit(limit);
+        ImageSet s = Files.isDirectory(file) ? ImageFolderReader.read(file, 0, 0, limit).images()
+                : IdxReader.readImages(file).limit(limit);
         requireDigitShape(s.channels(), s.rows(), s.cols(), file.toString());
         return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), file + ", " + s.count() + " images", null);
     }

@@ -44,6 +44,23 @@ class EvalCommandTest {
         assertThat(Json.MAPPER.readTree(json2.toFile()).get("fcd").asDouble()).isCloseTo(untrained,
                 org.assertj.core.data.Offset.offset(1e-6 * untrained));
 
+        // ... and so does `sample --format dir`: one PNG a sample, read back as an image folder
+        Path dir = tmp.resolve("s-dir");
+        CliSmokeTest.Run d = jgan("sample", "--checkpoint", run.toString(), "--n", "300", "--seed", "0", "--format",
+                "dir", "--out", dir.toString());
+        assertThat(d.exitCode()).as(d.err()).isZero();
+        assertThat(dir.resolve("000000.png")).exists();
+        assertThat(dir.resolve("000299.png")).exists();
+        Path json4 = tmp.resolve("eval4.json");
+        assertThat(jgan("eval", "--samples", dir.toString(), "--json", json4.toString()).exitCode()).isZero();
+        assertThat(Json.MAPPER.readTree(json4.toFile()).get("fcd").asDouble()).isCloseTo(untrained,
+                org.assertj.core.data.Offset.offset(1e-6 * untrained));
+        // a folder that holds anything is refused, and nothing is written into it
+        CliSmokeTest.Run again = jgan("sample", "--checkpoint", run.toString(), "--n", "3", "--format", "dir", "--out",
+                dir.toString());
+        assertThat(again.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(again.err()).contains("is not empty");
+
         // real digits score far better than a generator after 3 steps
         byte[] px = new byte[300 * 784];
         var images = io.jgan.data.IdxReader.readImages(
