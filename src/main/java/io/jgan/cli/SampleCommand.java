@@ -37,8 +37,8 @@ public final class SampleCommand implements Callable<Integer> {
     @Mixin
     OutFileOption file;
 
-    @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default), idx (uint8 IDX3, 0 = black;"
-            + " gray only) or dir (--out is a folder: one PNG a sample, named by index and class; any channels)")
+    @Option(names = "--format", paramLabel = "FMT", description = "png (a grid, default), idx (uint8 IDX, 0 = black:"
+            + " rank 3 like MNIST, or rank 4 (N, C, H, W) for colour) or dir (--out is a folder: one PNG a sample, named by index and class; any channels)")
     String format = "png";
 
     @Option(names = "--label", paramLabel = "K", description = "class to draw, for a conditional generator (default: all classes in turn)")
@@ -66,10 +66,7 @@ public final class SampleCommand implements Callable<Integer> {
             ModelConfig m = sampler.model();
             float[] x = label != null ? sampler.sample(n, noise.seed, label) : sampler.sample(n, noise.seed);
             try {
-                if (format.equals("idx") && m.channels() != 1) {
-                    throw new JganException(JganException.USAGE, "--format idx holds grayscale images only and this"
-                            + " generator makes " + m.channels() + "-channel images: use --format png");
-                } else if (format.equals("dir")) {
+                if (format.equals("dir")) {
                     int[] labels = !m.conditional() ? null : label != null ? filled(n, label)
                             : LatentNoise.cyclicLabels(n, m.classes());
                     SampleFolder.write(file.out, m, x, n, labels);
@@ -78,7 +75,7 @@ public final class SampleCommand implements Callable<Integer> {
                     for (int i = 0; i < x.length; i++) {
                         px[i] = (byte) m.range().toByte(x[i]);
                     }
-                    IdxWriter.writeImages(file.out, n, m.height(), m.width(), px);
+                    IdxWriter.writeImages(file.out, n, m.channels(), m.height(), m.width(), px);
                 } else {
                     ImageGrid.writePng(file.out, ImageGrid.render(x, n, m.channels(), m.height(), m.width(), m.range(),
                             nrow != null ? nrow : ImageGrid.squareRow(n), 2, scale));

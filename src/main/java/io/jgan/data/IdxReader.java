@@ -25,6 +25,8 @@ public final class IdxReader {
 
     /** IDX magic of a uint8 rank-3 tensor (images): 0x00000803. */
     public static final int IMAGES_MAGIC = 0x803;
+    /** IDX magic of a uint8 rank-4 tensor (colour images, (N, C, H, W) as jgan writes them): 0x00000804. */
+    public static final int COLOUR_IMAGES_MAGIC = 0x804;
     /** IDX magic of a uint8 rank-1 tensor (labels): 0x00000801. */
     public static final int LABELS_MAGIC = 0x801;
     /** Largest payload accepted: 1 GiB, ten times full MNIST's 47 MB. */
@@ -64,24 +66,29 @@ public final class IdxReader {
 
     private static ImageSet readImages(DataInputStream in, String file, long rawSize) throws IOException {
         int magic = readHeaderInt(in, file);
-        if (magic != IMAGES_MAGIC) {
+        if (magic != IMAGES_MAGIC && magic != COLOUR_IMAGES_MAGIC) {
             throw bad(file, "magic number " + magic + " is not an IDX images file (expected "
-                    + IMAGES_MAGIC + ")" + magicHint(magic));
+                    + IMAGES_MAGIC + ", or " + COLOUR_IMAGES_MAGIC + " for colour)" + magicHint(magic));
         }
         long n = Integer.toUnsignedLong(readHeaderInt(in, file));
+        long channels = magic == COLOUR_IMAGES_MAGIC ? Integer.toUnsignedLong(readHeaderInt(in, file)) : 1;
+        if (channels != 1 && channels != 3) {
+            throw bad(file, "header says " + channels + " channels: jgan reads 1 (gray) or 3 (RGB)");
+        }
         long rows = Integer.toUnsignedLong(readHeaderInt(in, file));
         long cols = Integer.toUnsignedLong(readHeaderInt(in, file));
         if (n == 0 || rows == 0 || cols == 0) {
             throw bad(file, "header says " + n + " images of " + rows + "x" + cols + ": the file is empty");
         }
         long size = n * rows * cols; // each factor < 2^32, but the product may overflow: check stepwise
-        if (rows > 4096 || cols > 4096 || n > MAX_BYTES || size > MAX_BYTES || size / n != rows * cols) {
-            throw bad(file, "header dimensions " + n + " x " + rows + " x " + cols
-                    + " are absurd (more than 1 GiB or sides over 4096): the header is corrupt");
+        if (rows > 4096 || cols > 4096 || n > MAX_BYTES || size > MAX_BYTES || size / n != rows * cols
+                || size * channels > MAX_BYTES) {
+            throw bad(file, "header dimensions " + n + " x " + (channels > 1 ? channels + " x " : "") + rows + " x "
+                    + cols + " are absurd (more than 1 GiB or sides over 4096): the header is corrupt");
         }
-        checkRawSize(file, rawSize, 16 + size);
-        byte[] pixels = readPayload(in, file, size);
-        return new ImageSet((int) n, 1, (int) rows, (int) cols, pixels);
+        checkRawSize(file, rawSize, (channels > 1 ? 20 : 16) + size * channels);
+        byte[] pixels = readPayload(in, file, size * channels);
+        return new ImageSet((int) n, (int) channels, (int) rows, (int) cols, pixels);
     }
 
     /**

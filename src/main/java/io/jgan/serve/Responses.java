@@ -75,19 +75,8 @@ final class Responses {
     }
 
     /**
-     * Refuses a colour generator for an IDX download.
-     *
-     * @param m the model
-     */
-    static void requireGray(ModelConfig m) {
-        if (m.channels() != 1) {
-            throw ApiError.badRequest("IDX holds grayscale images and this generator makes " + m.channels()
-                    + "-channel images: download sample.png instead");
-        }
-    }
-
-    /**
-     * Gray samples as a uint8 IDX3 file, 0 the black background, like MNIST.
+     * Samples as a uint8 IDX file, 0 the black background: rank 3 like MNIST for gray, rank 4
+     * (N, C, H, W) for colour.
      *
      * @param m the model
      * @param x (n, dataDim) in the model's range
@@ -95,14 +84,13 @@ final class Responses {
      * @return the file's bytes
      */
     static byte[] idx(ModelConfig m, float[] x, int n) {
-        requireGray(m);
         byte[] px = new byte[x.length];
         for (int i = 0; i < x.length; i++) {
             px[i] = (byte) m.range().toByte(x[i]);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + px.length);
         try {
-            IdxWriter.writeImages(bytes, n, m.height(), m.width(), px);
+            IdxWriter.writeImages(bytes, n, m.channels(), m.height(), m.width(), px);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -166,7 +166,6 @@ public final class Server implements AutoCloseable {
         long seed = Requests.longParam(ctx, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         Integer label = Requests.optionalInt(ctx, "label", 0, 255);
         byte[] idx = pool.with(run, s -> {
-            Responses.requireGray(s.model()); // before generating thousands of samples
             return Responses.idx(s.model(), sample(s, n, seed, label), n);
         });
         ctx.contentType("application/octet-stream")

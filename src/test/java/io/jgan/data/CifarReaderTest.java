@@ -132,5 +132,14 @@ class CifarReaderTest {
                 sevens.toString()).exitCode()).isZero();
         assertThat(List.of(sevens.toFile().list())).containsExactlyInAnyOrder("000000-class-7.png",
                 "000001-class-7.png");
+        // and as colour IDX: rank 4, (N, C, H, W), the same bytes as the PNG files hold
+        Path idx = tmp.resolve("colour-idx.gz");
+        assertThat(jgan("sample", "--checkpoint", run.toString(), "--n", "12", "--format", "idx", "--out",
+                idx.toString()).exitCode()).isZero();
+        ImageSet back = IdxReader.readImages(idx);
+        assertThat(back.count()).isEqualTo(12);
+        assertThat(back.channels()).isEqualTo(3);
+        ImageSet pngs = ImageFolderReader.read(out, 0, 3, 0).images();
+        assertThat(back.pixels()).isEqualTo(pngs.pixels());
     }
 }

@@ -60,6 +60,30 @@ class IdxReaderTest {
         assertThat(IdxReader.readLabels(write("l-idx1-ubyte.gz", gzip(raw)))).containsExactly(7, 0, 9);
     }
 
+    /** Colour images as jgan writes them: rank 4, (N, C, H, W), magic 0x804, plain or gzipped. */
+    @Test
+    void colourImagesRoundTripAsRankFour() throws IOException {
+        byte[] px = new byte[2 * 3 * 4 * 5];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (i * 7);
+        }
+        for (String name : new String[] {"colour-idx", "colour-idx.gz"}) {
+            Path f = dir.resolve(name);
+            io.jgan.format.IdxWriter.writeImages(f, 2, 3, 4, 5, px);
+            ImageSet s = IdxReader.readImages(f);
+            assertThat(s.count()).isEqualTo(2);
+            assertThat(s.channels()).isEqualTo(3);
+            assertThat(s.rows()).isEqualTo(4);
+            assertThat(s.cols()).isEqualTo(5);
+            assertThat(s.pixels()).isEqualTo(px);
+        }
+        assertThat(Files.size(dir.resolve("colour-idx"))).isEqualTo(20 + px.length); // 5 header ints, then pixels
+        ByteBuffer b = ByteBuffer.allocate(20 + 2 * 2 * 4 * 5).putInt(0x804).putInt(2).putInt(2).putInt(4).putInt(5);
+        Path two = dir.resolve("two-channels");
+        Files.write(two, b.array());
+        assertBad(two, "2 channels", "1 (gray) or 3 (RGB)");
+    }
+
     @Test
     void rejectsWrongMagic() throws IOException {
         Path f = write("x-idx3-ubyte", images(0x801, 3, 2, 2, 12));
