@@ -5,6 +5,7 @@ import io.jgan.config.PixelRange;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 
 /**
@@ -84,6 +85,21 @@ public final class ImageGrid {
             }
         }
         return img;
+    }
+
+    /**
+     * One image of many, alone at its own size (no border, no magnification): what a file per
+     * sample holds.
+     *
+     * @param m the model (image shape and pixel range)
+     * @param x (n, dataDim) images in the model's range
+     * @param i which one
+     * @return the picture
+     */
+    public static BufferedImage single(ModelConfig m, float[] x, int i) {
+        int dim = m.dataDim();
+        return render(Arrays.copyOfRange(x, i * dim, (i + 1) * dim), 1, m.channels(), m.height(), m.width(), m.range(),
+                1, 0, 1);
     }
 
     /**

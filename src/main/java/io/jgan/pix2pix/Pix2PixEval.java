@@ -6,7 +6,6 @@ import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.data.PairedData;
-import io.jgan.data.TrainingData;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.DomainClassifier;
 import io.jgan.eval.EvalInputs;
@@ -91,8 +90,7 @@ public record Pix2PixEval(int pairs, double l1, double psnr, double classAgreeme
             return new Pix2PixEval(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
         }
         int dim = config.model().dataDim();
-        float[] a = Arrays.copyOfRange(TrainingData.scale(p.inputs(), config.model().range()), first * dim,
-                p.inputs().count() * dim);
+        float[] a = Pix2PixGame.heldOutInputs(p, config.model());
         byte[] b = Arrays.copyOfRange(p.targets().pixels(), first * dim, p.targets().count() * dim);
         byte[] labels = p.labels() == null ? null : Arrays.copyOfRange(p.labels(), first, p.labels().length);
         float[] out = translate.apply(a, n);

@@ -166,9 +166,20 @@ public final class Pix2PixGame extends TwoPlayerGame {
 
     /** @return held-out inputs, in the model's pixel range */
     float[] heldOutInputs() {
-        int h = pairs.inputs().count() - count();
-        return slice(TrainingData.scale(pairs.inputs(), config.model().range()), count(), h,
-                config.model().dataDim());
+        return heldOutInputs(pairs, config.model());
+    }
+
+    /**
+     * The held-out inputs of a run's pairs: the last tenth, never trained on.
+     *
+     * @param pairs the run's pairs
+     * @param m its model (data size and pixel range)
+     * @return (held out, dataDim) in the model's pixel range
+     */
+    static float[] heldOutInputs(PairedData pairs, ModelConfig m) {
+        int count = pairs.inputs().count();
+        int first = count - heldOutCount(count);
+        return slice(TrainingData.scale(pairs.inputs(), m.range()), first, count - first, m.dataDim());
     }
 
     static float[] slice(float[] all, int first, int n, int dim) {

@@ -59,8 +59,7 @@ public record Translation(int count, float[] outputs) {
             Files.createDirectories(out);
             for (int i = 0; i < n; i++) {
                 String name = in.names().get(i).replace('/', '_').replaceFirst("\\.(png|jpe?g)$", "") + ".png";
-                ImageGrid.writePng(out.resolve(name), ImageGrid.render(Arrays.copyOfRange(b, i * dim, (i + 1) * dim), 1,
-                        m.channels(), m.height(), m.width(), m.range(), 1, 0, 1));
+                ImageGrid.writePng(out.resolve(name), ImageGrid.single(m, b, i));
             }
             int shown = Math.min(n, OVERVIEW);
             ImageGrid.writePng(out.resolve("overview.png"), ImageGrid.rows(m, shown, 3, Arrays.copyOf(a, shown * dim),

@@ -7,7 +7,6 @@ import io.jgan.format.ImageGrid;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * Samples as a folder of PNG files, one a sample, any channel count ({@code jgan sample --format
@@ -42,13 +41,10 @@ public final class SampleFolder {
      */
     public static void write(Path dir, ModelConfig m, float[] x, int n, int[] labels) {
         RunFolder.requireNewOrEmpty(dir);
-        int dim = m.dataDim();
         try {
             Files.createDirectories(dir);
             for (int i = 0; i < n; i++) {
-                ImageGrid.writePng(dir.resolve(name(i, labels == null ? -1 : labels[i])), ImageGrid.render(
-                        Arrays.copyOfRange(x, i * dim, (i + 1) * dim), 1, m.channels(), m.height(), m.width(),
-                        m.range(), 1, 0, 1));
+                ImageGrid.writePng(dir.resolve(name(i, labels == null ? -1 : labels[i])), ImageGrid.single(m, x, i));
             }
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write " + dir + ": " + e.getMessage());

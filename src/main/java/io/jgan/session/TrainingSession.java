@@ -6,6 +6,7 @@ import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.RunSchedule;
+import io.jgan.data.ImageSet;
 import io.jgan.data.PairedData;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
@@ -154,39 +155,26 @@ public final class TrainingSession implements AutoCloseable {
      */
     public static TrainingSession start(GanConfig requested, boolean conditional, Options options) {
         Family.validate(requested); // the flags first: a typo is reported before any data is read
-        Family family = Family.of(requested.model());
-        if (family.imageToImage()) {
-            PairedData pairs = PairedData.of(requested.data());
-            GanConfig config = Family.validate(requested.withModel(shaped(requested.model(), pairs.inputs().channels(),
-                    pairs.inputs().rows(), pairs.inputs().cols(), 0)));
-            return create(config, new Pix2PixGame(config, pairs), null, pairs.description(), options, null);
-        }
-        if (DataConfig.GAUSSIAN.equals(requested.data().source())) { // the toy's one-pixel samples: drawn, not read
-            Samples samples = TrainingData.load(requested.data(), requested.model(), requested.train().seed());
-            return create(requested, new GanGame(requested, samples), null, samples.description(), options, null);
-        }
-        TrainingData.LabelledImages images = TrainingData.read(requested.data());
-        int classes = 0;
-        if (conditional) {
-            if (images.labels() == null) {
-                throw new JganException(JganException.USAGE, "--conditional needs class labels, and "
-                        + images.description() + " has none: use IDX data with its labels file, or an image folder"
-                        + " with one subfolder per class");
+        RunData data = RunData.read(requested);
+        GanConfig config = requested;
+        if (data.pairs() != null) {
+            ImageSet in = data.pairs().inputs();
+            config = requested.withModel(shaped(requested.model(), in.channels(), in.rows(), in.cols(), 0));
+        } else if (data.images() != null) {
+            TrainingData.LabelledImages images = data.images();
+            int classes = 0;
+            if (conditional) {
+                if (images.labels() == null) {
+                    throw new JganException(JganException.USAGE, "--conditional needs class labels, and "
+                            + images.description() + " has none: use IDX data with its labels file, or an image"
+                            + " folder with one subfolder per class");
+                }
+                classes = images.classes().size();
             }
-            classes = images.classes().size();
-        }
-        GanConfig config = Family.validate(requested.withModel(shaped(requested.model(), images.images().channels(),
-                images.images().rows(), images.images().cols(), classes)));
-        Samples samples = TrainingData.samples(images, config.model());
-        ClassifierBundle quality = qualityClassifier(config, images);
-        try {
-            return create(config, new GanGame(config, samples), quality, samples.description(), options, null);
-        } catch (RuntimeException e) {
-            if (quality != null) {
-                quality.close();
-            }
-            throw e;
-        }
+            config = requested.withModel(shaped(requested.model(), images.images().channels(), images.images().rows(),
+                    images.images().cols(), classes));
+        } // the toy's drawn samples: its model is the preset's
+        return open(Family.validate(config), data, options, null);
     }
 
     /**
@@ -214,25 +202,46 @@ public final class TrainingSession implements AutoCloseable {
     public static TrainingSession resume(Path runOrCheckpoint, UnaryOperator<RunSchedule> schedule, Options options) {
         Resume from = Resume.from(runOrCheckpoint);
         GanConfig config = Family.validate(from.config(schedule));
-        Game game;
-        ClassifierBundle quality = null;
-        String description;
-        if (Family.of(config.model()).imageToImage()) {
-            PairedData pairs = PairedData.of(config.data());
-            game = new Pix2PixGame(config, pairs);
-            description = pairs.description();
-        } else if (DataConfig.GAUSSIAN.equals(config.data().source())) { // the toy's: drawn, not read
-            Samples samples = TrainingData.load(config.data(), config.model(), config.train().seed());
-            game = new GanGame(config, samples);
-            description = samples.description();
-        } else {
-            TrainingData.LabelledImages images = TrainingData.read(config.data());
-            Samples samples = TrainingData.samples(images, config.model());
-            quality = qualityClassifier(config, images);
-            game = new GanGame(config, samples);
-            description = samples.description();
+        return open(config, RunData.read(config), options, from);
+    }
+
+    /**
+     * What a run trains on, read once: image pairs (image to image), images with their labels, or
+     * the toy's samples, drawn rather than read. Exactly one is set.
+     */
+    private record RunData(PairedData pairs, TrainingData.LabelledImages images, Samples drawn) {
+
+        static RunData read(GanConfig config) {
+            if (Family.of(config.model()).imageToImage()) {
+                return new RunData(PairedData.of(config.data()), null, null);
+            }
+            if (DataConfig.GAUSSIAN.equals(config.data().source())) {
+                return new RunData(null, null,
+                        TrainingData.load(config.data(), config.model(), config.train().seed()));
+            }
+            return new RunData(null, TrainingData.read(config.data()), null);
         }
-        return create(config, game, quality, description, options, from);
+    }
+
+    /** The game for a config shaped to its data, and --eval-every's classifier when the data has images. */
+    private static TrainingSession open(GanConfig config, RunData data, Options options, Resume from) {
+        if (data.pairs() != null) {
+            return create(config, new Pix2PixGame(config, data.pairs()), null, data.pairs().description(), options,
+                    from);
+        }
+        if (data.drawn() != null) {
+            return create(config, new GanGame(config, data.drawn()), null, data.drawn().description(), options, from);
+        }
+        Samples samples = TrainingData.samples(data.images(), config.model());
+        ClassifierBundle quality = qualityClassifier(config, data.images());
+        try {
+            return create(config, new GanGame(config, samples), quality, samples.description(), options, from);
+        } catch (RuntimeException e) {
+            if (quality != null) {
+                quality.close();
+            }
+            throw e;
+        }
     }
 
     private static TrainingSession create(GanConfig config, Game game, ClassifierBundle quality, String description,

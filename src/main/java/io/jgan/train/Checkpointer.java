@@ -40,34 +40,23 @@ public final class Checkpointer {
      * Saves when the step is due, with the files the trainer's listeners own.
      *
      * @param trainer the run, after its listeners saw the step
-     * @param game its game
      */
-    void afterStep(Trainer trainer, Game game) {
+    void afterStep(Trainer trainer) {
         if (every > 0 && trainer.step() % every == 0) {
-            save(trainer, game);
+            save(trainer);
         }
     }
 
     /**
-     * Saves the final state unless the last step was just saved.
-     *
-     * @param trainer the run, after its listeners' onEnd
-     * @param game its game
-     */
-    void atEnd(Trainer trainer, Game game) {
-        if (lastSaved != trainer.step()) {
-            save(trainer, game);
-        }
-    }
-
-    /**
-     * Saves now unless this step was just saved (a graceful stop).
+     * Saves the state unless this step was just saved: at the end, after the listeners' onEnd,
+     * and at a graceful stop.
      *
      * @param trainer the run
-     * @param game its game
      */
-    void now(Trainer trainer, Game game) {
-        atEnd(trainer, game);
+    void atEnd(Trainer trainer) {
+        if (lastSaved != trainer.step()) {
+            save(trainer);
+        }
     }
 
     /**
@@ -77,10 +66,7 @@ public final class Checkpointer {
      * @return the checkpoint folder
      */
     public Path save(Trainer trainer) {
-        return save(trainer, trainer.game());
-    }
-
-    private Path save(Trainer trainer, Game game) {
+        Game game = trainer.game();
         Map<String, List<NamedTensor>> parts = game.snapshot();
         long[] adam = game.optimizerSteps();
         CheckpointManifest m = new CheckpointManifest(CheckpointSchema.FORMAT, CheckpointSchema.FORMAT_VERSION,

@@ -65,23 +65,27 @@ public final class HealthListener implements TrainingListener {
             }
         }
         if (!warnedCollapse && r.step() % COLLAPSE_EVERY == 0) {
-            double spread = spread(run);
+            Game.Preview p = run.preview(); // G on the fixed noise: once
+            double spread = spread(p, run.config().model().range());
             if (spread < COLLAPSED) {
                 warnedCollapse = true;
                 warn(String.format(Locale.ROOT, "at step %d the %d fixed-noise samples are nearly identical"
-                        + " (mean pixel spread %.4f): G may have collapsed to one output", r.step(),
-                        run.preview().count(), spread));
+                        + " (mean pixel spread %.4f): G may have collapsed to one output", r.step(), p.count(),
+                        spread));
             }
         }
     }
 
     /** @return the mean over pixels of the standard deviation across G's fixed-noise samples, in [0, 1] units */
     static double spread(RunView run) {
-        Game.Preview p = run.preview();
+        return spread(run.preview(), run.config().model().range());
+    }
+
+    /** @return the mean over pixels of the standard deviation across a preview's samples, in [0, 1] units */
+    private static double spread(Game.Preview p, PixelRange range) {
         float[] x = p.values(); // (n, dataDim)
         int n = p.count();
         int dim = x.length / n;
-        PixelRange range = run.config().model().range();
         double total = 0;
         for (int j = 0; j < dim; j++) {
             double sum = 0;

@@ -136,7 +136,7 @@ public final class Trainer implements RunView, AutoCloseable {
             }
             if (interrupted && step < totalSteps) { // a signal after the last step: finish as usual
                 if (checkpointer != null) {
-                    checkpointer.now(this, game);
+                    checkpointer.atEnd(this);
                 }
                 return Ending.INTERRUPTED;
             }
@@ -144,7 +144,7 @@ public final class Trainer implements RunView, AutoCloseable {
                 l.onEnd(this);
             }
             if (checkpointer != null) {
-                checkpointer.atEnd(this, game);
+                checkpointer.atEnd(this);
             }
             return Ending.COMPLETED;
         } finally {
@@ -208,7 +208,7 @@ public final class Trainer implements RunView, AutoCloseable {
             l.onStep(this, record);
         }
         if (checkpointer != null) {
-            checkpointer.afterStep(this, game);
+            checkpointer.afterStep(this);
         }
     }
 
