@@ -6,6 +6,8 @@
 #     nn.ConvTranspose2d (the peer dcgan_jgan.py: DCGAN_PEER=path), at PyTorch's settings, alternating.
 #
 #   scripts/bench-vs-pytorch.sh [OUT_DIR]          # ONLY=mlp or ONLY=dcgan for one table
+#   ONLY=bf16 scripts/bench-vs-pytorch.sh [OUT_DIR] # bfloat16: jgan --precision bf16 against PyTorch's best of
+#      fp32 and its own CPU autocast (--autocast), MLP and DCGAN; part of "both" on a CPU with avx512_bf16/amx_bf16
 #   ONLY=ttq scripts/bench-vs-pytorch.sh [OUT_DIR]  # time to quality, DCGAN (~15 minutes; not in "both"):
 #      seconds of training until jgan eval's FCD < 100, `jgan bench --model dcgan --to-fcd 100` against
 #      the PyTorch twin (scripts/pytorch-time-to-fcd.py, 2 threads PASSIVE), FCD every 250 iterations
@@ -33,7 +35,7 @@ run_py() { # name, then env assignments
   local name=$1; shift
   env -u OMP_WAIT_POLICY -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
     "$py" "$seed_gan" --data-dir "$data" --epochs "$epochs" --loader tensor --no-final --no-grids \
-    --out "$out/$name" > "$out/$name.txt" 2>&1
+    --out "$out/$name" ${PY_EXTRA:-} > "$out/$name.txt" 2>&1
   # rows: epoch seconds it/s ...; median of epochs >= 2, in ms per iteration (100 iterations/epoch)
   awk -F'\t' '$1 ~ /^[0-9]+$/ && $1 >= 2 {print $2 * 10}' "$out/$name.txt" | sort -n |
     awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
@@ -87,6 +89,53 @@ printf '| PyTorch dcgan_jgan.py, ConvTranspose2d, 1 thread | %.2f | %.2fx |\n' "
 printf '| PyTorch, ConvTranspose2d, 2 threads PASSIVE | %.2f | %.2fx |\n' "$t2" "$(awk -v p="$t2" -v j="$dm" 'BEGIN{print p/j}')"
 printf '| PyTorch, jgan'"'"'s polyphase up-sampling, 1 thread | %.2f | %.2fx |\n' "$tp" "$(awk -v p="$tp" -v j="$dm" 'BEGIN{print p/j}')"
 printf 'PyTorch best setting with ConvTranspose2d: %.2f ms -> PyTorch / jgan = %.2fx\n' "$best" "$(awk -v p="$best" -v j="$dm" 'BEGIN{print p/j}')"
+fi
+# ---------------------------------------------------------------------------- bfloat16
+if [ "$only" = bf16 ] || { [ "$only" = both ] && grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo; }; then
+if ! grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
+  echo "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): jgan refuses --precision bf16 here" >&2
+  exit 2
+fi
+dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
+iters="${DCGAN_ITERATIONS:-200}"
+run_jgan_bf16() { # name, then bench options
+  local name=$1; shift
+  "$here/jgan" bench --precision bf16 "$@" --json "$out/$name.json" > "$out/$name.txt" 2>&1
+  grep -o '"medianMs" : [0-9.]*' "$out/$name.json" | awk '{print $3}'
+}
+b1=$(run_jgan_bf16 bf16-mlp-jgan-1 --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --gemm-floor)
+pa=$(run_py torch-best OMP_WAIT_POLICY=PASSIVE)
+pc=$(PY_EXTRA=--autocast run_py torch-autocast OMP_WAIT_POLICY=PASSIVE)
+b2=$(run_jgan_bf16 bf16-mlp-jgan-2 --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --gemm-floor)
+bm=$(awk -v a="$b1" -v b="$b2" 'BEGIN{printf "%.2f", (a+b)/2}')
+pbest=$(printf '%s\n%s\n' "$pa" "$pc" | sort -n | head -1)
+printf '\n| MLP, bf16 | ms/iteration (median) | PyTorch / jgan |\n|---|---|---|\n'
+printf '| jgan bench --precision bf16 (1st, 2nd) | %.2f, %.2f | |\n' "$b1" "$b2"
+printf '| PyTorch seed_gan.py, PASSIVE, float32 | %.2f | %.2fx |\n' "$pa" "$(awk -v p="$pa" -v j="$bm" 'BEGIN{print p/j}')"
+printf '| PyTorch seed_gan.py, PASSIVE, --autocast (bf16) | %.2f | %.2fx |\n' "$pc" "$(awk -v p="$pc" -v j="$bm" 'BEGIN{print p/j}')"
+printf 'PyTorch best: %.2f ms -> PyTorch / jgan = %.2fx\n' "$pbest" "$(awk -v p="$pbest" -v j="$bm" 'BEGIN{print p/j}')"
+grep -h "GEMM floor" "$out/bf16-mlp-jgan-1.txt" "$out/bf16-mlp-jgan-2.txt" || true
+e1=$(run_jgan_bf16 bf16-dcgan-jgan-1 --model dcgan --warmup 30 --iterations "$iters")
+py_dcgan() { # name, threads, extra flag, then env assignments
+  local name=$1 threads=$2 extra=$3; shift 3
+  env -u OMP_WAIT_POLICY -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
+    "$py" "$dcgan_peer" --data-dir "$data" --threads "$threads" --upconv transposed $extra --warmup 30 \
+    --iterations "$iters" --json "$out/$name.json" > "$out/$name.txt" 2>&1
+  grep -o '"ms_per_iteration_median": [0-9.]*' "$out/$name.json" | awk '{print $2}'
+}
+q1=$(py_dcgan bf16-dcgan-torch-1thread 1 "")
+q2=$(py_dcgan bf16-dcgan-torch-2passive 2 "" OMP_WAIT_POLICY=PASSIVE)
+q3=$(py_dcgan bf16-dcgan-torch-1thread-autocast 1 --autocast)
+q4=$(py_dcgan bf16-dcgan-torch-2passive-autocast 2 --autocast OMP_WAIT_POLICY=PASSIVE)
+e2=$(run_jgan_bf16 bf16-dcgan-jgan-2 --model dcgan --warmup 30 --iterations "$iters")
+em=$(awk -v a="$e1" -v b="$e2" 'BEGIN{printf "%.2f", (a+b)/2}')
+qbest=$(printf '%s\n%s\n%s\n%s\n' "$q1" "$q2" "$q3" "$q4" | sort -n | head -1)
+printf '\n| DCGAN, bf16 | ms/iteration (median) | PyTorch / jgan |\n|---|---|---|\n'
+printf '| jgan bench --model dcgan --precision bf16 (1st, 2nd) | %.2f, %.2f | |\n' "$e1" "$e2"
+for row in "1 thread, float32:$q1" "2 threads PASSIVE, float32:$q2" "1 thread, --autocast:$q3" "2 threads PASSIVE, --autocast:$q4"; do
+  printf '| PyTorch dcgan_jgan.py, %s | %.2f | %.2fx |\n' "${row%%:*}" "${row##*:}" "$(awk -v p="${row##*:}" -v j="$em" 'BEGIN{print p/j}')"
+done
+printf 'PyTorch best: %.2f ms -> PyTorch / jgan = %.2fx\n' "$qbest" "$(awk -v p="$qbest" -v j="$em" 'BEGIN{print p/j}')"
 fi
 # ---------------------------------------------------------------------------- time to quality
 if [ "$only" = ttq ]; then

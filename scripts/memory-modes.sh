@@ -18,7 +18,7 @@ bench() { # NAME BENCH-ARGS...
   shift
   "$jgan" bench "$@" --warmup 0 --iterations 5000 --rss-every 500 --json "$out/$name.json" > "$out/$name.log" 2>&1
   echo "$name: $(grep -E '^resident' "$out/$name.log" | cut -d: -f2 | awk '{print $1, $NF}')" \
-      "| arrays: $(grep -E '^engine arrays' "$out/$name.log" | cut -d: -f2 | awk '{print $1, $NF}')"
+      "| arrays: $(grep -E '^native objects' "$out/$name.log" | cut -d: -f2 | awk '{print $1, $NF}')"
 }
 
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status" 2>/dev/null; }

@@ -35,7 +35,6 @@ public final class ChildJvm {
     public static Run jgan(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dai.djl.offline=true");
         command.add("-Djava.awt.headless=true");
         command.addAll(jvmOptions);
         command.add("-cp");

@@ -1,7 +1,5 @@
 package io.jgan.bench;
 
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.data.Samples;
@@ -48,7 +46,7 @@ public final class Benchmark {
      * @param firstIterationAfterStartS seconds from JVM start to the end of the first iteration
      * @param rssMb resident memory (MiB) after the given iteration counts
      * @param heapMb of which the JVM's committed heap (MiB): what is left is native memory
-     * @param liveArrays engine arrays the trainer's managers hold after the given iteration counts
+     * @param liveArrays native objects still owned after the given iteration counts (Torch.liveObjects)
      *     (flat in a run without leaks)
      * @param threads intra-op threads of the engine
      * @param gemmFloorMs median time of the same iteration's matrix products replayed alone (0 if not
@@ -199,10 +197,8 @@ public final class Benchmark {
 
     /** @return the engine's intra-op and inter-op thread counts, as text */
     static String threads() {
-        if ("PyTorch".equals(Engine.getInstance().getEngineName())) {
-            return JniUtils.getNumThreads() + " intra-op, " + JniUtils.getNumInteropThreads() + " inter-op";
-        }
-        return "engine default";
+        return org.bytedeco.pytorch.global.torch.get_num_threads() + " intra-op, "
+                + org.bytedeco.pytorch.global.torch.get_num_interop_threads() + " inter-op";
     }
 
     static double percentile(double[] sorted, double p) {
@@ -249,7 +245,7 @@ public final class Benchmark {
         StringBuilder heap = new StringBuilder("  of which JVM heap (MiB):              ");
         r.heapMb().forEach((k, v) -> heap.append(' ').append(k).append('=').append(v));
         out.add(heap.toString());
-        StringBuilder arrays = new StringBuilder("engine arrays held after iteration:     ");
+        StringBuilder arrays = new StringBuilder("native objects held after iteration:    ");
         r.liveArrays().forEach((k, v) -> arrays.append(' ').append(k).append('=').append(v));
         out.add(arrays.toString());
         out.add("threads: " + r.threads());

@@ -1,13 +1,15 @@
 package io.jgan.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
+import io.jgan.engine.Precision;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * The matrix products of one MLP GAN iteration, replayed alone through the engine: the same
@@ -66,21 +68,21 @@ final class GemmFloor {
         for (Product p : products) {
             flop += 2.0 * p.m() * p.k() * p.n();
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            List<NDArray[]> operands = new ArrayList<>();
+        try (Scope all = Scope.open()) {
+            List<Tensor[]> operands = new ArrayList<>();
+            // under --precision bf16 autocast hands the products bfloat16 operands: so does the replay
+            boolean bf16 = Torch.precision() == Precision.BF16;
             for (Product p : products) {
-                NDArray a = p.transposeA() ? manager.randomNormal(new Shape(p.k(), p.m())).transpose()
-                        : manager.randomNormal(new Shape(p.m(), p.k()));
-                NDArray b = p.transposeB() ? manager.randomNormal(new Shape(p.n(), p.k())).transpose()
-                        : manager.randomNormal(new Shape(p.k(), p.n()));
-                operands.add(new NDArray[] {a, b});
+                Tensor a = p.transposeA() ? Torch.randn(p.k(), p.m()).t() : Torch.randn(p.m(), p.k());
+                Tensor b = p.transposeB() ? Torch.randn(p.n(), p.k()).t() : Torch.randn(p.k(), p.n());
+                operands.add(bf16 ? new Tensor[] {a.to(ScalarType.BFloat16), b.to(ScalarType.BFloat16)} : new Tensor[] {a, b});
             }
             double[] ms = new double[iterations];
             for (int it = 0; it < warmup + iterations; it++) {
                 long start = System.nanoTime();
-                try (NDManager step = manager.newSubManager()) {
-                    for (NDArray[] ab : operands) {
-                        ab[0].matMul(ab[1]).attach(step);
+                try (Scope step = Scope.open()) {
+                    for (Tensor[] ab : operands) {
+                        ab[0].matmul(ab[1]);
                     }
                 }
                 if (it >= warmup) {
@@ -122,7 +124,7 @@ final class GemmFloor {
     private static List<long[]> layers(Network network) {
         List<long[]> out = new ArrayList<>();
         for (Parameter p : network.trainableParameters()) {
-            long[] shape = p.getArray().getShape().getShape();
+            long[] shape = Torch.shape(p.tensor());
             if (shape.length == 2) {
                 out.add(shape);
             } else if (shape.length != 1) {

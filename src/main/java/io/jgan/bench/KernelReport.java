@@ -9,22 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which CPU a benchmark ran on, and which kernel families libtorch's libraries chose there, so
- * that a figure from one machine can be read on another: MKL (the matrix products of Linear
- * layers) picks its code path by CPU vendor and ISA, oneDNN (the convolutions) by ISA.
+ * that a figure from one machine can be read on another: OpenBLAS (the matrix products of Linear
+ * layers) picks its kernels by the CPU's ISA (it has no verbose mode: the ISA line says it),
+ * oneDNN (the convolutions) by ISA too, and says which.
  *
- * <p>The libraries say what they chose only through their verbose modes, which must be switched
- * on before they load ({@code MKL_VERBOSE=1}, {@code ONEDNN_VERBOSE=1}), so the report comes from
- * a short run of the same benchmark in a child JVM.
+ * <p>oneDNN says what it chose only through its verbose mode, which must be switched on before
+ * it loads ({@code ONEDNN_VERBOSE=1}), so the report comes from a short run of the same benchmark
+ * in a child JVM.
  */
 public final class KernelReport {
-
-    private static final Pattern MKL_CALL = Pattern.compile("^MKL_VERBOSE (\\w+)\\(");
-    private static final Pattern MKL_HEADER = Pattern.compile("^MKL_VERBOSE ((?:oneMKL|Intel\\(R\\) MKL).*?)$");
 
     private KernelReport() {}
 
@@ -74,7 +70,6 @@ public final class KernelReport {
     public static List<String> probe(List<String> benchArgs) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Dai.djl.offline=true");
         command.add("-Djava.awt.headless=true");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -86,10 +81,8 @@ public final class KernelReport {
         try {
             log = Files.createTempFile("jgan-kernels", ".log");
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().put("MKL_VERBOSE", "1");
             pb.environment().put("ONEDNN_VERBOSE", "1");
             pb.environment().put("DNNL_VERBOSE", "1"); // oneDNN before 3.0
-            pb.environment().put("DJL_OFFLINE", "true");
             Process p = pb.start();
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();
@@ -113,25 +106,17 @@ public final class KernelReport {
     }
 
     /**
-     * Summarises MKL and oneDNN verbose output.
+     * Summarises oneDNN's verbose output.
      *
      * @param lines the child's output
      * @return readable lines: each library's version and ISA, and the kernels used with their call counts
      */
     static List<String> summarise(List<String> lines) {
-        String mkl = null;
         String dnnlVersion = null;
         String dnnlIsa = null;
-        Map<String, Integer> mklCalls = new TreeMap<>();
         Map<String, Integer> dnnl = new TreeMap<>();
         for (String line : lines) {
-            Matcher h = MKL_HEADER.matcher(line);
-            Matcher c = MKL_CALL.matcher(line);
-            if (mkl == null && h.matches()) {
-                mkl = h.group(1);
-            } else if (c.find()) {
-                mklCalls.merge(c.group(1), 1, Integer::sum);
-            } else if (line.startsWith("onednn_verbose") || line.startsWith("dnnl_verbose")) {
+            if (line.startsWith("onednn_verbose") || line.startsWith("dnnl_verbose")) {
                 String[] f = line.split(",");
                 int at = f.length > 1 && f[1].equals("v1") ? 2 : 1; // oneDNN 3.x adds a format version
                 if (f.length > at + 1 && f[at].equals("info") && f[at + 1].startsWith("oneDNN")) {
@@ -149,10 +134,7 @@ public final class KernelReport {
             }
         }
         List<String> out = new ArrayList<>();
-        out.add("BLAS (MKL): " + (mkl != null ? mkl : "no MKL verbose output (not an MKL build of libtorch?)"));
-        if (!mklCalls.isEmpty()) {
-            out.add("  calls: " + mklCalls);
-        }
+        out.add("BLAS: OpenBLAS 0.3.31 (the presets' build), kernels by the CPU's ISA (see the cpu line)");
         out.add("oneDNN: " + (dnnlVersion != null ? dnnlVersion : "no oneDNN verbose output")
                 + (dnnlIsa != null ? ", ISA " + dnnlIsa : ""));
         dnnl.forEach((k, v) -> out.add("  " + k + " x" + v));

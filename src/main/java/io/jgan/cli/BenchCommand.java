@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,6 +27,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time training iterations of a model on the embedded digits (no grids, plots or checkpoints).")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions engine;
 
     /** The embedded digits' classes, for --conditional. */
     private static final int DIGIT_CLASSES = 10;
@@ -70,8 +74,8 @@ public final class BenchCommand implements Callable<Integer> {
             description = "also write TensorBoard events into DIR, as train does (to measure their cost)")
     Path tensorboard;
 
-    @Option(names = "--kernels", description = "also report the BLAS and oneDNN kernel families used (a short"
-            + " second run with MKL_VERBOSE and ONEDNN_VERBOSE)")
+    @Option(names = "--kernels", description = "also report the oneDNN kernel families used (a short second run"
+            + " with ONEDNN_VERBOSE)")
     boolean kernels;
 
     @Option(names = "--to-fcd", paramLabel = "FCD", description = "time to quality: train until jgan eval's FCD falls"
@@ -122,6 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        engine.apply();
         if (warmup < 0 || iterations < 1 || rssEvery < 0) {
             throw new JganException(JganException.USAGE,
                     "--warmup must be >= 0, --iterations >= 1 and --rss-every >= 0");

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,6 +23,9 @@ import picocli.CommandLine.Spec;
             "Writes it with the reference statistics of the real data (classifier.json,",
             "classifier.tensors, reference.tensors)."})
 public final class ClassifierCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions engine;
 
     @Spec
     CommandSpec spec;
@@ -44,6 +48,7 @@ public final class ClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        engine.apply();
         if (epochs < 1 || epochs > 1000) {
             throw new JganException(JganException.USAGE, "--epochs must be in 1..1000, got " + epochs);
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Spec;
             "FCD, KID, classifier score, class shares (mode collapse), precision/recall/density/coverage",
             "and nearest training images (memorisation). Prints a table; --json writes JSON."})
 public final class EvalCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions engine;
 
     @Spec
     CommandSpec spec;
@@ -70,6 +74,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        engine.apply();
         if (n < 2 || n > 100_000) {
             throw new JganException(JganException.USAGE, "--n must be in 2..100000, got " + n);
         }

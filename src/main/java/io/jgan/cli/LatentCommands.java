@@ -30,6 +30,9 @@ final class LatentCommands {
                 "--n walks side by side, slerp by default, there and back."})
     static final class Interpolate implements Callable<Integer> {
 
+        @Mixin
+        EngineOptions engine;
+
         @Spec
         CommandSpec spec;
 
@@ -56,6 +59,7 @@ final class LatentCommands {
 
         @Override
         public Integer call() {
+            engine.apply();
             check(n >= 1 && n <= 256, "--n must be in 1..256, got " + n);
             check(frames >= 2 && frames <= 500, "--frames must be in 2..500, got " + frames);
             check(scale >= 1 && scale <= 16, "--scale must be in 1..16, got " + scale);
@@ -96,6 +100,9 @@ final class LatentCommands {
                 "random point."})
     static final class Traverse implements Callable<Integer> {
 
+        @Mixin
+        EngineOptions engine;
+
         @Spec
         CommandSpec spec;
 
@@ -126,6 +133,7 @@ final class LatentCommands {
 
         @Override
         public Integer call() {
+            engine.apply();
             check(steps >= 2 && steps <= 64, "--steps must be in 2..64, got " + steps);
             check(range > 0 && range <= 100, "--range must be in (0, 100], got " + range);
             check(scale >= 1 && scale <= 16, "--scale must be in 1..16, got " + scale);

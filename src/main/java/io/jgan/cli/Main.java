@@ -1,6 +1,9 @@
 package io.jgan.cli;
 
 import io.jgan.JganException;
+import io.jgan.engine.Natives;
+import io.jgan.engine.Precision;
+import io.jgan.engine.Torch;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -39,6 +42,12 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
+        try {
+            Natives.load(); // before any torch class: see Natives
+        } catch (IllegalStateException e) {
+            System.err.println("jgan: error: " + e.getMessage());
+            System.exit(JganException.IO);
+        }
         System.exit(execute(args));
     }
 
@@ -59,6 +68,12 @@ public final class Main implements Runnable {
      */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(parsed -> {
+            // each command chooses its own device and precision (--device, --precision): none carries over
+            Torch.useDevice("cpu");
+            Torch.usePrecision(Precision.FP32);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof JganException je) {

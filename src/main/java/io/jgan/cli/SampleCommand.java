@@ -22,6 +22,9 @@ import picocli.CommandLine.Spec;
         description = "Draw samples from a trained generator (a run folder or a checkpoint folder).")
 public final class SampleCommand implements Callable<Integer> {
 
+    @Mixin
+    EngineOptions engine;
+
     @Spec
     CommandSpec spec;
 
@@ -52,6 +55,7 @@ public final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        engine.apply();
         if (n < 1 || n > 1_000_000) {
             throw new JganException(JganException.USAGE, "--n must be in 1..1000000, got " + n);
         }

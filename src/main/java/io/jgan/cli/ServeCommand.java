@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,6 +22,9 @@ import picocli.CommandLine.Spec;
             "generator (seeds, latent sliders, classes, interpolation, downloads; a drawing canvas for pix2pix).",
             "The README documents the HTTP API behind them. Stop it with Ctrl-C."})
 public final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions engine;
 
     @Spec
     CommandSpec spec;
@@ -41,6 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        engine.apply();
         if (port < 0 || port > 65535) {
             throw new JganException(JganException.USAGE, "--port must be in 0..65535, got " + port);
         }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,6 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "toy", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a tiny GAN on one-pixel images whose values follow a Gaussian in [-1, 1].")
 public final class ToyCommand implements Callable<Integer> {
+
+    @Mixin
+    EngineOptions engine;
 
     @Spec
     CommandSpec spec;
@@ -47,6 +51,7 @@ public final class ToyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        engine.apply();
         GanConfig preset = Family.toy(mean, std, steps);
         GanConfig config = Family.validate(preset.withTrain(t -> t.seed(seed)));
         RunFolder run = RunFolder.create(out, Family.TOY.id());

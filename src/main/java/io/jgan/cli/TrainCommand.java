@@ -31,6 +31,9 @@ import picocli.CommandLine.Spec;
         })
 public final class TrainCommand implements Callable<Integer> {
 
+    @Mixin
+    EngineOptions engine;
+
     @Spec
     CommandSpec spec;
 
@@ -83,6 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        engine.apply();
         ParseResult given = spec.commandLine().getParseResult();
         if (resume != null) {
             return resume(given);

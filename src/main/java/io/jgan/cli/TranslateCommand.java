@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
             "Writes one PNG per input under --out, and overview.png: inputs above their translations."})
 public final class TranslateCommand implements Callable<Integer> {
 
+    @Mixin
+    EngineOptions engine;
+
     @Spec
     CommandSpec spec;
 
@@ -40,6 +43,7 @@ public final class TranslateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        engine.apply();
         if ((input == null) == (heldOut == null)) {
             throw new JganException(JganException.USAGE, "give --input DIR_OR_IMAGE, or --held-out-sketches N");
         }

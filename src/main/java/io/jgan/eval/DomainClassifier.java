@@ -1,26 +1,20 @@
 package io.jgan.eval;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.LambdaBlock;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.pooling.Pool;
-import ai.djl.training.GradientCollector;
 import io.jgan.JganException;
 import io.jgan.checkpoint.TensorFile;
 import io.jgan.data.Permutation;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.Json;
 import io.jgan.format.NamedTensor;
+import io.jgan.model.Block;
+import io.jgan.model.Conv2d;
+import io.jgan.model.Init;
 import io.jgan.model.InvertedDropout;
+import io.jgan.model.Lambda;
+import io.jgan.model.Linear;
 import io.jgan.model.Network;
+import io.jgan.model.Sequential;
 import io.jgan.optim.Adam;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +25,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * A small convolutional classifier of 28x28 gray images whose penultimate layer is the feature
@@ -56,7 +52,6 @@ public final class DomainClassifier implements AutoCloseable {
     /** Feature vector size. */
     public static final int FEATURES = 128;
 
-    private final NDManager manager;
     private final Network network;
     private final Block features;
     private final Block head;
@@ -64,22 +59,22 @@ public final class DomainClassifier implements AutoCloseable {
 
     private DomainClassifier(int classes, long seed) {
         this.classes = classes;
-        this.manager = NDManager.newBaseManager();
-        this.features = new SequentialBlock()
-                .add(new LambdaBlock(x -> new NDList(x.singletonOrThrow().reshape(-1, 1, SIDE, SIDE))))
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(32).build()) // (N, 32, 24, 24)
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2))) // (N, 32, 12, 12)
-                .add(Conv2d.builder().setKernelShape(new Shape(5, 5)).setFilters(64).build()) // (N, 64, 8, 8)
-                .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(2, 2))) // (N, 64, 4, 4)
-                .add(Blocks.batchFlattenBlock()) // (N, 1024)
-                .add(Linear.builder().setUnits(FEATURES).build()) // (N, 128)
-                .add(Activation.reluBlock()); // the features
-        this.head = Linear.builder().setUnits(classes).build(); // (N, classes) logits
-        Block all = new SequentialBlock().add(features).add(new InvertedDropout(0.3f)).add(head);
-        Engine.getInstance().setRandomSeed((int) seed);
-        this.network = new Network("classifier", all, manager, SIDE * SIDE);
+        // PyTorch's default start for every layer: U(+-1/sqrt(fan in)) for weights and biases
+        this.features = new Sequential()
+                .add(Lambda.reshape(1, SIDE, SIDE))
+                .add(new Conv2d(32, 5, 1, 0, fanIn(25), fanIn(25))) // (N, 32, 24, 24)
+                .add(Lambda.relu())
+                .add(maxPool2()) // (N, 32, 12, 12)
+                .add(new Conv2d(64, 5, 1, 0, fanIn(32 * 25), fanIn(32 * 25))) // (N, 64, 8, 8)
+                .add(Lambda.relu())
+                .add(maxPool2()) // (N, 64, 4, 4)
+                .add(Lambda.flatten()) // (N, 1024)
+                .add(new Linear(FEATURES, fanIn(1024), fanIn(1024))) // (N, 128)
+                .add(Lambda.relu()); // the features
+        this.head = new Linear(classes, fanIn(FEATURES), fanIn(FEATURES)); // (N, classes) logits
+        Block all = new Sequential().add(features).add(new InvertedDropout(0.3f)).add(head);
+        Torch.seed(seed);
+        this.network = new Network("classifier", all, SIDE * SIDE);
     }
 
     /**
@@ -89,6 +84,16 @@ public final class DomainClassifier implements AutoCloseable {
      * @param seed initialisation seed
      * @return the classifier
      */
+    private static Init fanIn(int n) {
+        return Init.uniform(1.0 / Math.sqrt(n));
+    }
+
+    /** 2x2 max pooling, stride 2: side halves. */
+    private static Lambda maxPool2() {
+        return new Lambda(x -> torch.max_pool2d(x, new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0},
+                new long[] {1, 1}, false));
+    }
+
     public static DomainClassifier create(int classes, long seed) {
         return new DomainClassifier(classes, seed);
     }
@@ -131,13 +136,14 @@ public final class DomainClassifier implements AutoCloseable {
         int batch = 500;
         for (int start = 0; start < n; start += batch) {
             int b = Math.min(batch, n - start);
-            try (NDManager m = manager.newSubManager()) {
-                NDArray x = m.create(java.util.Arrays.copyOfRange(images, start * SIDE * SIDE, (start + b) * SIDE * SIDE),
-                        new Shape(b, SIDE * SIDE));
-                NDArray feat = network.forward(features, x, false); // (b, 128)
-                NDArray logits = network.forward(head, feat, false); // (b, classes)
-                System.arraycopy(feat.toFloatArray(), 0, f, start * FEATURES, b * FEATURES);
-                System.arraycopy(logits.softmax(1).toFloatArray(), 0, p, start * classes, b * classes);
+            try (Scope batchScope = Scope.open(); Torch.NoGrad off = Torch.noGrad()) {
+                Tensor x = Torch.tensor(java.util.Arrays.copyOfRange(images, start * SIDE * SIDE, (start + b) * SIDE * SIDE),
+                        b, SIDE * SIDE);
+                Tensor feat = features.forward(x, false); // (b, 128)
+                Tensor logits = head.forward(feat, false); // (b, classes)
+                System.arraycopy(Torch.floats(feat), 0, f, start * FEATURES, b * FEATURES);
+                System.arraycopy(Torch.floats(torch.softmax(logits, 1, new org.bytedeco.pytorch.ScalarTypeOptional())), 0,
+                        p, start * classes, b * classes);
             }
         }
         return new Output(f, p, n);
@@ -193,7 +199,7 @@ public final class DomainClassifier implements AutoCloseable {
         Random rng = new Random(seed);
         float[] x = new float[b * SIDE * SIDE];
         float[] t = new float[b * classes];
-        try (Adam adam = Adam.create(network.trainableParameters(), new Adam.Settings(1e-3, 0.9, 0.999, 1e-8), manager)) {
+        try (Adam adam = Adam.create(network.trainableParameters(), new Adam.Settings(1e-3, 0.9, 0.999, 1e-8))) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 int[] order = Permutation.of(count, rng);
                 double lossSum = 0;
@@ -209,16 +215,15 @@ public final class DomainClassifier implements AutoCloseable {
                         NoClassImages.draw(rng, x, i * SIDE * SIDE);
                         java.util.Arrays.fill(t, i * classes, (i + 1) * classes, 1f / classes);
                     }
-                    try (NDManager m = manager.newSubManager()) {
-                        NDArray xa = m.create(x, new Shape(b, SIDE * SIDE));
-                        NDArray ta = m.create(t, new Shape(b, classes));
-                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                            NDArray logits = network.forward(xa, true);
-                            // cross-entropy against soft targets: -sum_c t_c log softmax(logits)_c
-                            NDArray loss = logits.logSoftmax(1).mul(ta).sum(new int[] {1}).neg().mean();
-                            gc.backward(loss);
-                            lossSum += loss.getFloat();
-                        }
+                    try (Scope stepScope = Scope.open()) {
+                        Tensor xa = Torch.tensor(x, b, SIDE * SIDE);
+                        Tensor ta = Torch.tensor(t, b, classes);
+                        Tensor logits = network.forward(xa, true);
+                        // cross-entropy against soft targets: -sum_c t_c log softmax(logits)_c
+                        Tensor loss = torch.log_softmax(logits, 1).mul(ta)
+                                .sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).neg().mean();
+                        loss.backward();
+                        lossSum += Torch.item(loss);
                         adam.step();
                     }
                     steps++;
@@ -285,6 +290,6 @@ public final class DomainClassifier implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        network.close();
     }
 }

@@ -1,10 +1,10 @@
 package io.jgan.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import java.util.Arrays;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -226,10 +226,10 @@ public final class FeatureMath {
      * @return (na, nb) row-major
      */
     public static float[] gram(float[] a, int na, float[] b, int nb, int d) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(Arrays.copyOf(a, na * d), new Shape(na, d));
-            NDArray y = m.create(Arrays.copyOf(b, nb * d), new Shape(nb, d));
-            return x.matMul(y.transpose()).toFloatArray();
+        try (Scope scope = Scope.open()) {
+            Tensor x = Torch.tensor(Arrays.copyOf(a, na * d), na, d);
+            Tensor y = Torch.tensor(Arrays.copyOf(b, nb * d), nb, d);
+            return Torch.floats(x.matmul(y.t()));
         }
     }
 
@@ -250,13 +250,13 @@ public final class FeatureMath {
         double[] ss = squaredNorms(set, ns, d);
         double[][] out = new double[nq][];
         int chunk = Math.max(1, 4_000_000 / Math.max(1, ns)); // bounds the (chunk, ns) block in memory
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray y = m.create(Arrays.copyOf(set, ns * d), new Shape(ns, d)).transpose();
+        try (Scope scope = Scope.open()) {
+            Tensor y = Torch.tensor(Arrays.copyOf(set, ns * d), ns, d).t();
             for (int start = 0; start < nq; start += chunk) {
                 int c = Math.min(chunk, nq - start);
-                try (NDManager sub = m.newSubManager()) {
-                    NDArray x = sub.create(Arrays.copyOfRange(q, start * d, (start + c) * d), new Shape(c, d));
-                    float[] dots = x.matMul(y).toFloatArray();
+                try (Scope chunkScope = Scope.open()) {
+                    Tensor x = Torch.tensor(Arrays.copyOfRange(q, start * d, (start + c) * d), c, d);
+                    float[] dots = Torch.floats(x.matmul(y));
                     for (int i = 0; i < c; i++) {
                         int qi = start + i;
                         double[] best = new double[k];

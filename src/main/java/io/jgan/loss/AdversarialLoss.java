@@ -1,7 +1,7 @@
 package io.jgan.loss;
 
-import ai.djl.ndarray.NDArray;
 import io.jgan.config.TrainConfig;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * An adversarial objective as a named pair: the discriminator's loss and the generator's loss,
@@ -16,7 +16,7 @@ public interface AdversarialLoss {
      * @param fakeLogits D's logits on generated samples, (N, 1)
      * @return a scalar
      */
-    NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits);
+    Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits);
 
     /**
      * The generator's loss.
@@ -24,7 +24,7 @@ public interface AdversarialLoss {
      * @param fakeLogits D's logits on generated samples, (N, 1)
      * @return a scalar
      */
-    NDArray generatorLoss(NDArray fakeLogits);
+    Tensor generatorLoss(Tensor fakeLogits);
 
     /**
      * A loss magnitude beyond which training has blown up even if the numbers are still finite.

@@ -1,8 +1,8 @@
 package io.jgan.loss;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Activation;
-import io.jgan.engine.Scalars;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * The tutorials' objective: BCE for D, and for G either the non-saturating loss
@@ -30,17 +30,17 @@ public final class BceLoss implements AdversarialLoss {
 
     /** D maximises log D(x) + log(1 - D(G(z))): BCE(real, 1) + BCE(fake, 0). */
     @Override
-    public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        NDArray lossD = withLogits(realLogits, realLabel)
+    public Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits) {
+        Tensor lossD = withLogits(realLogits, realLabel)
                 .add(withLogits(fakeLogits, 0f));
-        return averageTerms ? Scalars.div(lossD, 2f) : lossD;
+        return averageTerms ? lossD.div(new Scalar(2.0)) : lossD;
     }
 
     /**
      * Non-saturating: BCE(fake, 1) = -log D(G(z)). Saturating: -BCE(fake, 0) = log(1 - D(G(z))).
      */
     @Override
-    public NDArray generatorLoss(NDArray fakeLogits) {
+    public Tensor generatorLoss(Tensor fakeLogits) {
         return saturating
                 ? withLogits(fakeLogits, 0f).neg()
                 : withLogits(fakeLogits, 1f);
@@ -51,18 +51,18 @@ public final class BceLoss implements AdversarialLoss {
      * numerically stable form: for a logit x and target y, {@code -[y log sigmoid(x) + (1-y) log(1 -
      * sigmoid(x))]} equals {@code softplus(x) - x*y}, and libtorch's softplus is {@code log1p(exp(x))}
      * below 20 and {@code x} above: no {@code log(0)} for confident logits, where the probability
-     * form overflows to infinity. (Not DJL's {@code SigmoidBinaryCrossEntropyLoss}: with
-     * {@code fromSigmoid=true} it returns the negative BCE; writing the formula here keeps the sign
-     * pinned by our own tests.)
+     * form overflows to infinity. (Written out rather than libtorch's
+     * {@code binary_cross_entropy_with_logits} so that the label smoothing and the saturating form
+     * share one formula, pinned by our own tests.)
      *
      * @param logits (N, 1)
      * @param target the label for every sample: 1 for real, 0 for fake, 0.9 for smoothed real
      * @return a scalar, the mean over the batch (as {@code nn.BCELoss()})
      */
-    public static NDArray withLogits(NDArray logits, float target) {
-        NDArray perSample = Activation.softPlus(logits);
+    public static Tensor withLogits(Tensor logits, float target) {
+        Tensor perSample = torch.softplus(logits, new Scalar(1), new Scalar(20));
         if (target != 0f) {
-            perSample = perSample.sub(Scalars.mul(logits, target));
+            perSample = perSample.sub(logits.mul(new Scalar(target)));
         }
         return perSample.mean();
     }

@@ -1,7 +1,8 @@
 package io.jgan.loss;
 
-import ai.djl.ndarray.NDArray;
-import io.jgan.engine.Scalars;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Hinge loss (Lim and Ye 2017; SAGAN, BigGAN): D minimises {@code E[max(0, 1 - D(x))] +
@@ -10,14 +11,14 @@ import io.jgan.engine.Scalars;
 public final class HingeLoss implements AdversarialLoss {
 
     @Override
-    public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
+    public Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits) {
         // mean(max(0, 1 - D(x))) + mean(max(0, 1 + D(G(z))))
-        return Scalars.maximum(Scalars.add(realLogits.neg(), 1), 0).mean()
-                .add(Scalars.maximum(Scalars.add(fakeLogits, 1), 0).mean());
+        return torch.relu(realLogits.neg().add(new Scalar(1.0))).mean()
+                .add(torch.relu(fakeLogits.add(new Scalar(1.0))).mean());
     }
 
     @Override
-    public NDArray generatorLoss(NDArray fakeLogits) {
+    public Tensor generatorLoss(Tensor fakeLogits) {
         return fakeLogits.mean().neg();
     }
 

@@ -1,7 +1,7 @@
 package io.jgan.loss;
 
-import ai.djl.ndarray.NDArray;
-import io.jgan.engine.Scalars;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Least-squares GAN (Mao et al. 2017), with D's raw output as the score: D minimises
@@ -11,14 +11,14 @@ import io.jgan.engine.Scalars;
 public final class LeastSquaresLoss implements AdversarialLoss {
 
     @Override
-    public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
+    public Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits) {
         // 1/2 mean((D(x) - 1)^2) + 1/2 mean(D(G(z))^2)
-        return Scalars.mul(Scalars.sub(realLogits, 1).square().mean().add(fakeLogits.square().mean()), 0.5);
+        return realLogits.sub(new Scalar(1.0)).square().mean().add(fakeLogits.square().mean()).mul(new Scalar(0.5));
     }
 
     @Override
-    public NDArray generatorLoss(NDArray fakeLogits) {
-        return Scalars.mul(Scalars.sub(fakeLogits, 1).square().mean(), 0.5); // 1/2 mean((D(G(z)) - 1)^2)
+    public Tensor generatorLoss(Tensor fakeLogits) {
+        return fakeLogits.sub(new Scalar(1.0)).square().mean().mul(new Scalar(0.5)); // 1/2 mean((D(G(z)) - 1)^2)
     }
 
     @Override

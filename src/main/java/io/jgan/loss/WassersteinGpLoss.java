@@ -1,13 +1,13 @@
 package io.jgan.loss;
 
-import ai.djl.ndarray.NDArray;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Wasserstein GAN with gradient penalty (Gulrajani et al. 2017): the critic D minimises
  * {@code E[D(G(z))] - E[D(x)] + lambda E[(||grad_xhat D(xhat)||_2 - 1)^2]} at random points
  * {@code xhat} between real and generated samples; G minimises {@code -E[D(G(z))]}. The penalty
  * needs the gradient of a gradient; {@code AdversarialStep} computes it (libtorch's
- * create_graph through DJL's engine-specific JniUtils) when {@link #gradientPenaltyWeight} is
+ * {@code autograd::grad} with create_graph) when {@link #gradientPenaltyWeight} is
  * positive. The paper's settings: lambda 10, Adam 1e-4 with betas (0, 0.9), 5 critic steps.
  */
 public final class WassersteinGpLoss implements AdversarialLoss {
@@ -16,12 +16,12 @@ public final class WassersteinGpLoss implements AdversarialLoss {
     public static final double LAMBDA = 10.0;
 
     @Override
-    public NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
+    public Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits) {
         return fakeLogits.mean().sub(realLogits.mean());
     }
 
     @Override
-    public NDArray generatorLoss(NDArray fakeLogits) {
+    public Tensor generatorLoss(Tensor fakeLogits) {
         return fakeLogits.mean().neg();
     }
 

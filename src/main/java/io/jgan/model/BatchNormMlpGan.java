@@ -1,10 +1,5 @@
 package io.jgan.model;
 
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.norm.BatchNorm;
-
 /**
  * The networks of the GAN course (DeepLearning.AI's 'Build Basic Generative Adversarial Networks',
  * week 1): G in blocks Linear-BatchNorm-ReLU with a sigmoid
@@ -24,13 +19,13 @@ public final class BatchNormMlpGan {
      * @return the block
      */
     public static Block generator(int latentDim, int dataDim) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(block(latentDim, HIDDEN)) // (N, 128)
                 .add(block(HIDDEN, 2 * HIDDEN)) // (N, 256)
                 .add(block(2 * HIDDEN, 4 * HIDDEN)) // (N, 512)
                 .add(block(4 * HIDDEN, 8 * HIDDEN)) // (N, 1024)
                 .add(Layers.linear(8 * HIDDEN, dataDim)) // (N, 784)
-                .add(Activation.sigmoidBlock());
+                .add(Lambda.sigmoid());
     }
 
     /**
@@ -40,21 +35,21 @@ public final class BatchNormMlpGan {
      * @return the block
      */
     public static Block discriminator(int dataDim) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(Layers.linear(dataDim, 4 * HIDDEN)) // (N, 512)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(4 * HIDDEN, 2 * HIDDEN)) // (N, 256)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(2 * HIDDEN, HIDDEN)) // (N, 128)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(HIDDEN, 1)); // (N, 1) logit
     }
 
-    /** Linear, BatchNorm1d (eps 1e-5, PyTorch momentum 0.1 = DJL's 0.9), ReLU. */
+    /** Linear, BatchNorm1d (eps 1e-5, momentum 0.1), ReLU. */
     private static Block block(int in, int out) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(Layers.linear(in, out))
-                .add(BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build())
-                .add(Activation.reluBlock());
+                .add(new BatchNorm(Init.ONES))
+                .add(Lambda.relu());
     }
 }

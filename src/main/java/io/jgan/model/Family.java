@@ -1,8 +1,5 @@
 package io.jgan.model;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import io.jgan.JganException;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
@@ -335,11 +332,10 @@ public enum Family {
      *
      * @param name the network's name in checkpoints
      * @param m a model of this family
-     * @param manager owns the parameters
      * @return G, (N, generatorInputDim) to (N, dataDim)
      */
-    public Network newGenerator(String name, ModelConfig m, NDManager manager) {
-        return new Network(name, generator(m), manager, generatorInputDim(m));
+    public Network newGenerator(String name, ModelConfig m) {
+        return new Network(name, generator(m), generatorInputDim(m));
     }
 
     /**
@@ -347,11 +343,10 @@ public enum Family {
      *
      * @param name the network's name in checkpoints
      * @param m a model of this family
-     * @param manager owns the parameters
      * @return D, (N, discriminatorInputDim) to logits
      */
-    public Network newDiscriminator(String name, ModelConfig m, NDManager manager) {
-        return new Network(name, discriminator(m), manager, discriminatorInputDim(m));
+    public Network newDiscriminator(String name, ModelConfig m) {
+        return new Network(name, discriminator(m), discriminatorInputDim(m));
     }
 
     /**
@@ -486,7 +481,7 @@ public enum Family {
     public static long[] denseMacs(Network network) {
         List<Long> layers = new ArrayList<>();
         for (Parameter p : network.trainableParameters()) {
-            long[] shape = p.getArray().getShape().getShape();
+            long[] shape = io.jgan.engine.Torch.shape(p.tensor());
             if (shape.length == 2) {
                 layers.add(shape[0] * shape[1]); // weight (out, in)
             } else if (shape.length != 1) {

@@ -1,8 +1,8 @@
 package io.jgan.model;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.jgan.config.ModelConfig;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 
 /**
  * Runs a generator on given latent vectors in inference mode (batch norm from its running
@@ -34,8 +34,8 @@ public final class Generation {
             int[] y = labels != null ? labels : LatentNoise.cyclicLabels(n, model.classes());
             in = LatentNoise.withOneHot(z, y, latent, model.classes()); // (n, latentDim + classes)
         }
-        try (NDManager m = generator.manager().newSubManager()) {
-            return generator.forward(m.create(in, new Shape(n, Family.of(model).generatorInputDim(model))), false).toFloatArray();
+        try (Scope scope = Scope.open(); Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
+            return Torch.floats(generator.forward(Torch.tensor(in, n, Family.of(model).generatorInputDim(model)), false));
         }
     }
 

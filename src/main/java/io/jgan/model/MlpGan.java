@@ -1,9 +1,5 @@
 package io.jgan.model;
 
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
-
 /**
  * The MLP GAN of 'GANs from Scratch 1' (Diego Gomez Mosquera): fully connected, LeakyReLU(0.2).
  *
@@ -21,15 +17,15 @@ public final class MlpGan {
      * @return the block
      */
     public static Block generator(int latentDim, int dataDim) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(Layers.linear(latentDim, 256)) // (N, 256)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(256, 512)) // (N, 512)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(512, 1024)) // (N, 1024)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(1024, dataDim)) // (N, 784)
-                .add(Activation.tanhBlock()); // pixels in [-1, 1], as the data
+                .add(Lambda.tanh()); // pixels in [-1, 1], as the data
     }
 
     /**
@@ -39,15 +35,15 @@ public final class MlpGan {
      * @return the block
      */
     public static Block discriminator(int dataDim) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(Layers.linear(dataDim, 1024)) // (N, 1024)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(new InvertedDropout(0.3f))
                 .add(Layers.linear(1024, 512)) // (N, 512)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(new InvertedDropout(0.3f))
                 .add(Layers.linear(512, 256)) // (N, 256)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(new InvertedDropout(0.3f))
                 .add(Layers.linear(256, 1)); // (N, 1) logit; D(x) = sigmoid(logit)
     }

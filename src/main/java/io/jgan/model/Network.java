@@ -1,15 +1,8 @@
 package io.jgan.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import io.jgan.engine.HostTensors;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,49 +10,41 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 
 /**
- * One network of the pair (generator or discriminator): a DJL block, the manager that owns its
- * parameters, and a parameter store for forward passes.
+ * One network of the pair (generator or discriminator): a block and its parameters, made and
+ * initialised when the network is built.
  *
- * <p>Its parameters live as long as this object; per-step arrays belong to the caller's
- * sub-manager (they attach to their input's manager).
+ * <p>Its parameters live until {@link #close}; the tensors of a forward pass belong to whatever
+ * {@link io.jgan.engine.Scope} is open around it.
  */
 public final class Network implements AutoCloseable {
 
     private final String name;
     private final Block block;
-    private final NDManager manager;
-    private final ParameterStore store;
-    private final List<Pair<String, Parameter>> parameters;
+    private final List<Parameter> parameters;
     private final List<Parameter> trainable;
 
     /**
-     * Initialises a block's parameters in a new sub-manager of {@code parent}.
+     * Makes a block's parameters by one forward pass over a zero input (1, inputDim).
      *
-     * <p>Initialisation draws from the engine's random generator: seed it first.
+     * <p>Initialisation draws from libtorch's generator: seed it first.
      *
      * @param name {@code generator} or {@code discriminator}
      * @param block the architecture
-     * @param parent the manager whose child will own the parameters
      * @param inputDim size of one input vector
      */
-    public Network(String name, Block block, NDManager parent, int inputDim) {
+    public Network(String name, Block block, int inputDim) {
         this.name = name;
         this.block = block;
-        this.manager = parent.newSubManager();
-        block.initialize(manager, DataType.FLOAT32, new Shape(1, inputDim));
-        this.store = new ParameterStore(manager, false);
-        List<Pair<String, Parameter>> all = new ArrayList<>();
-        List<Parameter> grads = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            all.add(p);
-            if (p.getValue().requiresGradient()) {
-                grads.add(p.getValue());
-            }
+        try (Scope init = Scope.open(); Torch.NoGrad off = Torch.noGrad()) {
+            block.forward(Torch.zeros(1, inputDim), false);
         }
+        List<Parameter> all = new ArrayList<>();
+        block.collect("", all);
         this.parameters = Collections.unmodifiableList(all);
-        this.trainable = Collections.unmodifiableList(grads);
+        this.trainable = all.stream().filter(Parameter::trainable).toList();
     }
 
     /**
@@ -67,10 +52,10 @@ public final class Network implements AutoCloseable {
      *
      * @param input (N, inputDim)
      * @param training true for dropout and batch-norm batch statistics
-     * @return the output, attached to the input's manager
+     * @return the output, in the scope open around the call
      */
-    public NDArray forward(NDArray input, boolean training) {
-        return block.forward(store, new NDList(input), training).singletonOrThrow();
+    public Tensor forward(Tensor input, boolean training) {
+        return block.forward(input, training);
     }
 
     /**
@@ -83,7 +68,7 @@ public final class Network implements AutoCloseable {
      */
     public void freeze(boolean frozen) {
         for (Parameter p : trainable) {
-            p.getArray().setRequiresGradient(!frozen);
+            p.tensor().set_requires_grad(!frozen);
         }
     }
 
@@ -102,26 +87,26 @@ public final class Network implements AutoCloseable {
             throw new IllegalArgumentException(name + " has " + parameters.size() + " tensors but " + byName.size()
                     + " were given");
         }
-        for (Pair<String, Parameter> p : parameters) {
-            NamedTensor t = byName.getOrDefault(p.getKey(), byName.get(Dcgan.formerName(p.getKey())));
-            NDArray a = p.getValue().getArray();
+        for (Parameter p : parameters) {
+            NamedTensor t = byName.getOrDefault(p.name(), byName.get(Dcgan.formerName(p.name())));
             if (t == null) {
-                throw new IllegalArgumentException(name + " tensor " + p.getKey() + " is missing");
+                throw new IllegalArgumentException(name + " tensor " + p.name() + " is missing");
             }
-            if (!Arrays.equals(t.shape(), a.getShape().getShape())) {
-                throw new IllegalArgumentException(name + " tensor " + p.getKey() + " has shape "
-                        + Arrays.toString(t.shape()) + ", the model expects " + a.getShape());
+            long[] shape = Torch.shape(p.tensor());
+            if (!Arrays.equals(t.shape(), shape)) {
+                throw new IllegalArgumentException(name + " tensor " + p.name() + " has shape "
+                        + Arrays.toString(t.shape()) + ", the model expects " + Arrays.toString(shape));
             }
-            HostTensors.copyInto(a, t.data()); // into the engine's memory, not a swapped-in Java buffer
+            HostTensors.copyInto(p.tensor(), t.data()); // into the parameter's own storage
         }
     }
 
     /**
      * Returns every parameter by its stable name, including batch-norm running statistics.
      *
-     * @return (name, parameter) pairs in the block's order
+     * @return the parameters in the block's order
      */
-    public List<Pair<String, Parameter>> namedParameters() {
+    public List<Parameter> namedParameters() {
         return parameters;
     }
 
@@ -132,24 +117,12 @@ public final class Network implements AutoCloseable {
      */
     public List<NamedTensor> toTensors() {
         List<NamedTensor> out = new ArrayList<>();
-        for (Pair<String, Parameter> p : parameters) {
-            NDArray a = p.getValue().getArray();
-            out.add(new NamedTensor(p.getKey(), a.getShape().getShape(), a.toFloatArray()));
+        try (Scope copy = Scope.open()) {
+            for (Parameter p : parameters) {
+                out.add(new NamedTensor(p.name(), Torch.shape(p.tensor()), Torch.floats(p.tensor())));
+            }
         }
         return out;
-    }
-
-    /**
-     * Runs one part of this network's block (e.g. a feature extractor inside it) on a batch,
-     * with this network's parameters.
-     *
-     * @param part a block contained in this network's block
-     * @param input its input
-     * @param training true for dropout and batch-norm batch statistics
-     * @return the part's output
-     */
-    public NDArray forward(Block part, NDArray input, boolean training) {
-        return part.forward(store, new NDList(input), training).singletonOrThrow();
     }
 
     /**
@@ -167,7 +140,7 @@ public final class Network implements AutoCloseable {
      * @return the parameter count
      */
     public long parameterCount() {
-        return trainable.stream().mapToLong(p -> p.getArray().size()).sum();
+        return trainable.stream().mapToLong(p -> p.tensor().numel()).sum();
     }
 
     /**
@@ -180,16 +153,18 @@ public final class Network implements AutoCloseable {
     }
 
     /**
-     * Returns the manager owning the parameters.
+     * Returns the block.
      *
-     * @return the manager
+     * @return the architecture
      */
-    public NDManager manager() {
-        return manager;
+    public Block block() {
+        return block;
     }
 
     @Override
     public void close() {
-        manager.close();
+        for (Parameter p : parameters) {
+            p.close();
+        }
     }
 }

@@ -1,9 +1,5 @@
 package io.jgan.model;
 
-import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
-import ai.djl.nn.SequentialBlock;
-
 /**
  * The toy of 'GANs — Illustrated, explained and coded': two tiny MLPs for one-pixel "images" in [-1, 1].
  * Small enough to learn a 1-D
@@ -22,13 +18,13 @@ public final class ToyMlp {
      * @return the block
      */
     public static Block generator(int latentDim) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(Layers.linear(latentDim, HIDDEN)) // (N, 32)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(HIDDEN, HIDDEN)) // (N, 32)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(HIDDEN, 1)) // (N, 1)
-                .add(Activation.tanhBlock());
+                .add(Lambda.tanh());
     }
 
     /**
@@ -38,11 +34,11 @@ public final class ToyMlp {
      * @return the block
      */
     public static Block discriminator(int inputDim) {
-        return new SequentialBlock()
+        return new Sequential()
                 .add(Layers.linear(inputDim, HIDDEN)) // (N, 32)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(HIDDEN, HIDDEN)) // (N, 32)
-                .add(Activation.leakyReluBlock(0.2f))
+                .add(Lambda.leakyRelu(0.2))
                 .add(Layers.linear(HIDDEN, 1)); // (N, 1) logit
     }
 }

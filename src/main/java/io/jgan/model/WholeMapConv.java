@@ -1,13 +1,6 @@
 package io.jgan.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * DCGAN discriminator's last layer, Conv2d(C, 1, kernel S, stride 1, padding 0, no bias) over
@@ -21,15 +14,9 @@ import ai.djl.util.PairList;
  * The weight keeps the convolution's shape (1, C, S, S), so checkpoints written with the
  * {@code Conv2d} layer (whose tensor name {@link #formerName} maps) load unchanged.
  */
-public final class WholeMapConv extends AbstractBlock {
+public final class WholeMapConv extends Block {
 
-    private final Parameter weight;
-
-    /** A layer whose kernel covers its whole input map; the side is read off the input. */
-    public WholeMapConv() {
-        this.weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
-        setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
-    }
+    private Tensor weight;
 
     /**
      * The name this layer's weight had when it was a {@code Conv2d} block.
@@ -42,28 +29,16 @@ public final class WholeMapConv extends AbstractBlock {
     }
 
     @Override
-    protected void prepare(Shape[] inputShapes) {
-        Shape s = inputShapes[0]; // (N, C, S, S)
-        weight.setShape(new Shape(1, s.get(1), s.get(2), s.get(3)));
+    protected void prepare(long[] inputShape) { // (N, C, S, S)
+        weight = addParameter("weight", new long[] {1, inputShape[1], inputShape[2], inputShape[3]},
+                Init.normal(0, 0.02), true);
     }
 
     @Override
-    public Shape[] getOutputShapes(Shape[] inputs) {
-        return new Shape[] {new Shape(inputs[0].get(0), 1, 1, 1)};
-    }
-
-    @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-            PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow(); // (N, C, S, S)
-        NDArray w = store.getValue(weight, x.getDevice(), training); // (1, C, S, S)
-        long n = x.getShape().get(0);
-        long k = w.size(); // C*S*S
-        NDArray kernel = w.reshape(k, 1); // (C*S*S, 1)
-        // the reshape lands in the weight's long-lived manager: hand it to the step's (the
-        // input's), or every forward pass's view stays until the run ends
-        kernel.attach(x.getManager());
-        NDArray logits = x.reshape(n, k).matMul(kernel); // (N, 1)
-        return new NDList(logits.reshape(n, 1, 1, 1));
+    protected Tensor forwardInternal(Tensor x, boolean training) {
+        long n = x.size(0); // x: (N, C, S, S)
+        long k = weight.numel(); // C*S*S
+        Tensor kernel = weight.reshape(k, 1); // (C*S*S, 1), weight: (1, C, S, S)
+        return x.reshape(n, k).matmul(kernel).reshape(n, 1, 1, 1); // (N, 1) logits as (N, 1, 1, 1)
     }
 }

@@ -1,12 +1,10 @@
 package io.jgan.optim;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
+import io.jgan.model.Parameter;
 import java.util.List;
 
 /**
- * Adam with PyTorch's update, owning its moments so that checkpoints can save them (DJL's
- * {@code Model.save} does not).
+ * Adam with PyTorch's update, owning its moments so that checkpoints can save them.
  *
  * <p>PyTorch (torch.optim.Adam, single-tensor path): {@code m = b1 m + (1-b1) g},
  * {@code v = b2 v + (1-b2) g^2}, {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}.
@@ -51,12 +49,11 @@ public abstract class Adam implements AutoCloseable {
      *
      * @param parameters the tensors to update
      * @param settings the hyper-parameters
-     * @param parent manager whose child owns engine-side moments
      * @return the optimiser
      */
-    public static Adam create(List<Parameter> parameters, Settings settings, NDManager parent) {
+    public static Adam create(List<Parameter> parameters, Settings settings) {
         return HostAdam.supports(parameters) ? new HostAdam(parameters, settings)
-                : new EngineAdam(parameters, settings, parent);
+                : new EngineAdam(parameters, settings);
     }
 
     /** Applies one update from the gradients accumulated since the last step, then zeroes them. */
@@ -110,7 +107,7 @@ public abstract class Adam implements AutoCloseable {
      * @throws IllegalArgumentException if a length does not match the parameter
      */
     public final void setMoments(int i, float[] m, float[] v) {
-        long size = parameters.get(i).getArray().size();
+        long size = parameters.get(i).tensor().numel();
         if (m.length != size || v.length != size) {
             throw new IllegalArgumentException("parameter " + i + " has " + size + " elements, moments of "
                     + m.length + " and " + v.length + " were given");

@@ -1,13 +1,13 @@
 package io.jgan.optim;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import io.jgan.engine.HostTensors;
 import io.jgan.engine.HostWorkers;
+import io.jgan.engine.Scope;
+import io.jgan.model.Parameter;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Adam as one fused Java pass per step over float32 parameters in CPU memory. The moments live in
@@ -48,7 +48,7 @@ public final class HostAdam extends Adam {
         variance = new float[n][][];
         List<Work> blocks = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            int size = Math.toIntExact(parameters.get(i).getArray().size());
+            int size = Math.toIntExact(parameters.get(i).tensor().numel());
             int count = (size + BLOCK - 1) / BLOCK;
             mean[i] = new float[count][];
             variance[i] = new float[count][];
@@ -74,7 +74,7 @@ public final class HostAdam extends Adam {
      */
     public static boolean supports(List<Parameter> parameters) {
         for (Parameter p : parameters) {
-            if (!HostTensors.onHost(p.getArray())) {
+            if (!HostTensors.onHost(p.tensor())) {
                 return false;
             }
         }
@@ -86,14 +86,14 @@ public final class HostAdam extends Adam {
         int n = parameters.size();
         FloatBuffer[] w = new FloatBuffer[n];
         FloatBuffer[] g = new FloatBuffer[n];
-        try (NDManager scratch = parameters.get(0).getArray().getManager().newSubManager()) {
+        try (Scope scratch = Scope.open()) {
             for (int i = 0; i < n; i++) {
-                NDArray weight = parameters.get(i).getArray();
-                // getGradient() wraps the native .grad in a new handle: owned by scratch, storage kept
-                NDArray gradient = weight.getGradient();
-                gradient.attach(scratch);
+                Tensor weight = parameters.get(i).tensor();
+                // grad() is a new handle on the same storage: freed with the scope, storage kept
+                Tensor gradient = weight.grad();
                 w[i] = HostTensors.floatView(weight);
-                g[i] = HostTensors.floatView(gradient);
+                // no gradient yet (the parameter took no part in a backward pass): skipped, as PyTorch does
+                g[i] = gradient.defined() ? HostTensors.floatView(gradient) : null;
             }
             float b1 = (float) settings.beta1();
             float b2 = (float) settings.beta2();
@@ -106,6 +106,9 @@ public final class HostAdam extends Adam {
                 float[] gBlock = new float[BLOCK];
                 for (Work r : parts.get(k)) {
                     int i = r.parameter();
+                    if (g[i] == null) {
+                        continue;
+                    }
                     float[] m = mean[i][r.block()];
                     float[] v = variance[i][r.block()];
                     int at = r.block() * BLOCK;

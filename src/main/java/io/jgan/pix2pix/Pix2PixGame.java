@@ -1,15 +1,13 @@
 package io.jgan.pix2pix;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.PairedData;
 import io.jgan.data.TrainingData;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.ImageGrid;
 import io.jgan.model.Generation;
 import io.jgan.model.Network;
@@ -20,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * pix2pix (Isola et al. 2017) as a game of the one loop: the U-Net G and PatchGAN D of
@@ -50,7 +49,7 @@ public final class Pix2PixGame extends TwoPlayerGame {
     }
 
     private Pix2PixGame(GanConfig config, PairedData pairs, Setup setup) {
-        super(setup.root(), setup.players(), setup.columns(), setup.trainCount(),
+        super(setup.players(), setup.columns(), setup.trainCount(),
                 setup.trainCount() / config.train().batchSize());
         this.config = config;
         this.pairs = pairs;
@@ -59,7 +58,7 @@ public final class Pix2PixGame extends TwoPlayerGame {
     }
 
     /** The players and the training pairs in the engine: inputs a and targets b, (trainCount, dataDim) each. */
-    private record Setup(NDManager root, Players players, List<NDArray> columns, int trainCount) {
+    private record Setup(Players players, List<Tensor> columns, int trainCount) {
 
         static Setup of(GanConfig config, PairedData pairs) {
             TrainConfig t = config.train();
@@ -70,17 +69,16 @@ public final class Pix2PixGame extends TwoPlayerGame {
                 throw new JganException(JganException.USAGE, "--batch-size " + t.batchSize() + " is larger than the "
                         + trainCount + " training pairs");
             }
-            NDManager root = NDManager.newBaseManager();
-            try {
-                Players players = Players.create(m, t, root);
-                int dim = m.dataDim();
-                NDArray inputs = root.create(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()),
-                        trainCount * dim), new Shape(trainCount, dim)); // (trainCount, dataDim) in [-1, 1]
-                NDArray targets = root.create(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()),
-                        trainCount * dim), new Shape(trainCount, dim));
-                return new Setup(root, players, List.of(inputs, targets), trainCount);
+            Players players = Players.create(m, t);
+            int dim = m.dataDim();
+            try (Scope made = Scope.open()) { // the columns are kept for the run: the game closes them
+                Tensor inputs = Scope.keep(Torch.tensor(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()),
+                        trainCount * dim), trainCount, dim)); // (trainCount, dataDim) in [-1, 1]
+                Tensor targets = Scope.keep(Torch.tensor(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()),
+                        trainCount * dim), trainCount, dim));
+                return new Setup(players, List.of(inputs, targets), trainCount);
             } catch (RuntimeException e) {
-                root.close();
+                players.close();
                 throw e;
             }
         }
@@ -97,10 +95,10 @@ public final class Pix2PixGame extends TwoPlayerGame {
     }
 
     @Override
-    public Outcome play(NDManager it, List<NDArray> shuffled, int iteration) {
+    public Outcome play(List<Tensor> shuffled, int iteration) {
         long from = (long) iteration * config.train().batchSize();
-        NDIndex batch = new NDIndex("{}:{}", from, from + config.train().batchSize());
-        Pix2PixStep.Result r = step.run(shuffled.get(0).get(it, batch), shuffled.get(1).get(it, batch));
+        int n = config.train().batchSize();
+        Pix2PixStep.Result r = step.run(shuffled.get(0).narrow(0, from, n), shuffled.get(1).narrow(0, from, n));
         Map<String, Float> extra = new LinkedHashMap<>();
         extra.put("loss/L1", r.l1());
         return new Outcome(r.lossD(), r.lossG(), r.dReal(), r.dFake(), extra);

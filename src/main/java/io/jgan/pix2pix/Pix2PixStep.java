@@ -1,16 +1,14 @@
 package io.jgan.pix2pix;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
-import ai.djl.training.GradientCollector;
-import io.jgan.engine.Scalars;
+import io.jgan.engine.Torch;
 import io.jgan.loss.BceLoss;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * One pix2pix iteration, as 'An Intuitive way to understand GANs' writes it:
@@ -78,36 +76,45 @@ public final class Pix2PixStep {
      * @param target the image b, (N, C*S*S)
      * @return the scalars
      */
-    public Result run(NDArray input, NDArray target) {
-        // (1) D: outside a collector no graph is recorded: this is gen(sketch).detach()
-        NDArray fake = generator.forward(input, true);
-        NDArray lossD;
-        NDArray realLogits;
-        NDArray fakeLogits;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            realLogits = discriminator.forward(pair(target, input), true); // (N, P*P)
-            fakeLogits = discriminator.forward(pair(fake, input), true);
-            lossD = discriminatorLoss(realLogits, fakeLogits);
-            gc.backward(lossD);
+    public Result run(Tensor input, Tensor target) {
+        // (1) D, on gen(sketch).detach(): no graph recorded through G
+        Tensor fake;
+        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
+            fake = Torch.toFloat(generator.forward(input, true));
         }
+        Tensor realLogits;
+        Tensor fakeLogits;
+        try (Torch.Autocast ac = Torch.autocast()) { // bf16 forward passes when chosen; losses in float32
+            realLogits = Torch.toFloat(discriminator.forward(pair(target, input), true)); // (N, P*P)
+            fakeLogits = Torch.toFloat(discriminator.forward(pair(fake, input), true));
+        }
+        Tensor lossD = discriminatorLoss(realLogits, fakeLogits);
+        lossD.backward();
         beforeUpdate.accept(discriminator);
         optimizerD.step();
         // (2) G: D frozen, so G's backward pass leaves nothing in D
-        NDArray lossG;
-        NDArray l1;
+        Tensor lossG;
+        Tensor l1;
         discriminator.freeze(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray out = generator.forward(input, true); // graph recorded
+        try {
+            Tensor out;
+            Tensor outLogits;
+            try (Torch.Autocast ac = Torch.autocast()) {
+                out = Torch.toFloat(generator.forward(input, true)); // graph recorded
+                outLogits = Torch.toFloat(discriminator.forward(pair(out, input), true));
+            }
             l1 = out.sub(target).abs().mean();
-            lossG = generatorLoss(discriminator.forward(pair(out, input), true), l1, l1Weight);
-            gc.backward(lossG);
+            lossG = generatorLoss(outLogits, l1, l1Weight);
+            lossG.backward();
         } finally {
             discriminator.freeze(false);
         }
         beforeUpdate.accept(generator);
         optimizerG.step();
-        return new Result(lossD.getFloat(), lossG.getFloat(), l1.getFloat(),
-                Activation.sigmoid(realLogits).mean().getFloat(), Activation.sigmoid(fakeLogits).mean().getFloat());
+        try (Torch.NoGrad off = Torch.noGrad()) {
+            return new Result(Torch.item(lossD), Torch.item(lossG), Torch.item(l1),
+                    Torch.item(torch.sigmoid(realLogits).mean()), Torch.item(torch.sigmoid(fakeLogits).mean()));
+        }
     }
 
     /**
@@ -117,8 +124,8 @@ public final class Pix2PixStep {
      * @param fakeLogits D(G(a), a)
      * @return a scalar
      */
-    static NDArray discriminatorLoss(NDArray realLogits, NDArray fakeLogits) {
-        return Scalars.mul(BceLoss.withLogits(realLogits, 1f).add(BceLoss.withLogits(fakeLogits, 0f)), 0.5f);
+    static Tensor discriminatorLoss(Tensor realLogits, Tensor fakeLogits) {
+        return BceLoss.withLogits(realLogits, 1f).add(BceLoss.withLogits(fakeLogits, 0f)).mul(new Scalar(0.5f));
     }
 
     /**
@@ -129,12 +136,12 @@ public final class Pix2PixStep {
      * @param lambda the L1 weight
      * @return a scalar
      */
-    static NDArray generatorLoss(NDArray fakeLogits, NDArray l1, float lambda) {
-        return BceLoss.withLogits(fakeLogits, 1f).add(Scalars.mul(l1, lambda));
+    static Tensor generatorLoss(Tensor fakeLogits, Tensor l1, float lambda) {
+        return BceLoss.withLogits(fakeLogits, 1f).add(l1.mul(new Scalar(lambda)));
     }
 
     /** (image, condition) as D's input: (N, C*S*S) twice, side by side = channels stacked once reshaped. */
-    static NDArray pair(NDArray image, NDArray condition) {
-        return NDArrays.concat(new NDList(image, condition), 1); // (N, 2*C*S*S)
+    static Tensor pair(Tensor image, Tensor condition) {
+        return torch.cat(new TensorVector(image, condition), 1); // (N, 2*C*S*S)
     }
 }

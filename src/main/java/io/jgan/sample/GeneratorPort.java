@@ -1,6 +1,5 @@
 package io.jgan.sample;
 
-import ai.djl.ndarray.NDManager;
 import io.jgan.JganException;
 import io.jgan.Version;
 import io.jgan.checkpoint.CheckpointManifest;
@@ -124,8 +123,7 @@ public final class GeneratorPort {
         long step = parseLong(file.metadata().get("step"), 0);
         List<NamedTensor> live;
         List<NamedTensor> ema = null;
-        try (NDManager m = NDManager.newBaseManager();
-                Network g = Family.of(model).newGenerator(CheckpointSchema.GENERATOR, model, m)) {
+        try (Network g = Family.of(model).newGenerator(CheckpointSchema.GENERATOR, model)) {
             List<NamedTensor> template = g.toTensors();
             Set<String> used = new HashSet<>();
             live = take(model, template, file, "", used, weights);

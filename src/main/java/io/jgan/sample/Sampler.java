@@ -1,6 +1,5 @@
 package io.jgan.sample;
 
-import ai.djl.ndarray.NDManager;
 import io.jgan.JganException;
 import io.jgan.checkpoint.CheckpointManifest;
 import io.jgan.checkpoint.CheckpointSchema;
@@ -26,13 +25,11 @@ import java.util.List;
  */
 public final class Sampler implements AutoCloseable {
 
-    private final NDManager manager;
     private final Network generator;
     private final CheckpointManifest manifest;
     private final Path checkpoint;
 
-    private Sampler(NDManager manager, Network generator, CheckpointManifest manifest, Path checkpoint) {
-        this.manager = manager;
+    private Sampler(Network generator, CheckpointManifest manifest, Path checkpoint) {
         this.generator = generator;
         this.manifest = manifest;
         this.checkpoint = checkpoint;
@@ -57,13 +54,12 @@ public final class Sampler implements AutoCloseable {
         }
         // G's weight average when the run kept one (--ema): that is what users sample from
         List<NamedTensor> tensors = Checkpoints.readPart(dir, CheckpointSchema.samplingPart(manifest.contents()));
-        NDManager manager = NDManager.newBaseManager();
+        Network g = Family.of(model).newGenerator(CheckpointSchema.GENERATOR, model);
         try {
-            Network g = Family.of(model).newGenerator(CheckpointSchema.GENERATOR, model, manager);
             copyInto(g, tensors, dir);
-            return new Sampler(manager, g, manifest, dir);
+            return new Sampler(g, manifest, dir);
         } catch (RuntimeException e) {
-            manager.close();
+            g.close();
             throw e;
         }
     }
@@ -190,6 +186,6 @@ public final class Sampler implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        generator.close();
     }
 }

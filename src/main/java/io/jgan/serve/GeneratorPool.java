@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
  * newest checkpoint on first use and reloaded when a newer checkpoint appears.
  *
  * <p>How requests share a generator: a network's forward pass is not safe to run from two
- * threads at once (DJL's parameter store and batch-norm buffers are shared state), so each
+ * threads at once (batch norm's running statistics and the dropout masks' draws are shared state), so each
  * sampler runs one request at a time under its own lock. Across runs, at most {@code permits}
  * generations are in flight; a request that cannot get a permit within {@code waitMillis} gets
- * 503 rather than queueing without bound. Each generation's arrays live in a sub-manager closed
+ * 503 rather than queueing without bound. Each generation's tensors live in a scope closed
  * when it returns (see {@code Generation.run}), so memory stays flat however many requests come.
  */
 public final class GeneratorPool implements AutoCloseable {

@@ -1,25 +1,22 @@
 package io.jgan.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.training.GradientCollector;
-import io.jgan.engine.InputGradient;
-import io.jgan.engine.Scalars;
+import io.jgan.engine.Torch;
 import io.jgan.loss.AdversarialLoss;
+import io.jgan.model.Conv2d;
 import io.jgan.model.Network;
 import io.jgan.optim.Adam;
 import java.util.List;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * One GAN iteration (Goodfellow et al. 2014, Algorithm 1): k discriminator half-steps, then one
- * generator half-step, each with its own gradient collector (DJL allows one open at a time).
+ * generator half-step, each with its own backward pass. G's samples for D's half-step are made
+ * with graph recording off ({@code G(z).detach()}), and D is frozen during G's.
  */
 public final class AdversarialStep {
 
@@ -91,20 +88,20 @@ public final class AdversarialStep {
      * @param labelBatches their one-hot labels (N, classes) for a conditional GAN, else null
      * @return the losses and D's mean outputs
      */
-    public Result run(NDManager it, List<NDArray> realBatches, List<NDArray> labelBatches) {
+    public Result run(List<Tensor> realBatches, List<Tensor> labelBatches) {
         float lossD = 0f;
         float dReal = 0f;
         float dFake = 0f;
         for (int b = 0; b < realBatches.size(); b++) {
-            NDArray real = realBatches.get(b);
-            float[] d = labelBatches == null ? discriminatorStep(it, real)
-                    : conditionalDiscriminatorStep(it, real, labelBatches.get(b));
+            Tensor real = realBatches.get(b);
+            float[] d = labelBatches == null ? discriminatorStep(real)
+                    : conditionalDiscriminatorStep(real, labelBatches.get(b));
             lossD += d[0];
             dReal += d[1];
             dFake += d[2];
         }
         int k = realBatches.size();
-        float lossG = generatorStep(it, (int) realBatches.get(realBatches.size() - 1).getShape().get(0));
+        float lossG = generatorStep((int) realBatches.get(realBatches.size() - 1).size(0));
         return new Result(lossD / k, lossG, dReal / k, dFake / k);
     }
 
@@ -114,17 +111,20 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))}
      */
-    private float[] conditionalDiscriminatorStep(NDManager it, NDArray real, NDArray labels) {
-        int n = (int) real.getShape().get(0);
-        NDArray fake = generator.forward(withLabels(noise(it, n), labels), true); // (n, dataDim), no graph
-        float[] result = discriminatorBackward(it, withLabels(real, labels), withLabels(fake, labels));
+    private float[] conditionalDiscriminatorStep(Tensor real, Tensor labels) {
+        int n = (int) real.size(0);
+        Tensor fake; // (n, dataDim): G(z).detach(), no graph recorded
+        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
+            fake = Torch.toFloat(generator.forward(withLabels(noise(n), labels), true));
+        }
+        float[] result = discriminatorBackward(withLabels(real, labels), withLabels(fake, labels));
         beforeUpdate.accept(discriminator);
         optimizerD.step();
         return result;
     }
 
-    private static NDArray withLabels(NDArray x, NDArray oneHot) {
-        return NDArrays.concat(new NDList(x, oneHot), 1);
+    private static Tensor withLabels(Tensor x, Tensor oneHot) {
+        return torch.cat(new TensorVector(x, oneHot), 1);
     }
 
     /**
@@ -132,11 +132,13 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))}
      */
-    float[] discriminatorStep(NDManager it, NDArray real) {
-        int n = (int) real.getShape().get(0);
-        // Outside a collector the engine records no graph: this is G(z).detach(), (n, dataDim)
-        NDArray fake = generator.forward(noise(it, n), true);
-        float[] result = discriminatorBackward(it, real, fake);
+    float[] discriminatorStep(Tensor real) {
+        int n = (int) real.size(0);
+        Tensor fake; // (n, dataDim): G(z).detach(), no graph recorded
+        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
+            fake = Torch.toFloat(generator.forward(noise(n), true));
+        }
+        float[] result = discriminatorBackward(real, fake);
         beforeUpdate.accept(discriminator);
         optimizerD.step(); // updates D only, then zeroes D's gradients
         return result;
@@ -147,56 +149,63 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))}
      */
-    float[] discriminatorBackward(NDManager it, NDArray real, NDArray fake) {
-        int n = (int) real.getShape().get(0);
-        NDArray lossD;
-        NDArray realLogits;
-        NDArray fakeLogits;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    float[] discriminatorBackward(Tensor real, Tensor fake) {
+        int n = (int) real.size(0);
+        Tensor realLogits;
+        Tensor fakeLogits;
+        try (Torch.Autocast ac = Torch.autocast()) { // bf16 forward passes when chosen; losses in float32
             if (jointBatch) {
                 // One pass over (2n, dataDim): the same per-sample maths as two passes (D has no
                 // batch statistics), with larger, faster matrix products and one backward pass.
-                NDArray logits = discriminator.forward(NDArrays.concat(new NDList(real, fake)), true); // (2n, 1)
-                realLogits = logits.get(new NDIndex("0:{}", n)); // (n, 1)
-                fakeLogits = logits.get(new NDIndex("{}:", n)); // (n, 1)
+                Tensor logits = Torch.toFloat(discriminator.forward(torch.cat(new TensorVector(real, fake), 0), true)); // (2n, 1)
+                realLogits = logits.narrow(0, 0, n); // (n, 1)
+                fakeLogits = logits.narrow(0, n, n); // (n, 1)
             } else {
-                realLogits = discriminator.forward(real, true); // (n, 1)
-                fakeLogits = discriminator.forward(fake, true); // (n, 1)
+                realLogits = Torch.toFloat(discriminator.forward(real, true)); // (n, 1)
+                fakeLogits = Torch.toFloat(discriminator.forward(fake, true)); // (n, 1)
             }
-            lossD = loss.discriminatorLoss(realLogits, fakeLogits);
-            double lambda = loss.gradientPenaltyWeight();
-            if (lambda > 0) {
-                lossD = lossD.add(Scalars.mul(gradientPenalty(it, real, fake), lambda));
-            }
-            beforeBackward.run();
-            gc.backward(lossD);
         }
-        return new float[] {
-            lossD.getFloat(), Activation.sigmoid(realLogits).mean().getFloat(),
-            Activation.sigmoid(fakeLogits).mean().getFloat()
-        };
+        Tensor lossD = loss.discriminatorLoss(realLogits, fakeLogits);
+        double lambda = loss.gradientPenaltyWeight();
+        if (lambda > 0) {
+            lossD = lossD.add(gradientPenalty(real, fake).mul(new Scalar(lambda)));
+        }
+        beforeBackward.run();
+        lossD.backward();
+        try (Torch.NoGrad off = Torch.noGrad()) {
+            return new float[] {
+                Torch.item(lossD), Torch.item(torch.sigmoid(realLogits).mean()), Torch.item(torch.sigmoid(fakeLogits).mean())
+            };
+        }
     }
 
     /**
      * WGAN-GP's penalty {@code E[(||grad_xhat D(xhat)||_2 - 1)^2]} at {@code xhat = eps x + (1 - eps)
      * G(z)}, eps ~ U(0, 1) per sample, as a term whose own gradient reaches D's weights.
      *
-     * <p>The gradient comes from {@link InputGradient} ({@code autograd.grad} with create_graph),
-     * which stores nothing in D's weights: no cycle between a weight and its gradient, no graph kept
-     * from one step to the next.
+     * <p>Always float32 (outside autocast): a gradient of a gradient in bfloat16 would be noise.
+     * The gradient comes from libtorch's {@code autograd::grad} with create_graph, which returns
+     * it and stores nothing in D's weights: no cycle between a weight and its gradient, no graph
+     * kept from one step to the next.
      */
-    NDArray gradientPenalty(NDManager it, NDArray real, NDArray fake) {
-        int n = (int) real.getShape().get(0);
-        NDArray eps = it.randomUniform(0f, 1f, new Shape(n, 1)); // (n, 1), broadcast over pixels
-        NDArray xhat = real.mul(eps).add(fake.mul(Scalars.add(eps.neg(), 1))); // (n, dataDim), a new leaf
-        xhat.setRequiresGradient(true);
-        NDArray out = discriminator.forward(xhat, true); // (n, 1)
-        NDArray grad = InputGradient.of(out, xhat); // (n, dataDim), d D(xhat_i) / d xhat_i, itself differentiable
-        if (classes > 0) { // the penalty is on the image part; the label columns are not a direction of x
-            grad = grad.get(new NDIndex(":, :{}", grad.getShape().get(1) - classes));
+    Tensor gradientPenalty(Tensor real, Tensor fake) {
+        int n = (int) real.size(0);
+        Tensor eps = Torch.rand(n, 1); // (n, 1), broadcast over pixels
+        Tensor xhat = real.mul(eps).add(fake.mul(eps.neg().add(new Scalar(1.0)))) // (n, dataDim), a new leaf
+                .detach().set_requires_grad(true);
+        Tensor out;
+        try (Conv2d.Exact exact = Conv2d.exactGradients()) { // a gradient of this gradient is taken
+            out = discriminator.forward(xhat, true); // (n, 1)
         }
-        NDArray norm = Scalars.add(grad.square().sum(new int[] {1}), 1e-12f).sqrt(); // (n)
-        return Scalars.sub(norm, 1).square().mean();
+        // d sum_i D(xhat_i) / d xhat = d D(xhat_i) / d xhat_i row by row: (n, dataDim), itself differentiable
+        Tensor grad = torch.grad(new TensorVector(out), new TensorVector(xhat),
+                new TensorVector(torch.ones_like(out)), new BoolOptional(true), true, false).get(0);
+        if (classes > 0) { // the penalty is on the image part; the label columns are not a direction of x
+            grad = grad.narrow(1, 0, grad.size(1) - classes);
+        }
+        Tensor norm = grad.square().sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
+                .add(new Scalar(1e-12f)).sqrt(); // (n)
+        return norm.sub(new Scalar(1.0)).square().mean();
     }
 
     /**
@@ -205,30 +214,35 @@ public final class AdversarialStep {
      *
      * @return lossG
      */
-    float generatorStep(NDManager it, int n) {
-        NDArray lossG;
+    float generatorStep(int n) {
+        Tensor lossG;
         discriminator.freeze(true);
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray z = noise(it, n);
-            NDArray labels = null;
+        try {
+            Tensor z = noise(n);
+            Tensor labels = null;
             if (classes > 0) { // labels uniform over the classes, (n, classes) one-hot
-                labels = it.randomInteger(0, classes, new Shape(n), ai.djl.ndarray.types.DataType.INT64).oneHot(classes);
+                labels = torch.one_hot(torch.randint(0, classes, new long[] {n}, Torch.longs()), classes)
+                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
                 z = withLabels(z, labels);
             }
-            NDArray fake = generator.forward(z, true); // (n, dataDim), graph recorded
-            lossG = loss.generatorLoss(discriminator.forward(labels == null ? fake : withLabels(fake, labels), true));
+            Tensor fakeLogits;
+            try (Torch.Autocast ac = Torch.autocast()) { // bf16 forward passes when chosen; the loss in float32
+                Tensor fake = Torch.toFloat(generator.forward(z, true)); // (n, dataDim), graph recorded
+                fakeLogits = Torch.toFloat(discriminator.forward(labels == null ? fake : withLabels(fake, labels), true));
+            }
+            lossG = loss.generatorLoss(fakeLogits);
             beforeBackward.run();
-            gc.backward(lossG);
+            lossG.backward();
         } finally {
             discriminator.freeze(false);
         }
         beforeUpdate.accept(generator);
         optimizerG.step();
-        return lossG.getFloat();
+        return Torch.item(lossG);
     }
 
     /** z ~ N(0, 1), (n, latentDim), from the engine's seeded generator. */
-    private NDArray noise(NDManager it, int n) {
-        return it.randomNormal(new Shape(n, latentDim));
+    private Tensor noise(int n) {
+        return Torch.randn(n, latentDim);
     }
 }

@@ -1,7 +1,5 @@
 package io.jgan.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.jgan.checkpoint.CheckpointManifest;
 import io.jgan.format.NamedTensor;
 import io.jgan.model.Network;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * One game the {@link Trainer} plays: its two players, its data and its iteration. The loop owns
@@ -45,11 +44,8 @@ public interface Game extends AutoCloseable {
      */
     record Preview(String tag, float[] values, int count, int columns) {}
 
-    /** @return the manager that owns the players, their optimisers and the data */
-    NDManager root();
-
-    /** @return the data columns, each (count, ...) in the engine, shuffled together every epoch */
-    List<NDArray> columns();
+    /** @return the data columns, each (count, ...) in the engine, owned by the game, shuffled together every epoch */
+    List<Tensor> columns();
 
     /** @return rows in each column */
     int count();
@@ -60,12 +56,13 @@ public interface Game extends AutoCloseable {
     /**
      * Plays one iteration: D's half-step(s), then G's.
      *
-     * @param it the iteration's manager (closed by the loop)
+     * <p>The loop opens a scope around the call: every tensor the iteration makes is freed after it.
+     *
      * @param shuffled this epoch's columns, in the epoch's order
      * @param iteration the iteration within the epoch, from 0
      * @return what it measured
      */
-    Outcome play(NDManager it, List<NDArray> shuffled, int iteration);
+    Outcome play(List<Tensor> shuffled, int iteration);
 
     /** @return a loss magnitude above which the run has diverged (the losses' finiteness is always checked) */
     double divergedAbove();

@@ -1,11 +1,5 @@
 package io.jgan.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.jgan.JganException;
 import io.jgan.checkpoint.CheckpointManifest;
 import io.jgan.checkpoint.CheckpointSchema;
@@ -14,19 +8,22 @@ import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
-import io.jgan.engine.HostTensors;
-import io.jgan.engine.Scalars;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Family;
 import io.jgan.model.Generation;
 import io.jgan.model.LatentNoise;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * The game of the tutorials (Goodfellow et al. 2014): G maps noise to samples, D tells them from
@@ -56,14 +53,14 @@ public final class GanGame extends TwoPlayerGame {
     }
 
     private GanGame(GanConfig config, Setup setup) {
-        super(setup.root(), setup.players(), setup.columns(), setup.count(), setup.iterationsPerEpoch());
+        super(setup.players(), setup.columns(), setup.count(), setup.iterationsPerEpoch());
         this.config = config;
         TrainConfig train = config.train();
         ModelConfig model = config.model();
         Family family = Family.of(model);
         try {
             if (train.emaDecay() > 0) {
-                this.emaGenerator = family.newGenerator(CheckpointSchema.GENERATOR_EMA, model, root());
+                this.emaGenerator = family.newGenerator(CheckpointSchema.GENERATOR_EMA, model);
                 emaGenerator.copyFrom(players().generator().toTensors());
             } else {
                 this.emaGenerator = null;
@@ -80,7 +77,7 @@ public final class GanGame extends TwoPlayerGame {
     }
 
     /** The players and the data, built (in this order) before the game's own parts. */
-    private record Setup(NDManager root, Players players, List<NDArray> columns, int count, int iterationsPerEpoch) {
+    private record Setup(Players players, List<Tensor> columns, int count, int iterationsPerEpoch) {
 
         static Setup of(GanConfig config, Samples samples) {
             TrainConfig train = config.train();
@@ -101,23 +98,24 @@ public final class GanGame extends TwoPlayerGame {
                 throw new JganException(JganException.USAGE, "a conditional GAN needs class labels, and this data has"
                         + " none: use IDX data with its labels file, or an image folder with one subfolder per class");
             }
-            NDManager root = NDManager.newBaseManager();
-            try {
-                Players players = Players.create(model, train, root);
-                List<NDArray> columns = new ArrayList<>();
-                columns.add(root.create(samples.values(), new Shape(samples.count(), samples.dim()))); // (count, dataDim)
+            Players players = Players.create(model, train);
+            List<Tensor> columns = new ArrayList<>();
+            try (Scope made = Scope.open()) {
+                // (count, dataDim), kept for the run: the game closes it
+                columns.add(Scope.keep(Torch.tensor(samples.values(), samples.count(), samples.dim())));
                 if (model.conditional()) {
-                    columns.add(oneHot(root, samples, model.classes())); // (count, classes)
+                    columns.add(Scope.keep(oneHot(samples, model.classes()))); // (count, classes)
                 }
-                int batches = (samples.count() + train.batchSize() - 1) / train.batchSize();
-                return new Setup(root, players, columns, samples.count(), Math.max(1, batches / train.dSteps()));
             } catch (RuntimeException e) {
-                root.close();
+                players.close();
+                columns.forEach(Tensor::close);
                 throw e;
             }
+            int batches = (samples.count() + train.batchSize() - 1) / train.batchSize();
+            return new Setup(players, columns, samples.count(), Math.max(1, batches / train.dSteps()));
         }
 
-        private static NDArray oneHot(NDManager root, Samples samples, int k) {
+        private static Tensor oneHot(Samples samples, int k) {
             float[] code = new float[samples.count() * k];
             for (int i = 0; i < samples.count(); i++) {
                 int y = samples.labels()[i] & 0xff;
@@ -127,28 +125,28 @@ public final class GanGame extends TwoPlayerGame {
                 }
                 code[i * k + y] = 1f;
             }
-            return root.create(code, new Shape(samples.count(), k));
+            return Torch.tensor(code, samples.count(), k);
         }
     }
 
     /** k real batches (k = --d-steps), the adversarial step, then G's average. */
     @Override
-    public Outcome play(NDManager it, List<NDArray> shuffled, int iteration) {
+    public Outcome play(List<Tensor> shuffled, int iteration) {
         int k = config.train().dSteps();
         int batchSize = config.train().batchSize();
-        NDArray data = shuffled.get(0);
-        NDArray labels = shuffled.size() > 1 ? shuffled.get(1) : null;
-        List<NDArray> real = new ArrayList<>(k);
-        List<NDArray> realLabels = labels == null ? null : new ArrayList<>(k);
+        Tensor data = shuffled.get(0);
+        Tensor labels = shuffled.size() > 1 ? shuffled.get(1) : null;
+        List<Tensor> real = new ArrayList<>(k);
+        List<Tensor> realLabels = labels == null ? null : new ArrayList<>(k);
         for (int b = 0; b < k; b++) {
             long from = (long) (iteration * k + b) * batchSize;
-            long to = Math.min(from + batchSize, count());
-            real.add(data.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, dataDim), a view
+            long len = Math.min(from + batchSize, count()) - from;
+            real.add(data.narrow(0, from, len)); // (<= batchSize, dataDim), a view
             if (realLabels != null) {
-                realLabels.add(labels.get(it, new NDIndex("{}:{}", from, to))); // (<= batchSize, classes)
+                realLabels.add(labels.narrow(0, from, len)); // (<= batchSize, classes)
             }
         }
-        AdversarialStep.Result r = adversarialStep.run(it, real, realLabels);
+        AdversarialStep.Result r = adversarialStep.run(real, realLabels);
         updateAverage((float) config.train().emaDecay());
         return new Outcome(r.lossD(), r.lossG(), r.dReal(), r.dFake(), Map.of());
     }
@@ -158,24 +156,23 @@ public final class GanGame extends TwoPlayerGame {
      * every trainable weight, in place, and the live G's batch-norm running statistics copied in (as
      * EMA implementations do: statistics are not averaged).
      *
-     * <p>{@code (1 - decay) * w} is a temporary of w's manager, G's long-lived one: closed here at
-     * once, or it would stay there until the run ends (about 6 MB a step for the MLP generator).
+     * <p>Runs inside the iteration's scope, so its temporaries go with the step.
      */
     private void updateAverage(float decay) {
         if (emaGenerator == null) {
             return;
         }
-        List<Pair<String, Parameter>> live = players().generator().namedParameters();
-        List<Pair<String, Parameter>> avg = emaGenerator.namedParameters();
-        for (int i = 0; i < live.size(); i++) {
-            NDArray w = live.get(i).getValue().getArray();
-            NDArray a = avg.get(i).getValue().getArray();
-            if (live.get(i).getValue().requiresGradient()) {
-                try (NDArray scaled = Scalars.mul(w, 1f - decay)) {
-                    Scalars.muli(a, decay).addi(scaled);
+        List<Parameter> live = players().generator().namedParameters();
+        List<Parameter> avg = emaGenerator.namedParameters();
+        try (Torch.NoGrad off = Torch.noGrad()) {
+            for (int i = 0; i < live.size(); i++) {
+                Tensor w = live.get(i).tensor();
+                Tensor a = avg.get(i).tensor();
+                if (live.get(i).trainable()) {
+                    a.mul_(new Scalar(decay)).add_(w.mul(new Scalar(1f - decay)));
+                } else { // running mean / variance
+                    a.copy_(w);
                 }
-            } else { // running mean / variance
-                HostTensors.copyInto(a, w);
             }
         }
     }
@@ -239,6 +236,14 @@ public final class GanGame extends TwoPlayerGame {
     public float[] generate(int n, long seed) {
         float[] noise = LatentNoise.gaussian(seed, n * config.model().latentDim());
         return Generation.run(samplingGenerator(), config.model(), noise, null);
+    }
+
+    @Override
+    public void close() {
+        if (emaGenerator != null) {
+            emaGenerator.close();
+        }
+        super.close();
     }
 
     /** @return the adversarial step (for tests) */

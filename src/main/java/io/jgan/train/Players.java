@@ -1,16 +1,15 @@
 package io.jgan.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import io.jgan.checkpoint.CheckpointManifest;
 import io.jgan.checkpoint.CheckpointSchema;
 import io.jgan.checkpoint.Checkpoints;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
+import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
 import io.jgan.optim.Adam;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +26,8 @@ import java.util.Map;
  * @param optimizerG G's optimiser
  * @param optimizerD D's optimiser
  */
-public record Players(Network generator, Network discriminator, Adam optimizerG, Adam optimizerD) {
+public record Players(Network generator, Network discriminator, Adam optimizerG, Adam optimizerD)
+        implements AutoCloseable {
 
     /**
      * Builds both networks with their initial weights, drawn from the engine's generator seeded
@@ -35,18 +35,17 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
      *
      * @param model the model
      * @param train the hyper-parameters (seed, learning rates, betas, eps)
-     * @param root the manager that holds the parameters for the run
      * @return the players
      */
-    public static Players create(ModelConfig model, TrainConfig train, NDManager root) {
-        Engine.getInstance().setRandomSeed(Seeds.mix(train.seed(), -1)); // initial weights
+    public static Players create(ModelConfig model, TrainConfig train) {
+        Torch.seed(Seeds.mix(train.seed(), -1)); // initial weights
         Family family = Family.of(model);
-        Network g = family.newGenerator(CheckpointSchema.GENERATOR, model, root);
-        Network d = family.newDiscriminator(CheckpointSchema.DISCRIMINATOR, model, root);
+        Network g = family.newGenerator(CheckpointSchema.GENERATOR, model);
+        Network d = family.newDiscriminator(CheckpointSchema.DISCRIMINATOR, model);
         Adam optG = Adam.create(g.trainableParameters(),
-                new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()), root);
+                new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()));
         Adam optD = Adam.create(d.trainableParameters(),
-                new Adam.Settings(train.lrD(), train.beta1(), train.beta2(), train.eps()), root);
+                new Adam.Settings(train.lrD(), train.beta1(), train.beta2(), train.eps()));
         return new Players(g, d, optG, optD);
     }
 
@@ -100,8 +99,8 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
         List<NamedTensor> out = new ArrayList<>();
         List<Parameter> params = network.trainableParameters();
         for (int i = 0; i < params.size(); i++) {
-            String name = params.get(i).getName();
-            long[] shape = params.get(i).getArray().getShape().getShape();
+            String name = params.get(i).name();
+            long[] shape = Torch.shape(params.get(i).tensor());
             float[][] mv = adam.moments(i);
             out.add(new NamedTensor(CheckpointSchema.momentName("m", i, name), shape, mv[0]));
             out.add(new NamedTensor(CheckpointSchema.momentName("v", i, name), shape, mv[1]));
@@ -124,7 +123,7 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
                     + " moment tensors but " + saved.size() + " were saved");
         }
         for (int i = 0; i < params.size(); i++) {
-            long[] shape = params.get(i).getArray().getShape().getShape();
+            long[] shape = Torch.shape(params.get(i).tensor());
             NamedTensor m = saved.get(2 * i);
             NamedTensor v = saved.get(2 * i + 1);
             check(m, CheckpointSchema.momentName("m", i, ""), shape);
@@ -140,4 +139,12 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
         }
     }
 
+    /** Frees the networks and the optimisers' moments. */
+    @Override
+    public void close() {
+        optimizerG.close();
+        optimizerD.close();
+        generator.close();
+        discriminator.close();
+    }
 }

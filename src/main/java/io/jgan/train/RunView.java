@@ -52,7 +52,7 @@ public interface RunView {
      */
     void stop();
 
-    /** @return engine arrays the run holds now: flat from step to step unless something leaks */
+    /** @return native objects still owned now (a full GC first: for tests and benchmarks): flat from step to step unless something leaks */
     int liveArrays();
 
     /**

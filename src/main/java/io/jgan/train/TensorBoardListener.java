@@ -1,11 +1,12 @@
 package io.jgan.train;
 
-import ai.djl.nn.Parameter;
-import ai.djl.util.Pair;
 import io.jgan.JganException;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.EventFile;
 import io.jgan.format.Json;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * Writes the run for TensorBoard ({@code tensorboard --logdir runs}), as the tutorial's
@@ -91,10 +93,12 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
         if (!histogramStep(run.step() + 1, run)) {
             return;
         }
-        for (Pair<String, Parameter> p : network.namedParameters()) {
-            if (p.getValue().requiresGradient()) {
-                gradients.put(prefix(network) + "/gradients/" + p.getKey(),
-                        p.getValue().getArray().getGradient().toFloatArray());
+        try (Scope copy = Scope.open()) {
+            for (Parameter p : network.namedParameters()) {
+                Tensor g = p.tensor().grad();
+                if (p.trainable() && g.defined()) {
+                    gradients.put(prefix(network) + "/gradients/" + p.name(), Torch.floats(g));
+                }
             }
         }
     }
@@ -126,10 +130,13 @@ public final class TensorBoardListener implements TrainingListener, ScalarSink {
 
     private void histograms(double now, long step, RunView run) throws IOException {
         for (Network network : List.of(run.generator(), run.discriminator())) {
-            for (Pair<String, Parameter> p : network.namedParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    file.histogram(now, step, prefix(network) + "/weights/" + p.getKey(),
-                            EventFile.Histogram.of(p.getValue().getArray().toFloatArray(), BUCKETS));
+            for (Parameter p : network.namedParameters()) {
+                if (p.trainable()) {
+                    float[] w;
+                    try (Scope copy = Scope.open()) {
+                        w = Torch.floats(p.tensor());
+                    }
+                    file.histogram(now, step, prefix(network) + "/weights/" + p.name(), EventFile.Histogram.of(w, BUCKETS));
                 }
             }
         }

@@ -1,14 +1,12 @@
 package io.jgan.train;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.config.RunSchedule;
 import io.jgan.data.Permutation;
 import io.jgan.data.Samples;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.model.Network;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * The one training loop: plays a {@link Game} one iteration at a time, for every family.
@@ -174,12 +173,12 @@ public final class Trainer implements RunView, AutoCloseable {
         int iterations = game.iterationsPerEpoch();
         int epoch = (int) (step / iterations) + 1;
         int skip = (int) (step % iterations); // > 0 only when resuming mid-epoch
-        try (NDManager epochManager = game.root().newSubManager()) {
-            NDArray order = epochManager.create(Permutation.longs(game.count(),
+        try (Scope epochScope = Scope.open()) {
+            Tensor order = Torch.indices(Permutation.longs(game.count(),
                     new Random(Seeds.mix(config.train().seed(), epoch))));
-            List<NDArray> shuffled = new ArrayList<>();
-            for (NDArray column : game.columns()) {
-                shuffled.add(column.get(epochManager, new NDIndex("{}", order))); // (count, ...)
+            List<Tensor> shuffled = new ArrayList<>();
+            for (Tensor column : game.columns()) {
+                shuffled.add(column.index_select(0, order)); // (count, ...)
             }
             for (int i = skip; i < iterations && step < totalSteps && !stopRequested && !interrupted; i++) {
                 iterate(shuffled, epoch, i);
@@ -188,12 +187,12 @@ public final class Trainer implements RunView, AutoCloseable {
     }
 
     /** One iteration: the game's step, then the guard, the listeners and the checkpointer. */
-    private void iterate(List<NDArray> shuffled, int epoch, int iteration) {
+    private void iterate(List<Tensor> shuffled, int epoch, int iteration) {
         long start = System.nanoTime();
-        Engine.getInstance().setRandomSeed(Seeds.mix(config.train().seed(), step + 1));
+        Torch.seed(Seeds.mix(config.train().seed(), step + 1));
         Game.Outcome r;
-        try (NDManager it = game.root().newSubManager()) {
-            r = game.play(it, shuffled, iteration);
+        try (Scope it = Scope.open()) {
+            r = game.play(shuffled, iteration);
         }
         step++;
         StepRecord record = new StepRecord(step, epoch, iteration + 1, r.lossD(), r.lossG(), r.dReal(), r.dFake(),
@@ -237,14 +236,14 @@ public final class Trainer implements RunView, AutoCloseable {
     }
 
     /**
-     * Counts the engine arrays the game's managers hold: parameters, moments, data, and whatever a
-     * step left behind. Flat from step to step unless something leaks.
+     * Counts the native objects the binding holds: parameters, moments, data, and whatever a step
+     * left behind. Flat from step to step unless something leaks.
      *
      * @return the count
      */
     @Override
     public int liveArrays() {
-        return game.root().getManagedArrays().size();
+        return Torch.liveObjects();
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.jgan.train;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.jgan.checkpoint.CheckpointManifest;
 import io.jgan.format.NamedTensor;
 import io.jgan.model.Network;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * What every game of two {@link Players} shares: the root manager that owns them and the data
@@ -17,9 +16,8 @@ import java.util.Map;
  */
 public abstract class TwoPlayerGame implements Game {
 
-    private final NDManager root;
     private final Players players;
-    private final List<NDArray> columns;
+    private final List<Tensor> columns;
     private final int count;
     private final int iterationsPerEpoch;
 
@@ -32,8 +30,7 @@ public abstract class TwoPlayerGame implements Game {
      * @param count rows per column
      * @param iterationsPerEpoch iterations per pass over the data
      */
-    protected TwoPlayerGame(NDManager root, Players players, List<NDArray> columns, int count, int iterationsPerEpoch) {
-        this.root = root;
+    protected TwoPlayerGame(Players players, List<Tensor> columns, int count, int iterationsPerEpoch) {
         this.players = players;
         this.columns = List.copyOf(columns);
         this.count = count;
@@ -46,12 +43,7 @@ public abstract class TwoPlayerGame implements Game {
     }
 
     @Override
-    public NDManager root() {
-        return root;
-    }
-
-    @Override
-    public List<NDArray> columns() {
+    public List<Tensor> columns() {
         return columns;
     }
 
@@ -97,6 +89,9 @@ public abstract class TwoPlayerGame implements Game {
 
     @Override
     public void close() {
-        root.close();
+        players.close();
+        for (Tensor c : columns) {
+            c.close();
+        }
     }
 }

@@ -3,9 +3,8 @@ package io.jgan.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import io.jgan.config.GanConfig;
+import io.jgan.engine.Torch;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
 import org.junit.jupiter.api.Test;
@@ -16,10 +15,9 @@ class GemmFloorTest {
     @Test
     void replaysTheIterationsProductsAndNothingElse() {
         GanConfig c = Family.MLP.preset(1);
-        Engine.getInstance().setRandomSeed(1);
-        try (NDManager m = NDManager.newBaseManager();
-                Network g = new Network("generator", Family.of(c.model()).generator(c.model()), m, Family.of(c.model()).generatorInputDim(c.model()));
-                Network d = new Network("discriminator", Family.of(c.model()).discriminator(c.model()), m,
+        Torch.seed(1);
+        try (Network g = new Network("generator", Family.of(c.model()).generator(c.model()), Family.of(c.model()).generatorInputDim(c.model()));
+                Network d = new Network("discriminator", Family.of(c.model()).discriminator(c.model()),
                         Family.of(c.model()).discriminatorInputDim(c.model()))) {
             GemmFloor.Result r = GemmFloor.run(g, d, 100, 0, 1);
             // D step: 4 + 4 forward, 4 weight + 3 input gradients; G step: 4 + 4 forward, 4 input

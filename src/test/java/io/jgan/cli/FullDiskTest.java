@@ -29,7 +29,7 @@ class FullDiskTest {
         assumeTrue(unshareWorks(), "unshare -rm (user and mount namespaces) is not available here");
         Path mnt = Files.createDirectory(tmp.resolve("disk"));
         Path sample = tmp.resolve("sample.png");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java") + " -Dai.djl.offline=true"
+        String java = Path.of(System.getProperty("java.home"), "bin", "java")
                 + " -Djava.awt.headless=true -Xmx1g -cp " + System.getProperty("java.class.path") + " io.jgan.cli.Main";
         String run = mnt + "/run";
         String script = String.join("\n",

@@ -95,7 +95,7 @@ class GracefulStopTest {
      */
     private Child start(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT,TERM",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true", "-Xmx1g", "-cp", System.getProperty("java.class.path"), "io.jgan.cli.Main"));
         cmd.addAll(args);
         Path log = Files.createTempFile(tmp, "child", ".log");

@@ -96,7 +96,7 @@ class KillAndResumeTest {
     /** The CLI in a child JVM with this test's classpath (so that it can be killed for real). */
     private Process start(List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Djava.awt.headless=true", "-Xmx1g", "-cp",
+                "-Djava.awt.headless=true", "-Xmx1g", "-cp",
                 System.getProperty("java.class.path"), "io.jgan.cli.Main"));
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -3,9 +3,9 @@ package io.jgan.loss;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class BceLossTest {
 
-    private NDManager m;
+    private Scope m;
 
     @BeforeEach
     void setUp() {
-        m = NDManager.newBaseManager();
+        m = Scope.open();
     }
 
     @AfterEach
@@ -28,12 +28,12 @@ class BceLossTest {
         m.close();
     }
 
-    private NDArray logits(float... x) {
-        return m.create(x, new Shape(x.length, 1)); // (N, 1), as D returns
+    private Tensor logits(float... x) {
+        return Torch.tensor(x, x.length, 1); // (N, 1), as D returns
     }
 
-    private static float value(NDArray scalar) {
-        return scalar.getFloat();
+    private static float value(Tensor scalar) {
+        return Torch.item(scalar);
     }
 
     // logits 0, 2, -3:
@@ -43,7 +43,7 @@ class BceLossTest {
     //   target 0.9: softplus(x) - 0.9 x = 0.693147, 0.326928, 2.748587 -> mean 1.256221
     @Test
     void bceOfLogitsMatchesHandComputedValues() {
-        NDArray x = logits(0f, 2f, -3f);
+        Tensor x = logits(0f, 2f, -3f);
         assertThat(value(BceLoss.withLogits(x, 1f))).isCloseTo(1.289554f, within(1e-5f));
         assertThat(value(BceLoss.withLogits(x, 0f))).isCloseTo(0.956221f, within(1e-5f));
         assertThat(value(BceLoss.withLogits(x, 0.9f))).isCloseTo(1.256221f, within(1e-5f));
@@ -76,8 +76,8 @@ class BceLossTest {
     void tutorialDiscriminatorLossIsTheSumOfBothTerms() {
         // real logits 0, 2 -> BCE(., 1) = (0.693147 + 0.126928) / 2 = 0.410038
         // fake logits -3, 0 -> BCE(., 0) = (0.048587 + 0.693147) / 2 = 0.370867
-        NDArray real = logits(0f, 2f);
-        NDArray fake = logits(-3f, 0f);
+        Tensor real = logits(0f, 2f);
+        Tensor fake = logits(-3f, 0f);
         assertThat(value(new BceLoss(1f, false, false).discriminatorLoss(real, fake)))
                 .isCloseTo(0.410038f + 0.370867f, within(1e-5f));
         // seed 001 averages the two terms
@@ -91,7 +91,7 @@ class BceLossTest {
     @Test
     void generatorLosses() {
         // fake logits -3, 0: non-saturating -log s(x) = (3.048587 + 0.693147) / 2 = 1.870867
-        NDArray fake = logits(-3f, 0f);
+        Tensor fake = logits(-3f, 0f);
         assertThat(value(new BceLoss(1f, false, false).generatorLoss(fake))).isCloseTo(1.870867f, within(1e-5f));
         // minimax log(1 - s(x)) = -softplus(x) = -(0.048587 + 0.693147) / 2 = -0.370867
         assertThat(value(new BceLoss(1f, false, true).generatorLoss(fake))).isCloseTo(-0.370867f, within(1e-5f));

@@ -3,22 +3,22 @@ package io.jgan.loss;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.jgan.config.TrainConfig;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.model.Family;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The loss pairs against values worked out by hand for D outputs real (1, -1), fake (0.5, 2). */
 class LossPairsTest {
 
     private static double[] losses(AdversarialLoss loss) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray real = m.create(new float[] {1f, -1f}, new Shape(2, 1));
-            NDArray fake = m.create(new float[] {0.5f, 2f}, new Shape(2, 1));
-            return new double[] {loss.discriminatorLoss(real, fake).getFloat(), loss.generatorLoss(fake).getFloat()};
+        try (Scope m = Scope.open()) {
+            Tensor real = Torch.tensor(new float[] {1f, -1f}, 2, 1);
+            Tensor fake = Torch.tensor(new float[] {0.5f, 2f}, 2, 1);
+            return new double[] {Torch.item(loss.discriminatorLoss(real, fake)), Torch.item(loss.generatorLoss(fake))};
         }
     }
 

@@ -3,15 +3,17 @@ package io.jgan.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import ai.djl.training.GradientCollector;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
 import java.util.Random;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DcganTest {
 
@@ -20,10 +22,10 @@ class DcganTest {
      * out: out[o][y][x] = sum_{i,h,w} in[i][h][w] T[i][o][y + 1 - 2h][x + 1 - 2w], with the
      * transposed kernel T[i][o][a][b] = W[o][i][3 - a][3 - b] of the learned weight W.
      */
-    @Test
-    void upConvolutionIsATransposedConvolution() {
+    @ParameterizedTest(name = "{0} output maps")
+    @ValueSource(ints = {3, 1}) // libtorch's conv_transpose2d, and the phases
+    void upConvolutionIsATransposedConvolution(int cout) {
         int cin = 2;
-        int cout = 3;
         int h = 3;
         int w = 4;
         Random rng = new Random(1);
@@ -31,13 +33,10 @@ class DcganTest {
         for (int i = 0; i < in.length; i++) {
             in[i] = (float) rng.nextGaussian();
         }
-        try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(3);
+        try (Scope m = Scope.open()) {
+            Torch.seed(3);
             Block up = Dcgan.upconv(cout);
-            Network net = new Network("up", new ai.djl.nn.SequentialBlock()
-                    .add(new ai.djl.nn.LambdaBlock(x -> new ai.djl.ndarray.NDList(
-                            x.singletonOrThrow().reshape(-1, cin, h, w))))
-                    .add(up), m, cin * h * w);
+            Network net = new Network("up", new Sequential().add(Lambda.reshape(cin, h, w)).add(up), cin * h * w);
             NamedTensor weight = net.toTensors().get(0);
             assertThat(weight.shape()).containsExactly(cout, cin, 4, 4);
             float[] wt = weight.data();
@@ -45,17 +44,13 @@ class DcganTest {
             for (int i = 0; i < r.length; i++) {
                 r[i] = (float) rng.nextGaussian();
             }
-            NDArray x = m.create(in, new Shape(1, cin * h * w));
-            x.setRequiresGradient(true);
-            float[] got;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray out = net.forward(x, true);
-                assertThat(out.getShape()).isEqualTo(new Shape(1, cout, 2 * h, 2 * w));
-                got = out.toFloatArray();
-                gc.backward(out.mul(m.create(r, out.getShape())).sum()); // loss = sum(out * r)
-            }
-            float[] gotGradIn = x.getGradient().toFloatArray();
-            float[] gotGradW = net.trainableParameters().get(0).getArray().getGradient().toFloatArray();
+            Tensor x = Torch.tensor(in, 1, cin * h * w).set_requires_grad(true);
+            Tensor out = net.forward(x, true);
+            assertThat(Torch.shape(out)).containsExactly(1, cout, 2 * h, 2 * w);
+            float[] got = Torch.floats(out);
+            out.mul(Torch.tensor(r, Torch.shape(out))).sum().backward(); // loss = sum(out * r)
+            float[] gotGradIn = Torch.floats(x.grad());
+            float[] gotGradW = Torch.floats(net.trainableParameters().get(0).tensor().grad());
             double[] gradIn = new double[in.length];
             double[] gradW = new double[wt.length];
             for (int o = 0; o < cout; o++) {
@@ -93,8 +88,8 @@ class DcganTest {
     }
 
     /**
-     * The up-sampling slices G's long-lived weight every step: its temporaries must go to the
-     * step's manager, not the weight's (which would keep every step's slices until the run ends).
+     * The up-sampling slices G's long-lived weight every step: its temporaries must go with the
+     * step's scope, or every step's slices stay until the run ends.
      */
     @Test
     void trainingHoldsNoArraysPerStep() {
@@ -123,8 +118,8 @@ class DcganTest {
         assertThat(Upsample2x.formerName("01SequentialBlock_01Linear_weight")).isEqualTo("01SequentialBlock_01Linear_weight");
         assertThat(Upsample2x.formerName("01SequentialBlock_02Conv2d_weight")).isEqualTo("01SequentialBlock_02Conv2d_weight");
         // a generator whose up-sampling weights come under the former names loads them
-        try (NDManager m = NDManager.newBaseManager()) {
-            loadsUnderFormerNames(new Network("g", Dcgan.generator(100, 1, 28), m, 100));
+        try (Network g = new Network("g", Dcgan.generator(100, 1, 28), 100)) {
+            loadsUnderFormerNames(g);
         }
     }
 
@@ -158,12 +153,10 @@ class DcganTest {
         int n = 3;
         int c = 4;
         int s = 7;
-        try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(5);
-            Network layer = new Network("head", new ai.djl.nn.SequentialBlock()
-                    .add(new ai.djl.nn.LambdaBlock(x -> new ai.djl.ndarray.NDList(
-                            x.singletonOrThrow().reshape(-1, c, s, s))))
-                    .add(new WholeMapConv()), m, c * s * s);
+        try (Scope m = Scope.open()) {
+            Torch.seed(5);
+            Network layer = new Network("head", new Sequential().add(Lambda.reshape(c, s, s)).add(new WholeMapConv()),
+                    c * s * s);
             float[] w = layer.toTensors().get(0).data(); // (1, C, S, S)
             assertThat(layer.toTensors().get(0).shape()).containsExactly(1, c, s, s);
             Random rng = new Random(2);
@@ -172,17 +165,13 @@ class DcganTest {
                 in[i] = (float) rng.nextGaussian();
             }
             float[] upstream = {0.5f, -1.25f, 2f}; // dL/dlogit per sample
-            NDArray x = m.create(in, new Shape(n, (long) c * s * s));
-            x.setRequiresGradient(true);
-            float[] out;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = layer.forward(x, true); // (N, 1, 1, 1)
-                assertThat(logits.getShape()).isEqualTo(new Shape(n, 1, 1, 1));
-                out = logits.toFloatArray();
-                gc.backward(logits.reshape(n).mul(m.create(upstream)).sum());
-            }
-            float[] dx = x.getGradient().toFloatArray();
-            float[] dw = layer.namedParameters().get(0).getValue().getArray().getGradient().toFloatArray();
+            Tensor x = Torch.tensor(in, n, (long) c * s * s).set_requires_grad(true);
+            Tensor logits = layer.forward(x, true); // (N, 1, 1, 1)
+            assertThat(Torch.shape(logits)).containsExactly(n, 1, 1, 1);
+            float[] out = Torch.floats(logits);
+            logits.reshape(n).mul(Torch.tensor(upstream, upstream.length)).sum().backward();
+            float[] dx = Torch.floats(x.grad());
+            float[] dw = Torch.floats(layer.namedParameters().get(0).tensor().grad());
             int k = c * s * s;
             for (int b = 0; b < n; b++) {
                 double sum = 0;
@@ -209,23 +198,70 @@ class DcganTest {
         assertThat(Dcgan.formerName("08WholeMapConv_weight")).isEqualTo("08Conv2d_weight");
         assertThat(Dcgan.formerName("05Upsample2x_weight")).isEqualTo("05SequentialBlock_02Conv2d_weight");
         assertThat(Dcgan.formerName("01Conv2d_weight")).isEqualTo("01Conv2d_weight");
-        try (NDManager m = NDManager.newBaseManager()) {
-            loadsUnderFormerNames(new Network("d", Dcgan.discriminator(1, 28, 0), m, 784));
+        try (Network d = new Network("d", Dcgan.discriminator(1, 28, 0), 784)) {
+            loadsUnderFormerNames(d);
         }
     }
 
     @Test
     void networksHaveTheShapesOfEverySupportedSide() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            for (int[] cs : new int[][] {{1, 28}, {3, 32}, {3, 64}}) {
-                int c = cs[0];
-                int side = cs[1];
-                Network g = new Network("generator", Dcgan.generator(16, c, side), m, 16);
-                Network d = new Network("discriminator", Dcgan.discriminator(c, side, 0), m, c * side * side);
-                NDArray x = g.forward(m.randomNormal(new Shape(5, 16)), true);
-                assertThat(x.getShape()).isEqualTo(new Shape(5, (long) c * side * side));
-                assertThat(x.max().getFloat()).isLessThanOrEqualTo(1f); // tanh
-                assertThat(d.forward(x, true).getShape()).isEqualTo(new Shape(5, 1));
+        for (int[] cs : new int[][] {{1, 28}, {3, 32}, {3, 64}}) {
+            int c = cs[0];
+            int side = cs[1];
+            try (Scope m = Scope.open(); Network g = new Network("generator", Dcgan.generator(16, c, side), 16);
+                    Network d = new Network("discriminator", Dcgan.discriminator(c, side, 0), c * side * side)) {
+                Tensor x = g.forward(Torch.randn(5, 16), true);
+                assertThat(Torch.shape(x)).containsExactly(5, (long) c * side * side);
+                assertThat(Torch.item(x.max())).isLessThanOrEqualTo(1f); // tanh
+                assertThat(Torch.shape(d.forward(x, true))).containsExactly(5, 1);
+            }
+        }
+    }
+
+    /**
+     * The transposed-convolution input gradient equals libtorch's own, over two passes through the
+     * layer in one backward (as D's real and fake passes), on an even and an odd input side, and
+     * the weight gradient is untouched; inside {@code exactGradients} the layer is libtorch's again.
+     */
+    @ParameterizedTest(name = "side {0}")
+    @ValueSource(ints = {8, 7})
+    void transposedInputGradientEqualsAutograds(int side) {
+        try (Scope m = Scope.open()) {
+            Torch.seed(11);
+            Conv2d fast = new Conv2d(5, 4, 2, 1, Init.normal(0, 0.5), null).transposedInputGradient();
+            Conv2d plain = new Conv2d(5, 4, 2, 1, Init.normal(0, 0.5), null);
+            Network a = new Network("a", new Sequential().add(Lambda.reshape(3, side, side)).add(fast), 3 * side * side);
+            Network b = new Network("b", new Sequential().add(Lambda.reshape(3, side, side)).add(plain), 3 * side * side);
+            b.copyFrom(a.toTensors());
+            float[][] grads = new float[2][];
+            float[][] weightGrads = new float[2][];
+            float[][] secondInput = new float[2][];
+            Tensor x1 = Torch.randn(2, 3L * side * side);
+            Tensor x2 = Torch.randn(2, 3L * side * side);
+            int k = 0;
+            for (Network net : new Network[] {a, b}) {
+                Tensor in1 = x1.detach().clone().set_requires_grad(true);
+                Tensor in2 = x2.detach().clone().set_requires_grad(true);
+                Tensor y1 = net.forward(in1, true);
+                Tensor y2 = net.forward(in2, true);
+                Torch.seed(12); // the same upstream gradients for both layers
+                y1.mul(Torch.randn(Torch.shape(y1))).sum().add(y2.mul(Torch.randn(Torch.shape(y2))).sum()).backward();
+                grads[k] = Torch.floats(in1.grad());
+                secondInput[k] = Torch.floats(in2.grad());
+                weightGrads[k] = Torch.floats(net.trainableParameters().get(0).tensor().grad());
+                k++;
+            }
+            assertThat(grads[0]).containsExactly(grads[1], within(1e-4f));
+            assertThat(secondInput[0]).containsExactly(secondInput[1], within(1e-4f));
+            assertThat(weightGrads[0]).containsExactly(weightGrads[1], within(1e-4f));
+            assertThat(grads[0]).isNotEqualTo(secondInput[0]); // each pass got its own dy
+            // a gradient of a gradient goes through libtorch's backward inside exactGradients
+            try (Conv2d.Exact exact = Conv2d.exactGradients()) {
+                Tensor in = x1.detach().clone().set_requires_grad(true);
+                Tensor out = a.forward(in, true);
+                Tensor g = torch.grad(new TensorVector(out.square().sum()), new TensorVector(in), new TensorVector(),
+                        new BoolOptional(true), true, false).get(0);
+                assertThat(g.requires_grad()).isTrue();
             }
         }
     }

@@ -3,14 +3,10 @@ package io.jgan.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import io.jgan.engine.HostTensors;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The uniform-threshold mask has nn.Dropout's law: keep with 1 - p, scale by 1 / (1 - p). */
@@ -18,13 +14,11 @@ class InvertedDropoutTest {
 
     @Test
     void keepsSeventyPercentScaledAndIsIdentityAtInference() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope m = Scope.open()) {
             InvertedDropout dropout = new InvertedDropout(0.3f);
-            dropout.initialize(m, DataType.FLOAT32, new Shape(1000, 1000));
-            ParameterStore ps = new ParameterStore(m, false);
-            NDArray ones = m.ones(new Shape(1000, 1000));
-            Engine.getInstance().setRandomSeed(1);
-            float[] y = dropout.forward(ps, new NDList(ones), true).singletonOrThrow().toFloatArray();
+            Tensor ones = Torch.full(1f, 1000, 1000);
+            Torch.seed(1);
+            float[] y = Torch.floats(dropout.forward(ones, true));
             int kept = 0;
             for (float v : y) {
                 if (v != 0f) {
@@ -34,13 +28,13 @@ class InvertedDropoutTest {
             }
             // 10^6 Bernoulli(0.7) draws: standard deviation of the share is 0.00046; allow 5 of them
             assertThat(kept / 1e6).isCloseTo(0.7, within(0.0023));
-            float[] eval = dropout.forward(ps, new NDList(ones), false).singletonOrThrow().toFloatArray();
+            float[] eval = Torch.floats(dropout.forward(ones, false));
             assertThat(eval).containsOnly(1f);
             // the mask comes from the engine's seeded generator
-            Engine.getInstance().setRandomSeed(1);
-            assertThat(dropout.forward(ps, new NDList(ones), true).singletonOrThrow().toFloatArray()).isEqualTo(y);
-            Engine.getInstance().setRandomSeed(2);
-            assertThat(dropout.forward(ps, new NDList(ones), true).singletonOrThrow().toFloatArray()).isNotEqualTo(y);
+            Torch.seed(1);
+            assertThat(Torch.floats(dropout.forward(ones, true))).isEqualTo(y);
+            Torch.seed(2);
+            assertThat(Torch.floats(dropout.forward(ones, true))).isNotEqualTo(y);
         }
     }
 
@@ -51,8 +45,8 @@ class InvertedDropoutTest {
      */
     @Test
     void hostMaskNeighboursAndPartsAreIndependent() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            float[] mask = hostMask(m, 42L);
+        try (Scope m = Scope.open()) {
+            float[] mask = hostMask(42L);
             int bothKept = 0;
             for (int i = 0; i + 1 < mask.length; i += 2) {
                 if (mask[i] != 0f && mask[i + 1] != 0f) {
@@ -65,15 +59,15 @@ class InvertedDropoutTest {
             float[] second = java.util.Arrays.copyOfRange(mask, 16384, 32768);
             assertThat(second).isNotEqualTo(first);
             // the same seed, whatever the threads did; another seed, another mask
-            assertThat(hostMask(m, 42L)).isEqualTo(mask);
-            assertThat(hostMask(m, 43L)).isNotEqualTo(mask);
+            assertThat(hostMask(42L)).isEqualTo(mask);
+            assertThat(hostMask(43L)).isNotEqualTo(mask);
         }
     }
 
     /** A (1024, 1024) mask drawn into a new engine tensor, read back through the engine. */
-    private static float[] hostMask(NDManager m, long seed) {
-        NDArray tensor = m.zeros(new Shape(1024, 1024));
+    private static float[] hostMask(long seed) {
+        Tensor tensor = Torch.zeros(1024, 1024);
         InvertedDropout.fillMask(HostTensors.floatView(tensor), 0.3f, seed);
-        return tensor.toFloatArray();
+        return Torch.floats(tensor);
     }
 }

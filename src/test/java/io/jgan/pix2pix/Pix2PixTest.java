@@ -4,15 +4,13 @@ import static io.jgan.cli.CliSmokeTest.jgan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.jgan.JganException;
 import io.jgan.cli.CliSmokeTest;
 import io.jgan.config.GanConfig;
 import io.jgan.data.ImageSet;
 import io.jgan.data.PairedData;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
@@ -27,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,18 +41,17 @@ class Pix2PixTest {
     @CsvSource({"1, 28, 49", "3, 28, 49", "1, 32, 64", "3, 64, 64"})
     void uNetAndPatchGanShapes(int channels, int side, int patches) {
         int dim = channels * side * side;
-        try (NDManager m = NDManager.newBaseManager()) {
-            Network g = new Network("g", new UNet(channels, side), m, dim);
-            Network d = new Network("d", UNet.patchDiscriminator(channels, side), m, 2 * dim);
-            NDArray x = m.randomUniform(-1f, 1f, new Shape(3, dim));
-            NDArray y = g.forward(x, true);
-            assertThat(y.getShape()).isEqualTo(new Shape(3, dim));
-            float[] v = y.toFloatArray();
+        try (Scope m = Scope.open(); Network g = new Network("g", new UNet(channels, side), dim);
+                Network d = new Network("d", UNet.patchDiscriminator(channels, side), 2 * dim)) {
+            Tensor x = Torch.rand(3, dim).mul(new org.bytedeco.pytorch.Scalar(2.0)).sub(new org.bytedeco.pytorch.Scalar(1.0));
+            Tensor y = g.forward(x, true);
+            assertThat(Torch.shape(y)).containsExactly(3, dim);
+            float[] v = Torch.floats(y);
             for (float f : v) {
                 assertThat(f).isBetween(-1f, 1f); // tanh out
             }
-            NDArray logits = d.forward(Pix2PixStep.pair(y, x), true);
-            assertThat(logits.getShape()).isEqualTo(new Shape(3, patches)); // one logit per patch
+            Tensor logits = d.forward(Pix2PixStep.pair(y, x), true);
+            assertThat(Torch.shape(logits)).containsExactly(3, patches); // one logit per patch
         }
     }
 
@@ -64,8 +62,7 @@ class Pix2PixTest {
      */
     @Test
     void skipConnectionsCarryTheEncodersMaps() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            Network g = new Network("g", new UNet(1, 32), m, 1024);
+        try (Scope m = Scope.open(); Network g = new Network("g", new UNet(1, 32), 1024)) {
             List<NamedTensor> zeroed = new ArrayList<>();
             for (NamedTensor t : g.toTensors()) {
                 boolean innermost = t.name().contains("decoder0") && t.name().endsWith("Upsample2x_weight");
@@ -73,12 +70,12 @@ class Pix2PixTest {
             }
             assertThat(zeroed.stream().filter(t -> t.name().contains("decoder0"))).isNotEmpty();
             g.copyFrom(zeroed);
-            NDArray a = m.randomUniform(-1f, 1f, new Shape(2, 1024));
-            NDArray b = m.randomUniform(-1f, 1f, new Shape(2, 1024));
-            Engine.getInstance().setRandomSeed(5); // the same dropout masks for both
-            float[] ya = g.forward(a, false).toFloatArray();
-            Engine.getInstance().setRandomSeed(5);
-            float[] yb = g.forward(b, false).toFloatArray();
+            Tensor a = Torch.rand(2, 1024).mul(new org.bytedeco.pytorch.Scalar(2.0)).sub(new org.bytedeco.pytorch.Scalar(1.0));
+            Tensor b = Torch.rand(2, 1024).mul(new org.bytedeco.pytorch.Scalar(2.0)).sub(new org.bytedeco.pytorch.Scalar(1.0));
+            Torch.seed(5); // the same dropout masks for both
+            float[] ya = Torch.floats(g.forward(a, false));
+            Torch.seed(5);
+            float[] yb = Torch.floats(g.forward(b, false));
             double diff = 0;
             for (int i = 0; i < ya.length; i++) {
                 diff += Math.abs(ya[i] - yb[i]);
@@ -89,15 +86,15 @@ class Pix2PixTest {
 
     @Test
     void lossesByHand() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray real = m.create(new float[] {0f, 2f}, new Shape(1, 2)); // two patches
-            NDArray fake = m.create(new float[] {-1f, 1f}, new Shape(1, 2));
+        try (Scope m = Scope.open()) {
+            Tensor real = Torch.tensor(new float[] {0f, 2f}, 1, 2); // two patches
+            Tensor fake = Torch.tensor(new float[] {-1f, 1f}, 1, 2);
             // BCE(real, 1) = mean(ln(1 + e^0), ln(1 + e^-2)) = mean(0.693147, 0.126928) = 0.410038
             // BCE(fake, 0) = mean(ln(1 + e^-1), ln(1 + e^1)) = mean(0.313262, 1.313262) = 0.813262
-            assertThat(Pix2PixStep.discriminatorLoss(real, fake).getFloat()).isCloseTo(0.611650f, within(1e-5f));
+            assertThat(Torch.item(Pix2PixStep.discriminatorLoss(real, fake))).isCloseTo(0.611650f, within(1e-5f));
             // G: BCE(fake, 1) = mean(1.313262, 0.313262) = 0.813262; + 100 x L1 0.25
-            NDArray l1 = m.create(new float[] {0.25f}, new Shape());
-            assertThat(Pix2PixStep.generatorLoss(fake, l1, 100f).getFloat()).isCloseTo(25.813262f, within(1e-4f));
+            Tensor l1 = Torch.tensor(new float[] {0.25f});
+            assertThat(Torch.item(Pix2PixStep.generatorLoss(fake, l1, 100f))).isCloseTo(25.813262f, within(1e-4f));
         }
     }
 

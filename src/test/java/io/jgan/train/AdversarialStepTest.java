@@ -2,19 +2,19 @@ package io.jgan.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.nn.Parameter;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.engine.HostTensors;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 class AdversarialStepTest {
 
     private Trainer trainer;
-    private NDManager it;
-    private NDArray real;
+    private Scope it;
+    private Tensor real;
 
     @BeforeEach
     void setUp() {
@@ -32,8 +32,8 @@ class AdversarialStepTest {
         GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         trainer = Trainer.gan(config, samples);
-        it = trainer.generator().manager().newSubManager();
-        real = it.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));
+        it = Scope.open();
+        real = Torch.tensor(samples.values(), 64, 784).narrow(0, 0, 32);
     }
 
     @AfterEach
@@ -46,7 +46,7 @@ class AdversarialStepTest {
     void discriminatorStepMovesOnlyD() {
         List<float[]> g0 = values(trainer.generator());
         List<float[]> d0 = values(trainer.discriminator());
-        ((GanGame) trainer.game()).adversarialStep().discriminatorStep(it, real);
+        ((GanGame) trainer.game()).adversarialStep().discriminatorStep(real);
         assertSame(g0, values(trainer.generator()));
         assertAllChanged(d0, values(trainer.discriminator()));
         assertGradientsZero(trainer.discriminator()); // Adam's step zeroes what it consumed
@@ -56,14 +56,14 @@ class AdversarialStepTest {
     void generatorStepMovesOnlyGAndLeavesNoGradientInD() {
         List<float[]> g0 = values(trainer.generator());
         List<float[]> d0 = values(trainer.discriminator());
-        ((GanGame) trainer.game()).adversarialStep().generatorStep(it, 32);
+        ((GanGame) trainer.game()).adversarialStep().generatorStep(32);
         assertSame(d0, values(trainer.discriminator()));
         assertAllChanged(g0, values(trainer.generator()));
         // D was frozen during G's backward: nothing accumulated that the next D step would add
         assertGradientsZero(trainer.discriminator());
         assertGradientsZero(trainer.generator());
         for (Parameter p : trainer.discriminator().trainableParameters()) {
-            assertThat(p.getArray().hasGradient()).as("D is unfrozen again").isTrue();
+            assertThat(p.tensor().requires_grad()).as("D is unfrozen again").isTrue();
         }
     }
 
@@ -75,15 +75,15 @@ class AdversarialStepTest {
         GanConfig base = Family.MLP.preset(1);
         GanConfig config = base.withData(DataConfig.embedded(64)).withTrain(t -> t.batchSize(32)).validate();
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
-        try (Trainer other = Trainer.gan(config, samples); NDManager m = other.generator().manager().newSubManager()) {
-            NDArray real2 = m.create(samples.values(), new ai.djl.ndarray.types.Shape(64, 784)).get(new NDIndex("0:32"));
+        try (Trainer other = Trainer.gan(config, samples); Scope m = Scope.open()) {
+            Tensor real2 = Torch.tensor(samples.values(), 64, 784).narrow(0, 0, 32);
             List<float[]> gBefore = values(other.generator());
-            ((GanGame) other.game()).adversarialStep().generatorStep(m, 32);
+            ((GanGame) other.game()).adversarialStep().generatorStep(32);
             restore(other.generator(), gBefore); // same G again; only D's gradient state could differ now
-            ai.djl.engine.Engine.getInstance().setRandomSeed(99);
-            ((GanGame) trainer.game()).adversarialStep().discriminatorStep(it, real);
-            ai.djl.engine.Engine.getInstance().setRandomSeed(99);
-            ((GanGame) other.game()).adversarialStep().discriminatorStep(m, real2);
+            Torch.seed(99);
+            ((GanGame) trainer.game()).adversarialStep().discriminatorStep(real);
+            Torch.seed(99);
+            ((GanGame) other.game()).adversarialStep().discriminatorStep(real2);
             List<float[]> a = values(trainer.discriminator());
             List<float[]> b = values(other.discriminator());
             for (int i = 0; i < a.size(); i++) {
@@ -95,7 +95,7 @@ class AdversarialStepTest {
     static List<float[]> values(Network n) {
         List<float[]> out = new ArrayList<>();
         for (Parameter p : n.trainableParameters()) {
-            out.add(p.getArray().toFloatArray());
+            out.add(Torch.floats(p.tensor()));
         }
         return out;
     }
@@ -103,7 +103,7 @@ class AdversarialStepTest {
     private static void restore(Network n, List<float[]> v) {
         List<Parameter> ps = n.trainableParameters();
         for (int i = 0; i < ps.size(); i++) {
-            HostTensors.copyInto(ps.get(i).getArray(), v.get(i)); // into the engine's memory, as a resume does
+            HostTensors.copyInto(ps.get(i).tensor(), v.get(i)); // into the engine's memory, as a resume does
         }
     }
 
@@ -121,8 +121,9 @@ class AdversarialStepTest {
 
     private static void assertGradientsZero(Network n) {
         for (Parameter p : n.trainableParameters()) {
-            try (NDArray g = p.getArray().getGradient()) {
-                assertThat(g.abs().max().getFloat()).as("grad of %s", p.getName()).isZero();
+            try (Scope s = Scope.open()) {
+                Tensor g = p.tensor().grad(); // undefined: no backward pass reached it, also zero
+                assertThat(g.defined() ? Torch.item(g.abs().max()) : 0f).as("grad of %s", p.name()).isZero();
             }
         }
     }

@@ -3,17 +3,18 @@ package io.jgan.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import io.jgan.engine.HostTensors;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.loss.WassersteinGpLoss;
+import io.jgan.model.Init;
+import io.jgan.model.Linear;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
+import io.jgan.model.Sequential;
 import io.jgan.optim.Adam;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,22 +29,20 @@ class GradientPenaltyTest {
     @Test
     void criticGradientIncludesTheSecondOrderPenaltyTerm() {
         int d = 3;
-        try (NDManager m = NDManager.newBaseManager()) {
-            Network critic = new Network("discriminator", new SequentialBlock().add(Linear.builder().setUnits(1).build()),
-                    m, d);
+        try (Scope m = Scope.open()) {
+            Network critic = new Network("discriminator", new Sequential().add(new Linear(1, Init.ZEROS, Init.ZEROS)), d);
             float[] w = {0.5f, -1.0f, 2.0f}; // |w| = sqrt(5.25)
             List<Parameter> params = critic.trainableParameters();
-            HostTensors.copyInto(params.get(0).getArray(), w);
-            HostTensors.copyInto(params.get(1).getArray(), new float[] {0.3f});
-            Network generator = new Network("generator", new SequentialBlock().add(Linear.builder().setUnits(d).build()),
-                    m, 2);
+            HostTensors.copyInto(params.get(0).tensor(), w);
+            HostTensors.copyInto(params.get(1).tensor(), new float[] {0.3f});
+            Network generator = new Network("generator", new Sequential().add(new Linear(d, Init.uniform(0.5), Init.ZEROS)), 2);
             Adam.Settings adam = new Adam.Settings(1e-3, 0.9, 0.999, 1e-8);
-            try (Adam ag = Adam.create(generator.trainableParameters(), adam, m); Adam ad = Adam.create(params, adam, m);
-                    NDManager it = m.newSubManager()) {
+            try (Adam ag = Adam.create(generator.trainableParameters(), adam); Adam ad = Adam.create(params, adam);
+                    Scope it = Scope.open()) {
                 AdversarialStep step = new AdversarialStep(generator, critic, ag, ad, new WassersteinGpLoss(), 2, false, 0);
-                NDArray real = it.create(new float[] {1, 2, 3, -1, 0, 1}, new Shape(2, d));
-                NDArray fake = it.create(new float[] {0, 0, 1, 2, 2, 2}, new Shape(2, d));
-                float[] out = step.discriminatorBackward(it, real, fake);
+                Tensor real = Torch.tensor(new float[] {1, 2, 3, -1, 0, 1}, 2, d);
+                Tensor fake = Torch.tensor(new float[] {0, 0, 1, 2, 2, 2}, 2, d);
+                float[] out = step.discriminatorBackward(real, fake);
 
                 double norm = Math.sqrt(0.25 + 1 + 4);
                 double lambda = WassersteinGpLoss.LAMBDA;
@@ -54,12 +53,12 @@ class GradientPenaltyTest {
                     wgan += w[i] * (meanFake[i] - meanReal[i]);
                 }
                 assertThat((double) out[0]).isCloseTo(wgan + lambda * (norm - 1) * (norm - 1), within(1e-4));
-                float[] gw = params.get(0).getArray().getGradient().toFloatArray();
+                float[] gw = Torch.floats(params.get(0).tensor().grad());
                 for (int i = 0; i < d; i++) {
                     double expected = meanFake[i] - meanReal[i] + 2 * lambda * (norm - 1) * w[i] / norm;
                     assertThat((double) gw[i]).as("dL/dw[%d]", i).isCloseTo(expected, within(1e-4));
                 }
-                assertThat((double) params.get(1).getArray().getGradient().getFloat()).isCloseTo(0, within(1e-5));
+                assertThat((double) Torch.item(params.get(1).tensor().grad())).isCloseTo(0, within(1e-5));
             }
         }
     }

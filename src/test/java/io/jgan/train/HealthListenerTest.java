@@ -3,16 +3,16 @@ package io.jgan.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.nn.Parameter;
 import io.jgan.config.GanConfig;
 import io.jgan.data.TrainingData;
 import io.jgan.engine.HostTensors;
-import io.jgan.engine.Scalars;
+import io.jgan.engine.Torch;
+import io.jgan.model.Parameter;
 import io.jgan.train.StepRecord;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The D(G(z)) warnings fire after a whole window on the wrong side, once, and not otherwise. */
@@ -47,11 +47,13 @@ class HealthListenerTest {
     void warnsOnceWhenTheFixedSamplesCollapse() {
         try (Trainer trainer = trainer()) {
             List<Parameter> g = trainer.generator().trainableParameters();
-            NDArray lastWeight = g.get(g.size() - 2).getArray(); // (784, 1024)
-            Scalars.muli(lastWeight, 20); // samples that differ from one z to the next
+            Tensor lastWeight = g.get(g.size() - 2).tensor(); // (784, 1024)
+            try (Torch.NoGrad off = Torch.noGrad()) {
+                lastWeight.mul_(new org.bytedeco.pytorch.Scalar(20.0)); // samples that differ from one z to the next
+            }
             assertThat(HealthListener.spread(trainer)).isGreaterThan(HealthListener.COLLAPSED);
             assertThat(feed(trainer, 0.3f, HealthListener.COLLAPSE_EVERY)).isEmpty();
-            HostTensors.copyInto(lastWeight, new float[(int) lastWeight.size()]);
+            HostTensors.copyInto(lastWeight, new float[(int) lastWeight.numel()]);
             assertThat(HealthListener.spread(trainer)).isCloseTo(0, within(1e-6)); // every sample is tanh(bias)
             String out = feed(trainer, 0.3f, 2 * HealthListener.COLLAPSE_EVERY);
             assertThat(out).contains("at step 500 the 16 fixed-noise samples are nearly identical (mean pixel spread 0.0000)");

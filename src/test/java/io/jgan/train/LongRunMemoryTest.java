@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code (1 - decay) w} stayed in G's manager, about 6 MB a step) and {@code --loss wgan-gp} (each
  * step's gradient-penalty graph stayed chained to D's gradients, about 3.5 MB a step). Each runs
  * 300 iterations of {@code jgan bench} in a child JVM started as the launcher starts it; from
- * iteration 100 to 300 the engine arrays the trainer holds may not grow at all, and resident memory
+ * iteration 100 to 300 the native objects still owned may not grow at all, and resident memory
  * by at most 10% (the leaks added 700 MB or more; a run without them grows by about 3% while
  * glibc's arenas and the JIT settle).
  */

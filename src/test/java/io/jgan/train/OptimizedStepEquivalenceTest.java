@@ -3,26 +3,23 @@ package io.jgan.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
 import io.jgan.engine.HostTensors;
-import io.jgan.engine.Scalars;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
 import io.jgan.loss.BceLoss;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
+import io.jgan.model.Parameter;
 import java.util.List;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -51,16 +48,16 @@ class OptimizedStepEquivalenceTest {
         boolean joint = family.equals("mlp");
         Samples samples = TrainingData.load(config.data(), config.model(), 0);
         try (Trainer fast = Trainer.gan(config, samples); Trainer plain = Trainer.gan(config, samples);
-                NDManager m = fast.generator().manager().newSubManager()) {
-            NDArray data = m.create(samples.values(), new Shape(samples.count(), samples.dim()));
+                Scope m = Scope.open()) {
+            Tensor data = Torch.tensor(samples.values(), samples.count(), samples.dim());
             PlainAdam adamG = new PlainAdam(plain.generator().trainableParameters(), config.train().lrG(), config.train());
             PlainAdam adamD = new PlainAdam(plain.discriminator().trainableParameters(), config.train().lrD(), config.train());
             for (int step = 0; step < 4; step++) {
-                NDArray real = data.get(new NDIndex("{}:{}", step * N, (step + 1) * N));
-                Engine.getInstance().setRandomSeed(100 + step);
-                AdversarialStep.Result a = ((GanGame) fast.game()).adversarialStep().run(m, List.of(real), null);
-                Engine.getInstance().setRandomSeed(100 + step);
-                float[] b = plainStep(m, plain.generator(), plain.discriminator(), adamG, adamD, real,
+                Tensor real = data.narrow(0, (long) step * N, N);
+                Torch.seed(100 + step);
+                AdversarialStep.Result a = ((GanGame) fast.game()).adversarialStep().run(List.of(real), null);
+                Torch.seed(100 + step);
+                float[] b = plainStep(plain.generator(), plain.discriminator(), adamG, adamD, real,
                         config.model().latentDim(), joint, config.train().averageDTerms());
                 assertThat(a.lossD()).as("lossD at step %d", step).isCloseTo(b[0], within(1e-5f));
                 assertThat(a.lossG()).as("lossG at step %d", step).isCloseTo(b[1], within(1e-5f));
@@ -75,8 +72,8 @@ class OptimizedStepEquivalenceTest {
         List<Parameter> pp = plain.trainableParameters();
         assertThat(pf).hasSameSizeAs(pp);
         for (int i = 0; i < pf.size(); i++) {
-            float[] a = pf.get(i).getArray().toFloatArray();
-            float[] b = pp.get(i).getArray().toFloatArray();
+            float[] a = Torch.floats(pf.get(i).tensor());
+            float[] b = Torch.floats(pp.get(i).tensor());
             float worst = 0f;
             for (int j = 0; j < a.length; j++) {
                 worst = Math.max(worst, Math.abs(a[j] - b[j]));
@@ -89,36 +86,31 @@ class OptimizedStepEquivalenceTest {
      * The tutorials' loop: D's loss is its real term plus its fake term (halved in the course), then
      * G's non-saturating loss; D's gradients from the G step are discarded.
      */
-    private static float[] plainStep(NDManager m, Network g, Network d, PlainAdam adamG, PlainAdam adamD,
-            NDArray real, int latent, boolean joint, boolean average) {
-        NDArray fake = g.forward(m.randomNormal(new Shape(N, latent)), true); // no graph: detached
-        NDArray lossD;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray realLogits;
-            NDArray fakeLogits;
-            if (joint) {
-                NDArray logits = d.forward(NDArrays.concat(new NDList(real, fake)), true);
-                realLogits = logits.get(new NDIndex("0:{}", N));
-                fakeLogits = logits.get(new NDIndex("{}:", N));
-            } else {
-                realLogits = d.forward(real, true);
-                fakeLogits = d.forward(fake, true);
-            }
-            lossD = BceLoss.withLogits(realLogits, 1f).add(BceLoss.withLogits(fakeLogits, 0f));
-            if (average) {
-                lossD = Scalars.div(lossD, 2);
-            }
-            gc.backward(lossD);
+    private static float[] plainStep(Network g, Network d, PlainAdam adamG, PlainAdam adamD,
+            Tensor real, int latent, boolean joint, boolean average) {
+        Tensor fake = g.forward(Torch.randn(N, latent), true).detach();
+        Tensor realLogits;
+        Tensor fakeLogits;
+        if (joint) {
+            Tensor logits = d.forward(torch.cat(new TensorVector(real, fake), 0), true);
+            realLogits = logits.narrow(0, 0, N);
+            fakeLogits = logits.narrow(0, N, N);
+        } else {
+            realLogits = d.forward(real, true);
+            fakeLogits = d.forward(fake, true);
         }
+        Tensor lossD = BceLoss.withLogits(realLogits, 1f).add(BceLoss.withLogits(fakeLogits, 0f));
+        if (average) {
+            lossD = lossD.div(new Scalar(2.0));
+        }
+        lossD.backward();
         adamD.step();
-        NDArray lossG;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            lossG = BceLoss.withLogits(d.forward(g.forward(m.randomNormal(new Shape(N, latent)), true), true), 1f);
-            gc.backward(lossG);
-        }
+        adamG.zeroGrad(); // g_opt.zero_grad(): nothing reached G through the detached fake, as in the tutorial
+        Tensor lossG = BceLoss.withLogits(d.forward(g.forward(Torch.randn(N, latent), true), true), 1f);
+        lossG.backward();
         adamG.step();
         adamD.zeroGrad(); // d_opt.zero_grad(): what the G step left in D is discarded
-        return new float[] {lossD.getFloat(), lossG.getFloat()};
+        return new float[] {Torch.item(lossD), Torch.item(lossG)};
     }
 
     /** Adam as written in Kingma & Ba (2015), Algorithm 1, with PyTorch's placement of eps. */
@@ -141,7 +133,7 @@ class OptimizedStepEquivalenceTest {
             this.mean = new float[params.size()][];
             this.var = new float[params.size()][];
             for (int i = 0; i < params.size(); i++) {
-                mean[i] = new float[(int) params.get(i).getArray().size()];
+                mean[i] = new float[(int) params.get(i).tensor().numel()];
                 var[i] = new float[mean[i].length];
             }
         }
@@ -151,9 +143,9 @@ class OptimizedStepEquivalenceTest {
             double c1 = 1 - Math.pow(beta1, t);
             double c2 = 1 - Math.pow(beta2, t);
             for (int i = 0; i < params.size(); i++) {
-                NDArray w = params.get(i).getArray();
-                float[] wv = w.toFloatArray();
-                float[] gv = w.getGradient().toFloatArray();
+                Tensor w = params.get(i).tensor();
+                float[] wv = Torch.floats(w);
+                float[] gv = Torch.floats(w.grad());
                 for (int j = 0; j < wv.length; j++) {
                     mean[i][j] = (float) (beta1 * mean[i][j] + (1 - beta1) * gv[j]);
                     var[i][j] = (float) (beta2 * var[i][j] + (1 - beta2) * gv[j] * gv[j]);
@@ -167,8 +159,10 @@ class OptimizedStepEquivalenceTest {
 
         void zeroGrad() {
             for (Parameter p : params) {
-                NDArray grad = p.getArray().getGradient();
-                grad.subi(grad);
+                Tensor grad = p.tensor().grad();
+                if (grad.defined()) {
+                    grad.zero_();
+                }
             }
         }
     }

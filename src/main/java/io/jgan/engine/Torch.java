@@ -1,0 +1,392 @@
+package io.jgan.engine;
+
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.DeviceOptional;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch.DeviceType;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * jgan's door to libtorch: the device tensors are made on, the seed, and tensors to and from Java
+ * arrays. Everything here is device-neutral: a CUDA tensor is copied through the host, never
+ * viewed.
+ *
+ * <p>One device per process: the CLI sets it once from {@code --device} before any model is made;
+ * library users call {@link #useDevice}. Tensors are float32 unless a method says otherwise.
+ */
+public final class Torch {
+
+    static {
+        Natives.load();
+    }
+
+    private static volatile Precision precision = Precision.FP32;
+    private static volatile String deviceName = "cpu";
+
+    private Torch() {}
+
+    /** Loads the natives and the binding (a no-op after the first call). */
+    public static void init() {
+        // the static initialiser has run
+    }
+
+    /**
+     * Chooses the device every model and tensor of this process lives on.
+     *
+     * @param spec {@code cpu}, {@code cuda} or {@code cuda:N}
+     * @throws IllegalArgumentException naming the problem if the spec is malformed, or CUDA or
+     *     that GPU is not there
+     */
+    public static synchronized void useDevice(String spec) {
+        String s = spec == null ? "cpu" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+        if (s.equals("cpu")) {
+            deviceName = "cpu";
+            return;
+        }
+        if (!s.matches("cuda(:\\d+)?")) {
+            throw new IllegalArgumentException("unknown device '" + spec + "': use cpu, cuda or cuda:N");
+        }
+        if (!torch.cuda_is_available()) {
+            throw new IllegalArgumentException("--device " + s + ": no CUDA device is usable here (this build "
+                    + (torch.hasCUDA() ? "has CUDA but no GPU answered" : "is the CPU build; build with ./mvnw -Pgpu package")
+                    + "); use --device cpu");
+        }
+        int index = s.contains(":") ? Integer.parseInt(s.substring(5)) : 0;
+        int count = torch.cuda_device_count();
+        if (index >= count) {
+            throw new IllegalArgumentException("--device " + s + ": this machine has " + count + " CUDA device"
+                    + (count == 1 ? "" : "s") + " (cuda:0" + (count > 1 ? " to cuda:" + (count - 1) : "") + ")");
+        }
+        deviceName = "cuda:" + index;
+    }
+
+    /**
+     * The device in use.
+     *
+     * @return {@code cpu} or {@code cuda:N}
+     */
+    public static String deviceName() {
+        return deviceName;
+    }
+
+    /** @return a new handle on the device in use (in the open scope: no long-lived native object) */
+    private static Device device() {
+        return new Device(deviceName);
+    }
+
+    /**
+     * Whether tensors live in host memory (so that jgan may view them directly).
+     *
+     * @return true on the CPU
+     */
+    public static boolean onCpu() {
+        return "cpu".equals(deviceName);
+    }
+
+    /**
+     * Chooses the precision of the forward passes (see {@link #autocast}); refuses bf16 on a CPU
+     * without bfloat16 instructions, where emulation would make it slower than float32, unless the
+     * system property {@code jgan.bf16.emulate} is true (to check bf16's numerics on such a machine:
+     * the results are those of native bf16, only slower).
+     *
+     * @param p the precision
+     * @throws IllegalArgumentException naming the CPU and the fix
+     */
+    public static void usePrecision(Precision p) {
+        if (p == Precision.BF16 && onCpu() && !Boolean.getBoolean("jgan.bf16.emulate")) {
+            String why = Precision.cpuWithoutBf16();
+            if (why != null) {
+                throw new IllegalArgumentException("--precision bf16: " + why + "; use --precision fp32 (the default)");
+            }
+        }
+        precision = p;
+    }
+
+    /**
+     * Chooses the precision without the CPU check: bf16 then runs emulated where the CPU lacks it
+     * (slowly, but with the same numerics), which tests use to check the bf16 path anywhere.
+     *
+     * @param p the precision
+     */
+    public static void usePrecisionEvenIfEmulated(Precision p) {
+        precision = p;
+    }
+
+    /** @return the precision in use */
+    public static Precision precision() {
+        return precision;
+    }
+
+    /**
+     * Opens an autocast region: inside it, with bf16 chosen, matrix products and convolutions run
+     * in bfloat16 on float32 weights (autocast casts them, once per region); with fp32 it does
+     * nothing. Losses and backward passes belong outside: cast logits with {@link #toFloat}.
+     *
+     * @return the region, to close in a try-with-resources
+     */
+    public static Autocast autocast() {
+        return precision == Precision.BF16 ? new Autocast(onCpu() ? DeviceType.CPU : DeviceType.CUDA) : Autocast.OFF;
+    }
+
+    /** An autocast region (thread-local, as PyTorch's {@code torch.autocast}). */
+    public static final class Autocast implements AutoCloseable {
+        static final Autocast OFF = new Autocast(null);
+        private final DeviceType type;
+        private final boolean wasEnabled;
+
+        private Autocast(DeviceType type) {
+            this.type = type;
+            if (type == null) {
+                wasEnabled = false;
+                return;
+            }
+            wasEnabled = torch.is_autocast_enabled(type);
+            torch.set_autocast_dtype(type, ScalarType.BFloat16);
+            torch.set_autocast_enabled(type, true);
+            torch.increment_nesting();
+        }
+
+        @Override
+        public void close() {
+            if (type == null) {
+                return;
+            }
+            torch.set_autocast_enabled(type, wasEnabled);
+            if (torch.decrement_nesting() == 0) {
+                torch.clear_cache(); // the bf16 copies of the weights: the next region casts the updated ones
+            }
+        }
+    }
+
+    /**
+     * Seeds libtorch's generators (CPU, and CUDA where present).
+     *
+     * @param seed the seed
+     */
+    public static void seed(long seed) {
+        torch.manual_seed(seed);
+    }
+
+    /**
+     * Options for a float32 tensor on the device in use.
+     *
+     * @return new options
+     */
+    public static TensorOptions floats() {
+        return new TensorOptions(ScalarType.Float).device(new DeviceOptional(device()));
+    }
+
+    /**
+     * Options for an int64 tensor on the device in use.
+     *
+     * @return new options
+     */
+    public static TensorOptions longs() {
+        return new TensorOptions(ScalarType.Long).device(new DeviceOptional(device()));
+    }
+
+    /**
+     * Standard-normal values.
+     *
+     * @param shape the shape
+     * @return a new float32 tensor
+     */
+    public static Tensor randn(long... shape) {
+        return torch.randn(shape, floats());
+    }
+
+    /**
+     * Uniform values in [0, 1).
+     *
+     * @param shape the shape
+     * @return a new float32 tensor
+     */
+    public static Tensor rand(long... shape) {
+        return torch.rand(shape, floats());
+    }
+
+    /**
+     * Zeros.
+     *
+     * @param shape the shape
+     * @return a new float32 tensor
+     */
+    public static Tensor zeros(long... shape) {
+        return torch.zeros(shape, floats());
+    }
+
+    /**
+     * A tensor filled with one value.
+     *
+     * @param value the value
+     * @param shape the shape
+     * @return a new float32 tensor
+     */
+    public static Tensor full(double value, long... shape) {
+        return torch.full(shape, new Scalar(value), floats());
+    }
+
+    /**
+     * Uninitialised memory, to be written in full.
+     *
+     * @param shape the shape
+     * @return a new float32 tensor
+     */
+    public static Tensor empty(long... shape) {
+        return torch.empty(shape, floats(), new MemoryFormatOptional());
+    }
+
+    /**
+     * A tensor holding a copy of Java values.
+     *
+     * @param values the values, row-major
+     * @param shape the shape; its product must be {@code values.length}
+     * @return a new float32 tensor on the device in use
+     */
+    public static Tensor tensor(float[] values, long... shape) {
+        checkSize(values.length, shape);
+        Tensor host = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+        new FloatPointer(host.data_ptr()).capacity(values.length).put(values);
+        return onCpu() ? host : host.to(device(), ScalarType.Float);
+    }
+
+    /**
+     * A tensor of class indices.
+     *
+     * @param values the values
+     * @return a new int64 tensor (N) on the device in use
+     */
+    public static Tensor indices(long[] values) {
+        Tensor host = torch.empty(new long[] {values.length}, new TensorOptions(ScalarType.Long), new MemoryFormatOptional());
+        new org.bytedeco.javacpp.LongPointer(host.data_ptr()).capacity(values.length).put(values);
+        return onCpu() ? host : host.to(device(), ScalarType.Long);
+    }
+
+    /**
+     * Copies a tensor's values out, whatever its device, layout or floating type.
+     *
+     * @param t the tensor
+     * @return its values as float32, row-major
+     */
+    public static float[] floats(Tensor t) {
+        Tensor host = t.detach().to(new Device("cpu"), ScalarType.Float).contiguous();
+        long n = host.numel();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("tensor of " + n + " elements is too large for a Java array");
+        }
+        float[] out = new float[(int) n];
+        new FloatPointer(host.data_ptr()).capacity(n).get(out);
+        return out;
+    }
+
+    /**
+     * The value of a one-element tensor.
+     *
+     * @param t the tensor
+     * @return its value as a float
+     */
+    public static float item(Tensor t) {
+        return t.item().toFloat();
+    }
+
+    /**
+     * A tensor's shape.
+     *
+     * @param t the tensor
+     * @return its sizes
+     */
+    public static long[] shape(Tensor t) {
+        return t.sizes().vec().get();
+    }
+
+    /**
+     * A Java view of a shape, for messages.
+     *
+     * @param t the tensor
+     * @return e.g. {@code (128, 784)}
+     */
+    public static String shapeString(Tensor t) {
+        long[] s = shape(t);
+        StringBuilder b = new StringBuilder("(");
+        for (int i = 0; i < s.length; i++) {
+            b.append(i == 0 ? "" : ", ").append(s[i]);
+        }
+        return b.append(')').toString();
+    }
+
+    /**
+     * Turns off graph recording until closed (PyTorch's {@code torch.no_grad()}).
+     *
+     * @return the guard, to close in a try-with-resources
+     */
+    public static NoGrad noGrad() {
+        return new NoGrad();
+    }
+
+    /** Graph recording off while open. */
+    public static final class NoGrad implements AutoCloseable {
+        private final NoGradGuard guard = Scope.keep(new NoGradGuard());
+
+        private NoGrad() {}
+
+        @Override
+        public void close() {
+            guard.close(); // the guard's destructor restores the previous mode
+        }
+    }
+
+    /**
+     * Casts to a floating type, or returns the tensor itself if it already is one.
+     *
+     * @param t a tensor
+     * @return float32
+     */
+    public static Tensor toFloat(Tensor t) {
+        return t.scalar_type().value == ScalarType.Float.value ? t : t.to(ScalarType.Float); // enums: compare values
+    }
+
+    /**
+     * The native objects (tensors, scalars, options) still owned in this JVM: what scopes and
+     * owners hold, flat from step to step unless something escapes its scope into a long-lived
+     * owner. Objects that nothing references any more (made outside any scope, by this run or by
+     * other code in the JVM) are first collected and freed, so that the count does not depend on
+     * when the garbage collector last ran: a full GC each time, so only for tests and benchmarks.
+     *
+     * @return the count
+     */
+    public static int liveObjects() {
+        long last = -1;
+        for (int round = 0; round < 10; round++) {
+            System.gc();
+            try {
+                Thread.sleep(10); // the reference handler enqueues what the GC found
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            org.bytedeco.javacpp.Pointer.deallocateReferences();
+            long now = org.bytedeco.javacpp.Pointer.totalCount();
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, org.bytedeco.javacpp.Pointer.totalCount());
+    }
+
+    private static void checkSize(long n, long[] shape) {
+        long product = 1;
+        for (long d : shape) {
+            product *= d;
+        }
+        if (product != n) {
+            throw new IllegalArgumentException(n + " values do not fill shape " + java.util.Arrays.toString(shape));
+        }
+    }
+}
