@@ -4,6 +4,7 @@ import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.engine.Torch;
 import io.jgan.model.Family;
 import io.jgan.model.Network;
 import io.jgan.train.RunView;
@@ -130,7 +131,7 @@ public final class Benchmark {
                     if ((rssEvery > 0 && r.step() % rssEvery == 0) || r.step() == total) {
                         rss.put(r.step(), residentMb());
                         heap.put(r.step(), Runtime.getRuntime().totalMemory() >> 20);
-                        live.put(r.step(), t.liveArrays());
+                        live.put(r.step(), Torch.liveObjects()); // no forced GC here: it would move RSS
                     }
                 }
             });

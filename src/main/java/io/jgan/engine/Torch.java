@@ -352,15 +352,27 @@ public final class Torch {
     }
 
     /**
-     * The native objects (tensors, scalars, options) still owned in this JVM: what scopes and
-     * owners hold, flat from step to step unless something escapes its scope into a long-lived
-     * owner. Objects that nothing references any more (made outside any scope, by this run or by
-     * other code in the JVM) are first collected and freed, so that the count does not depend on
-     * when the garbage collector last ran: a full GC each time, so only for tests and benchmarks.
+     * The native objects (tensors, scalars, options) the binding holds now, without forcing a
+     * collection (for benchmarks, whose resident memory a forced full GC would change: G1 grows
+     * and pre-touches the heap after one). Flat from step to step unless something escapes its
+     * scope; garbage that other code in the JVM left may still be counted until the GC finds it.
      *
      * @return the count
      */
     public static int liveObjects() {
+        org.bytedeco.javacpp.Pointer.deallocateReferences();
+        return (int) Math.min(Integer.MAX_VALUE, org.bytedeco.javacpp.Pointer.totalCount());
+    }
+
+    /**
+     * The native objects still owned in this JVM: as {@link #liveObjects}, after objects that
+     * nothing references any more (made outside any scope, by this run or by other code in the
+     * JVM, such as earlier tests) are collected and freed, so that the count does not depend on
+     * when the garbage collector last ran. A full GC each time: for tests.
+     *
+     * @return the count
+     */
+    public static int liveObjectsAfterCollecting() {
         long last = -1;
         for (int round = 0; round < 10; round++) {
             System.gc();

@@ -243,7 +243,7 @@ public final class Trainer implements RunView, AutoCloseable {
      */
     @Override
     public int liveArrays() {
-        return Torch.liveObjects();
+        return Torch.liveObjectsAfterCollecting();
     }
 
     @Override
