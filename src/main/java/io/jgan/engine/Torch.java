@@ -31,11 +31,6 @@ public final class Torch {
 
     private Torch() {}
 
-    /** Loads the natives and the binding (a no-op after the first call). */
-    public static void init() {
-        // the static initialiser has run
-    }
-
     /**
      * Chooses the device every model and tensor of this process lives on.
      *

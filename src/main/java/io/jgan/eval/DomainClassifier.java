@@ -62,19 +62,25 @@ public final class DomainClassifier implements AutoCloseable {
         // PyTorch's default start for every layer: U(+-1/sqrt(fan in)) for weights and biases
         this.features = new Sequential()
                 .add(Lambda.reshape(1, SIDE, SIDE))
-                .add(new Conv2d(32, 5, 1, 0, fanIn(25), fanIn(25))) // (N, 32, 24, 24)
+                .add(new Conv2d(32, 5, 1, 0, Init.fanIn(25), Init.fanIn(25))) // (N, 32, 24, 24)
                 .add(Lambda.relu())
                 .add(maxPool2()) // (N, 32, 12, 12)
-                .add(new Conv2d(64, 5, 1, 0, fanIn(32 * 25), fanIn(32 * 25))) // (N, 64, 8, 8)
+                .add(new Conv2d(64, 5, 1, 0, Init.fanIn(32 * 25), Init.fanIn(32 * 25))) // (N, 64, 8, 8)
                 .add(Lambda.relu())
                 .add(maxPool2()) // (N, 64, 4, 4)
                 .add(Lambda.flatten()) // (N, 1024)
-                .add(new Linear(FEATURES, fanIn(1024), fanIn(1024))) // (N, 128)
+                .add(new Linear(FEATURES, Init.fanIn(1024), Init.fanIn(1024))) // (N, 128)
                 .add(Lambda.relu()); // the features
-        this.head = new Linear(classes, fanIn(FEATURES), fanIn(FEATURES)); // (N, classes) logits
+        this.head = new Linear(classes, Init.fanIn(FEATURES), Init.fanIn(FEATURES)); // (N, classes) logits
         Block all = new Sequential().add(features).add(new InvertedDropout(0.3f)).add(head);
         Torch.seed(seed);
         this.network = new Network("classifier", all, SIDE * SIDE);
+    }
+
+    /** 2x2 max pooling, stride 2: side halves. */
+    private static Lambda maxPool2() {
+        return new Lambda(x -> torch.max_pool2d(x, new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0},
+                new long[] {1, 1}, false));
     }
 
     /**
@@ -84,16 +90,6 @@ public final class DomainClassifier implements AutoCloseable {
      * @param seed initialisation seed
      * @return the classifier
      */
-    private static Init fanIn(int n) {
-        return Init.uniform(1.0 / Math.sqrt(n));
-    }
-
-    /** 2x2 max pooling, stride 2: side halves. */
-    private static Lambda maxPool2() {
-        return new Lambda(x -> torch.max_pool2d(x, new long[] {2, 2}, new long[] {2, 2}, new long[] {0, 0},
-                new long[] {1, 1}, false));
-    }
-
     public static DomainClassifier create(int classes, long seed) {
         return new DomainClassifier(classes, seed);
     }

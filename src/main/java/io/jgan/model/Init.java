@@ -31,6 +31,17 @@ public interface Init {
     }
 
     /**
+     * PyTorch's default start for {@code nn.Linear} and {@code nn.Conv2d} weights and biases:
+     * U(-1/sqrt(fan in), 1/sqrt(fan in)), the bound rounded to float32.
+     *
+     * @param fanIn inputs per output (in features, or in channels x kernel area)
+     * @return the init
+     */
+    static Init fanIn(int fanIn) {
+        return uniform((float) (1.0 / Math.sqrt(fanIn)));
+    }
+
+    /**
      * N(mean, std^2), as DCGAN's N(0, 0.02) weights and N(1, 0.02) batch-norm scales.
      *
      * @param mean the mean

@@ -15,7 +15,6 @@ final class Layers {
      * @return the layer
      */
     static Linear linear(int fanIn, int units) {
-        Init bound = Init.uniform((float) (1.0 / Math.sqrt(fanIn)));
-        return new Linear(units, bound, bound);
+        return new Linear(units, Init.fanIn(fanIn), Init.fanIn(fanIn));
     }
 }

@@ -7,6 +7,7 @@ import io.jgan.model.Parameter;
 import java.util.List;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Adam as in-place tensor operations, PyTorch's single-tensor Adam operation for operation, for
@@ -29,14 +30,10 @@ public final class EngineAdam extends Adam {
         try (Scope make = Scope.open()) {
             for (int i = 0; i < n; i++) {
                 Tensor w = parameters.get(i).tensor();
-                mean[i] = Scope.keep(zerosLike(w));
-                variance[i] = Scope.keep(zerosLike(w));
+                mean[i] = Scope.keep(torch.zeros_like(w)); // w's shape, type and device
+                variance[i] = Scope.keep(torch.zeros_like(w));
             }
         }
-    }
-
-    private static Tensor zerosLike(Tensor w) {
-        return Torch.zeros(Torch.shape(w)).to(w.device(), w.scalar_type());
     }
 
     @Override

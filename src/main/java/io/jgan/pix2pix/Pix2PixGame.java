@@ -6,7 +6,6 @@ import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.PairedData;
 import io.jgan.data.TrainingData;
-import io.jgan.engine.Scope;
 import io.jgan.engine.Torch;
 import io.jgan.format.ImageGrid;
 import io.jgan.model.Generation;
@@ -71,16 +70,13 @@ public final class Pix2PixGame extends TwoPlayerGame {
             }
             Players players = Players.create(m, t);
             int dim = m.dataDim();
-            try (Scope made = Scope.open()) { // the columns are kept for the run: the game closes them
-                Tensor inputs = Scope.keep(Torch.tensor(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()),
-                        trainCount * dim), trainCount, dim)); // (trainCount, dataDim) in [-1, 1]
-                Tensor targets = Scope.keep(Torch.tensor(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()),
-                        trainCount * dim), trainCount, dim));
-                return new Setup(players, List.of(inputs, targets), trainCount);
-            } catch (RuntimeException e) {
-                players.close();
-                throw e;
-            }
+            // inputs a and targets b, (trainCount, dataDim) each in [-1, 1]
+            List<Tensor> columns = keptColumns(players, List.of(
+                    () -> Torch.tensor(Arrays.copyOf(TrainingData.scale(pairs.inputs(), m.range()), trainCount * dim),
+                            trainCount, dim),
+                    () -> Torch.tensor(Arrays.copyOf(TrainingData.scale(pairs.targets(), m.range()), trainCount * dim),
+                            trainCount, dim)));
+            return new Setup(players, columns, trainCount);
         }
     }
 

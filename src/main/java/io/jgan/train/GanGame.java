@@ -8,7 +8,6 @@ import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
 import io.jgan.data.Samples;
-import io.jgan.engine.Scope;
 import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
@@ -99,18 +99,12 @@ public final class GanGame extends TwoPlayerGame {
                         + " none: use IDX data with its labels file, or an image folder with one subfolder per class");
             }
             Players players = Players.create(model, train);
-            List<Tensor> columns = new ArrayList<>();
-            try (Scope made = Scope.open()) {
-                // (count, dataDim), kept for the run: the game closes it
-                columns.add(Scope.keep(Torch.tensor(samples.values(), samples.count(), samples.dim())));
-                if (model.conditional()) {
-                    columns.add(Scope.keep(oneHot(samples, model.classes()))); // (count, classes)
-                }
-            } catch (RuntimeException e) {
-                players.close();
-                columns.forEach(Tensor::close);
-                throw e;
+            List<Supplier<Tensor>> makers = new ArrayList<>();
+            makers.add(() -> Torch.tensor(samples.values(), samples.count(), samples.dim())); // (count, dataDim)
+            if (model.conditional()) {
+                makers.add(() -> oneHot(samples, model.classes())); // (count, classes)
             }
+            List<Tensor> columns = keptColumns(players, makers);
             int batches = (samples.count() + train.batchSize() - 1) / train.batchSize();
             return new Setup(players, columns, samples.count(), Math.max(1, batches / train.dSteps()));
         }

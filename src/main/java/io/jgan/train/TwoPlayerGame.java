@@ -1,12 +1,15 @@
 package io.jgan.train;
 
 import io.jgan.checkpoint.CheckpointManifest;
+import io.jgan.engine.Scope;
 import io.jgan.format.NamedTensor;
 import io.jgan.model.Network;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -38,6 +41,28 @@ public abstract class TwoPlayerGame implements Game {
     }
 
     /** @return G, D and their optimisers */
+    /**
+     * Makes the data columns in the engine, each kept for the run (the game closes them). If one
+     * cannot be made, the ones made so far and the players are freed before the error goes on.
+     *
+     * @param players the players already built
+     * @param makers each column's maker, e.g. (count, dataDim)
+     * @return the columns, in order
+     */
+    protected static List<Tensor> keptColumns(Players players, List<Supplier<Tensor>> makers) {
+        List<Tensor> columns = new ArrayList<>();
+        try (Scope made = Scope.open()) {
+            for (Supplier<Tensor> m : makers) {
+                columns.add(Scope.keep(m.get()));
+            }
+            return columns;
+        } catch (RuntimeException e) {
+            columns.forEach(Tensor::close);
+            players.close();
+            throw e;
+        }
+    }
+
     protected Players players() {
         return players;
     }
