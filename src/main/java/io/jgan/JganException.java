@@ -21,6 +21,11 @@ public class JganException extends RuntimeException {
     /** Exit code for a training run stopped by the divergence guard (NaN or infinite loss). */
     public static final int DIVERGED = 6;
     /**
+     * Exit code for a data-parallel rank that lost the others (one died, hung past the time-out, or
+     * the network went); the job's last checkpoint is intact.
+     */
+    public static final int RANK_LOST = 7;
+    /**
      * Exit code for a training run stopped by SIGINT or SIGTERM after checkpointing its last step:
      * resumable (sysexits' EX_TEMPFAIL, "try again later").
      */

@@ -23,7 +23,9 @@ import picocli.CommandLine;
             "3:missing or malformed data",
             "4:missing, corrupt or incompatible checkpoint",
             "5:output cannot be written",
-            "6:training diverged (NaN, infinite or blown-up loss)"
+            "6:training diverged (NaN, infinite or blown-up loss)",
+            "7:data-parallel training lost a rank (it died, hung past --dist-timeout, or the network went)",
+            "75:training stopped by SIGINT or SIGTERM after checkpointing (resumable)"
         })
 public final class Main implements Runnable {
 

@@ -4,7 +4,10 @@ import io.jgan.JganException;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.model.Family;
+import io.jgan.engine.ProcessGroup;
+import io.jgan.engine.Torch;
 import io.jgan.session.TrainingSession;
+import io.jgan.train.DataParallel;
 import io.jgan.train.Trainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -60,6 +63,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ScheduleOptions schedule;
 
+    @Mixin
+    ParallelOptions parallel;
+
     @Option(names = "--out", paramLabel = "DIR", description = "run folder (default runs/<time>-<model>)")
     Path out;
 
@@ -75,7 +81,11 @@ public final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     /** Options a resumed run may set besides the schedule's; every other one belongs to the run resumed. */
-    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--no-progress", "--no-tensorboard");
+    private static final Set<String> RESUME_OPTIONS = Set.of("--resume", "--no-progress", "--no-tensorboard",
+            "--nproc", "--nnodes", "--node-rank", "--master", "--sync-bn", "--dist-timeout");
+
+    /** Options that may differ between the ranks of one job (the others must be the same on all). */
+    private static final Set<String> PER_RANK_OPTIONS = Set.of("--node-rank", "--no-progress");
 
     /** Options for noise-to-image models only. */
     private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
@@ -86,12 +96,61 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        engine.apply();
         ParseResult given = spec.commandLine().getParseResult();
+        ParallelOptions.Role role = parallel.role(System.getenv());
+        if (role == ParallelOptions.Role.LAUNCHER) {
+            if (resume == null) {
+                check(given, Family.of(model));
+                Family.validate(requested(Family.of(model))); // a typo is reported once, before any rank starts
+            }
+            return new WorkerLauncher(parallel, spec.root().commandLine().getParseResult().originalArgs(),
+                    spec.commandLine().getErr()).run();
+        }
+        engine.apply();
+        if (role == ParallelOptions.Role.SINGLE) {
+            return command(given, DataParallel.single());
+        }
+        ProcessGroup.Rendezvous where = parallel.rendezvous(System.getenv());
+        String threads = System.getenv("OMP_NUM_THREADS");
+        if (threads != null && threads.matches("\\d+") && Integer.parseInt(threads) > 0) {
+            Torch.useThreads(Integer.parseInt(threads));
+        }
+        try (DataParallel dp = DataParallel.over(ProcessGroup.join(where, settings(given, where.worldSize())),
+                DataParallel.DEFAULT_BUCKET_BYTES)) {
+            return command(given, dp);
+        }
+    }
+
+    /**
+     * What must be the same on every rank: the world size and every option given except the
+     * per-rank ones, one {@code name=value} per line.
+     */
+    private static String settings(ParseResult given, int worldSize) {
+        java.util.TreeMap<String, String> lines = new java.util.TreeMap<>();
+        for (OptionSpec o : given.matchedOptions()) {
+            if (!PER_RANK_OPTIONS.contains(o.longestName())) {
+                lines.put(o.longestName(), String.valueOf((Object) o.getValue()));
+            }
+        }
+        StringBuilder b = new StringBuilder("world size=" + worldSize);
+        lines.forEach((k, v) -> b.append('\n').append(k).append('=').append(v));
+        return b.toString();
+    }
+
+    private Integer command(ParseResult given, DataParallel dp) {
         if (resume != null) {
-            return resume(given);
+            return resume(given, dp);
         }
         Family family = Family.of(model);
+        check(given, family);
+        try (TrainingSession session = TrainingSession.start(requested(family), conditional,
+                options(out).inParallel(dp, parallel.syncBatchNorm))) {
+            return train(session);
+        }
+    }
+
+    /** Options that do not apply to the family. */
+    private void check(ParseResult given, Family family) {
         for (OptionSpec o : given.matchedOptions()) {
             String name = o.longestName();
             if (family.imageToImage() && NOT_FOR_IMAGE_TO_IMAGE.contains(name)) {
@@ -102,12 +161,9 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new JganException(JganException.USAGE, name + " applies to --model pix2pix only");
             }
         }
-        try (TrainingSession session = TrainingSession.start(requested(family), conditional, options(out))) {
-            return train(session);
-        }
     }
 
-    private Integer resume(ParseResult given) {
+    private Integer resume(ParseResult given, DataParallel dp) {
         Set<String> allowed = new HashSet<>(RESUME_OPTIONS);
         spec.mixins().get("schedule").options().forEach(o -> allowed.add(o.longestName()));
         for (OptionSpec o : given.matchedOptions()) {
@@ -117,7 +173,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         try (TrainingSession session = TrainingSession.resume(resume, saved -> schedule.over(saved, given),
-                options(null))) {
+                options(null).inParallel(dp, parallel.syncBatchNorm))) {
+            if (!dp.leader()) {
+                return session.complete() ? 0 : quietly(session);
+            }
             if (session.complete()) {
                 spec.commandLine().getOut().printf("jgan: %s is complete (step %d of %d): give more --epochs or"
                         + " --max-steps to go on%n", session.folder().dir(), session.trainer().step(),
@@ -137,8 +196,16 @@ public final class TrainCommand implements Callable<Integer> {
         });
     }
 
+    /** A rank other than 0: trains, prints nothing (rank 0 reports for the job). */
+    private static Integer quietly(TrainingSession session) {
+        return session.run().ending() == Trainer.Ending.INTERRUPTED ? JganException.STOPPED : 0;
+    }
+
     /** Trains and prints the summary: the numbers of the last step and what was written. */
     private Integer train(TrainingSession session) {
+        if (session.folder() == null) {
+            return quietly(session);
+        }
         PrintWriter w = spec.commandLine().getOut();
         session.header().forEach(w::println);
         w.flush();

@@ -160,6 +160,15 @@ public final class Torch {
     }
 
     /**
+     * Sets libtorch's intra-op threads (a data-parallel rank uses its share of the cores).
+     *
+     * @param n threads, at least 1
+     */
+    public static void useThreads(int n) {
+        torch.set_num_threads(n);
+    }
+
+    /**
      * Seeds libtorch's generators (CPU, and CUDA where present).
      *
      * @param seed the seed

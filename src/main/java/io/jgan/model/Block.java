@@ -103,6 +103,18 @@ public abstract class Block {
     protected abstract Tensor forwardInternal(Tensor x, boolean training);
 
     /**
+     * Runs an action on this block and every block under it, depth first.
+     *
+     * @param action the action
+     */
+    final void visit(java.util.function.Consumer<Block> action) {
+        action.accept(this);
+        for (Child c : children) {
+            c.block().visit(action);
+        }
+    }
+
+    /**
      * Appends every parameter of this block and its children, in order, under full names.
      *
      * @param prefix the path so far, e.g. {@code 05SequentialBlock_}; empty at the root

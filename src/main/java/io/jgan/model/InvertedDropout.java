@@ -50,17 +50,28 @@ public final class InvertedDropout extends Block {
         if (!training || rate == 0f) { // x: (N, features)
             return x;
         }
-        Tensor mask; // (N, features): 0 or 1 / (1 - p)
+        Rows.Shard shard = Rows.covering(x.size(0));
+        if (shard != null) { // a rank's rows of a global batch: the global batch's mask, cut to them
+            long[] global = Torch.shape(x);
+            global[0] = shard.globalRows();
+            return x.mul(mask(x, global).index_select(0, shard.index()));
+        }
+        return x.mul(mask(x, Torch.shape(x)));
+    }
+
+    /** A mask of a shape, on x's device: (shape) of 0 or 1 / (1 - p). */
+    private Tensor mask(Tensor x, long[] shape) {
+        Tensor mask;
         if (HostTensors.onHost(x)) {
             // one 62-bit seed from the engine's seeded generator: the mask follows the run's seed
             long seed = torch.randint(0, Long.MAX_VALUE >> 1, new long[] {1}, Torch.longs()).item().toLong();
             // written straight into an uninitialised engine tensor: no Java-side copy of the mask
-            mask = Torch.empty(Torch.shape(x));
+            mask = Torch.empty(shape);
             fillMask(HostTensors.floatView(mask), rate, seed);
         } else {
-            mask = Torch.rand(Torch.shape(x)).add_(new Scalar(1.0 - rate)).floor_().mul_(new Scalar(1.0 / (1.0 - rate)));
+            mask = Torch.rand(shape).add_(new Scalar(1.0 - rate)).floor_().mul_(new Scalar(1.0 / (1.0 - rate)));
         }
-        return x.mul(mask);
+        return mask;
     }
 
     /**

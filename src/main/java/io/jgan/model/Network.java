@@ -59,6 +59,24 @@ public final class Network implements AutoCloseable {
     }
 
     /**
+     * Makes every batch-norm layer of this network use the global batch's statistics in training
+     * (data parallelism with synchronised batch norm).
+     *
+     * @param sync the sum over the ranks
+     * @return how many layers that is
+     */
+    public int synchroniseBatchNorm(BatchNorm.Sync sync) {
+        int[] n = {0};
+        block.visit(b -> {
+            if (b instanceof BatchNorm bn) {
+                bn.synchronise(sync);
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    /**
      * Stops (or restarts) gradients flowing into this network's weights.
      *
      * <p>Freezing D during the G half-step keeps G's backward pass from writing into D's

@@ -19,6 +19,7 @@ import io.jgan.pix2pix.HeldOutListener;
 import io.jgan.pix2pix.Pix2PixEval;
 import io.jgan.pix2pix.Pix2PixGame;
 import io.jgan.train.Checkpointer;
+import io.jgan.train.DataParallel;
 import io.jgan.train.Game;
 import io.jgan.train.GanGame;
 import io.jgan.train.GridListener;
@@ -62,9 +63,37 @@ public final class TrainingSession implements AutoCloseable {
      * @param warnings where training-health warnings go
      * @param onSignal told on the first SIGINT or SIGTERM (the run then stops gracefully after its
      *     step); null to leave signals to the JVM
+     * @param parallel the ranks of a data-parallel job, or {@link DataParallel#single()}
+     * @param syncBatchNorm with data parallelism: batch norm over the global batch
      */
     public record Options(Path out, boolean progress, boolean tensorboard, PrintWriter warnings,
-            Consumer<String> onSignal) {
+            Consumer<String> onSignal, DataParallel parallel, boolean syncBatchNorm) {
+
+        /**
+         * One process, no data parallelism.
+         *
+         * @param out the run folder of a new run, or null for {@code runs/<time>-<model>}
+         * @param progress whether to show a progress bar
+         * @param tensorboard whether to write TensorBoard event files
+         * @param warnings where training-health warnings go
+         * @param onSignal told on the first SIGINT or SIGTERM; null to leave signals to the JVM
+         */
+        public Options(Path out, boolean progress, boolean tensorboard, PrintWriter warnings,
+                Consumer<String> onSignal) {
+            this(out, progress, tensorboard, warnings, onSignal, DataParallel.single(), false);
+        }
+
+        /**
+         * These options for one rank of a data-parallel job. Only rank 0 writes the run folder,
+         * the logs and the checkpoints, and only it shows progress.
+         *
+         * @param dp the ranks
+         * @param syncBn whether batch norm uses the global batch's statistics
+         * @return the options
+         */
+        public Options inParallel(DataParallel dp, boolean syncBn) {
+            return new Options(out, progress && dp.leader(), tensorboard, warnings, onSignal, dp, syncBn);
+        }
 
         /**
          * What a library user usually wants: no progress bar, TensorBoard files, warnings on
@@ -225,17 +254,24 @@ public final class TrainingSession implements AutoCloseable {
 
     /** The game for a config shaped to its data, and --eval-every's classifier when the data has images. */
     private static TrainingSession open(GanConfig config, RunData data, Options options, Resume from) {
+        DataParallel dp = options.parallel();
+        if (data.pairs() != null && dp.active()) {
+            throw new JganException(JganException.USAGE, "data-parallel training (--nproc, --nnodes, WORLD_SIZE) covers"
+                    + " the noise-to-image GANs (mlp, mlp-bn, dcgan, conditional, the toy); train pix2pix in one process");
+        }
         if (data.pairs() != null) {
             return create(config, new Pix2PixGame(config, data.pairs()), null, data.pairs().description(), options,
                     from);
         }
         if (data.drawn() != null) {
-            return create(config, new GanGame(config, data.drawn()), null, data.drawn().description(), options, from);
+            return create(config, new GanGame(config, data.drawn(), dp, options.syncBatchNorm()), null,
+                    data.drawn().description(), options, from);
         }
         Samples samples = TrainingData.samples(data.images(), config.model());
-        ClassifierBundle quality = qualityClassifier(config, data.images());
+        ClassifierBundle quality = dp.leader() ? qualityClassifier(config, data.images()) : null;
         try {
-            return create(config, new GanGame(config, samples), quality, samples.description(), options, from);
+            return create(config, new GanGame(config, samples, dp, options.syncBatchNorm()), quality,
+                    samples.description(), options, from);
         } catch (RuntimeException e) {
             if (quality != null) {
                 quality.close();
@@ -246,11 +282,17 @@ public final class TrainingSession implements AutoCloseable {
 
     private static TrainingSession create(GanConfig config, Game game, ClassifierBundle quality, String description,
             Options options, Resume from) {
-        Trainer trainer = new Trainer(config, game);
+        Trainer trainer = new Trainer(config, game).dataParallel(options.parallel());
         try {
-            RunFolder run = from != null ? from.run() : RunFolder.create(options.out(), config.model().family());
+            boolean leader = options.parallel().leader();
+            RunFolder run = from != null ? from.run()
+                    : leader ? RunFolder.create(options.out(), config.model().family()) : null; // rank 0 writes
             TrainingSession s = new TrainingSession(trainer, run, options, quality, description, from);
-            s.addListeners();
+            if (leader) {
+                s.addListeners();
+            } else if (options.onSignal() != null) {
+                trainer.stopGracefullyOnSignals(signal -> { }); // rank 0 tells the user
+            }
             if (from != null) {
                 from.restore(trainer); // state, step, and the listeners' logs as of the checkpoint
             }
@@ -357,12 +399,14 @@ public final class TrainingSession implements AutoCloseable {
      * @return what it did
      */
     public Summary run() {
-        run.writeConfig(trainer.config());
+        if (metrics != null) { // rank 0, or the only process
+            run.writeConfig(trainer.config());
+        }
         long first = trainer.step();
         long t0 = System.nanoTime();
         Trainer.Ending ending = trainer.fit();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        List<StepRecord> history = metrics.history();
+        List<StepRecord> history = metrics == null ? List.of() : metrics.history();
         StepRecord last = history.isEmpty() ? null : history.get(history.size() - 1);
         return new Summary(ending, run, first, trainer.step(), seconds, last, heldOut == null ? null : heldOut.result());
     }

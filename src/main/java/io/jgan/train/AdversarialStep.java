@@ -4,6 +4,7 @@ import io.jgan.engine.Torch;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Conv2d;
 import io.jgan.model.Network;
+import io.jgan.model.Rows;
 import io.jgan.optim.Adam;
 import java.util.List;
 import java.util.function.Consumer;
@@ -28,6 +29,7 @@ public final class AdversarialStep {
     private final int latentDim;
     private final boolean jointBatch;
     private final int classes;
+    private final DataParallel dp;
     private Runnable beforeBackward = () -> { };
     private Consumer<Network> beforeUpdate = n -> { };
 
@@ -47,6 +49,28 @@ public final class AdversarialStep {
      */
     public AdversarialStep(Network generator, Network discriminator, Adam optimizerG, Adam optimizerD,
             AdversarialLoss loss, int latentDim, boolean jointBatch, int classes) {
+        this(generator, discriminator, optimizerG, optimizerD, loss, latentDim, jointBatch, classes,
+                DataParallel.single());
+    }
+
+    /**
+     * Wires the step for one rank of a data-parallel job: each batch it is given is the global
+     * batch, of which it computes its shard, and gradients are summed over the ranks before each
+     * update.
+     *
+     * @param generator G
+     * @param discriminator D (returns logits)
+     * @param optimizerG Adam over G's parameters only
+     * @param optimizerD Adam over D's parameters only
+     * @param loss the objective pair
+     * @param latentDim size of z
+     * @param jointBatch pass real and fake through D as one batch
+     * @param classes 0, or the class count of a conditional GAN
+     * @param dp the ranks, or {@link DataParallel#single()}
+     */
+    public AdversarialStep(Network generator, Network discriminator, Adam optimizerG, Adam optimizerD,
+            AdversarialLoss loss, int latentDim, boolean jointBatch, int classes, DataParallel dp) {
+        this.dp = dp;
         this.generator = generator;
         this.discriminator = discriminator;
         this.optimizerG = optimizerG;
@@ -84,7 +108,7 @@ public final class AdversarialStep {
      * Runs one iteration. Every array it creates belongs to {@code it}.
      *
      * @param it the iteration's manager, closed by the caller
-     * @param realBatches k real batches, each (N, dataDim)
+     * @param realBatches k real batches, each (N, dataDim): the global batches under data parallelism
      * @param labelBatches their one-hot labels (N, classes) for a conditional GAN, else null
      * @return the losses and D's mean outputs
      */
@@ -111,13 +135,17 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))}
      */
-    private float[] conditionalDiscriminatorStep(Tensor real, Tensor labels) {
-        int n = (int) real.size(0);
-        Tensor fake; // (n, dataDim): G(z).detach(), no graph recorded
-        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
-            fake = Torch.toFloat(generator.forward(withLabels(noise(n), labels), true));
+    private float[] conditionalDiscriminatorStep(Tensor realBatch, Tensor labelBatch) {
+        int n = (int) realBatch.size(0); // the global batch's rows
+        Tensor real = dp.local(realBatch); // (this rank's rows, dataDim)
+        Tensor labels = dp.local(labelBatch);
+        Tensor fake; // (rows, dataDim): G(z).detach(), no graph recorded
+        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast();
+                Rows.Shard s = dp.shard(n, 1)) {
+            fake = Torch.toFloat(generator.forward(withLabels(dp.local(noise(n)), labels), true));
         }
-        float[] result = discriminatorBackward(withLabels(real, labels), withLabels(fake, labels));
+        float[] result = discriminatorBackward(withLabels(real, labels), withLabels(fake, labels), n);
+        dp.sumGradients(discriminator);
         beforeUpdate.accept(discriminator);
         optimizerD.step();
         return result;
@@ -132,13 +160,16 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))}
      */
-    float[] discriminatorStep(Tensor real) {
-        int n = (int) real.size(0);
-        Tensor fake; // (n, dataDim): G(z).detach(), no graph recorded
-        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
-            fake = Torch.toFloat(generator.forward(noise(n), true));
+    float[] discriminatorStep(Tensor realBatch) {
+        int n = (int) realBatch.size(0); // the global batch's rows
+        Tensor real = dp.local(realBatch); // (this rank's rows, dataDim)
+        Tensor fake; // (rows, dataDim): G(z).detach(), no graph recorded
+        try (Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast();
+                Rows.Shard s = dp.shard(n, 1)) {
+            fake = Torch.toFloat(generator.forward(dp.local(noise(n)), true));
         }
-        float[] result = discriminatorBackward(real, fake);
+        float[] result = discriminatorBackward(real, fake, n);
+        dp.sumGradients(discriminator);
         beforeUpdate.accept(discriminator);
         optimizerD.step(); // updates D only, then zeroes D's gradients
         return result;
@@ -150,10 +181,20 @@ public final class AdversarialStep {
      * @return {lossD, mean D(x), mean D(G(z))}
      */
     float[] discriminatorBackward(Tensor real, Tensor fake) {
+        return discriminatorBackward(real, fake, real.size(0));
+    }
+
+    /**
+     * D's loss on this rank's rows of a real and a generated batch of {@code global} rows each.
+     *
+     * @return {lossD, mean D(x), mean D(G(z))} of the global batch
+     */
+    private float[] discriminatorBackward(Tensor real, Tensor fake, long global) {
         int n = (int) real.size(0);
         Tensor realLogits;
         Tensor fakeLogits;
-        try (Torch.Autocast ac = Torch.autocast()) { // bf16 forward passes when chosen; losses in float32
+        try (Torch.Autocast ac = Torch.autocast(); // bf16 forward passes when chosen; losses in float32
+                Rows.Shard s = dp.shard(global, jointBatch ? 2 : 1)) {
             if (jointBatch) {
                 // One pass over (2n, dataDim): the same per-sample maths as two passes (D has no
                 // batch statistics), with larger, faster matrix products and one backward pass.
@@ -168,11 +209,15 @@ public final class AdversarialStep {
         Tensor lossD = loss.discriminatorLoss(realLogits, fakeLogits);
         double lambda = loss.gradientPenaltyWeight();
         if (lambda > 0) {
-            lossD = lossD.add(gradientPenalty(real, fake).mul(new Scalar(lambda)));
+            lossD = lossD.add(gradientPenalty(real, fake, global).mul(new Scalar(lambda)));
         }
         beforeBackward.run();
-        lossD.backward();
+        dp.weighted(lossD, global).backward();
         try (Torch.NoGrad off = Torch.noGrad()) {
+            if (dp.active()) { // the global batch's numbers: the ranks' weighted means, summed
+                return dp.sum(dp.weighted(torch.stack(new TensorVector(lossD, torch.sigmoid(realLogits).mean(),
+                        torch.sigmoid(fakeLogits).mean())), global));
+            }
             return new float[] {
                 Torch.item(lossD), Torch.item(torch.sigmoid(realLogits).mean()), Torch.item(torch.sigmoid(fakeLogits).mean())
             };
@@ -189,12 +234,17 @@ public final class AdversarialStep {
      * kept from one step to the next.
      */
     Tensor gradientPenalty(Tensor real, Tensor fake) {
-        int n = (int) real.size(0);
-        Tensor eps = Torch.rand(n, 1); // (n, 1), broadcast over pixels
+        return gradientPenalty(real, fake, real.size(0));
+    }
+
+    /** The penalty on this rank's rows of a global batch of {@code global} rows. */
+    private Tensor gradientPenalty(Tensor real, Tensor fake, long global) {
+        Tensor eps = dp.local(Torch.rand(global, 1)); // (rows, 1), broadcast over pixels: the global draw's rows
         Tensor xhat = real.mul(eps).add(fake.mul(eps.neg().add(new Scalar(1.0)))) // (n, dataDim), a new leaf
                 .detach().set_requires_grad(true);
         Tensor out;
-        try (Conv2d.Exact exact = Conv2d.exactGradients()) { // a gradient of this gradient is taken
+        try (Conv2d.Exact exact = Conv2d.exactGradients(); // a gradient of this gradient is taken
+                Rows.Shard s = dp.shard(global, 1)) {
             out = discriminator.forward(xhat, true); // (n, 1)
         }
         // d sum_i D(xhat_i) / d xhat = d D(xhat_i) / d xhat_i row by row: (n, dataDim), itself differentiable
@@ -218,27 +268,29 @@ public final class AdversarialStep {
         Tensor lossG;
         discriminator.freeze(true);
         try {
-            Tensor z = noise(n);
+            Tensor z = dp.local(noise(n)); // (this rank's rows of n, latentDim)
             Tensor labels = null;
             if (classes > 0) { // labels uniform over the classes, (n, classes) one-hot
-                labels = torch.one_hot(torch.randint(0, classes, new long[] {n}, Torch.longs()), classes)
-                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float);
+                labels = dp.local(torch.one_hot(torch.randint(0, classes, new long[] {n}, Torch.longs()), classes)
+                        .to(org.bytedeco.pytorch.global.torch.ScalarType.Float));
                 z = withLabels(z, labels);
             }
             Tensor fakeLogits;
-            try (Torch.Autocast ac = Torch.autocast()) { // bf16 forward passes when chosen; the loss in float32
+            try (Torch.Autocast ac = Torch.autocast(); // bf16 forward passes when chosen; the loss in float32
+                    Rows.Shard s = dp.shard(n, 1)) {
                 Tensor fake = Torch.toFloat(generator.forward(z, true)); // (n, dataDim), graph recorded
                 fakeLogits = Torch.toFloat(discriminator.forward(labels == null ? fake : withLabels(fake, labels), true));
             }
             lossG = loss.generatorLoss(fakeLogits);
             beforeBackward.run();
-            lossG.backward();
+            dp.weighted(lossG, n).backward();
         } finally {
             discriminator.freeze(false);
         }
+        dp.sumGradients(generator);
         beforeUpdate.accept(generator);
         optimizerG.step();
-        return Torch.item(lossG);
+        return dp.active() ? dp.sum(dp.weighted(lossG.detach().reshape(1), n))[0] : Torch.item(lossG);
     }
 
     /** z ~ N(0, 1), (n, latentDim), from the engine's seeded generator. */

@@ -49,10 +49,23 @@ public final class GanGame extends TwoPlayerGame {
      * @param samples the training samples (their dim must match the model)
      */
     public GanGame(GanConfig config, Samples samples) {
-        this(config, Setup.of(config, samples));
+        this(config, Setup.of(config, samples), DataParallel.single(), false);
     }
 
-    private GanGame(GanConfig config, Setup setup) {
+    /**
+     * The game for one rank of a data-parallel job: every rank builds the same players from the
+     * same seed, plays its shard of every batch, and sums gradients with the others.
+     *
+     * @param config the validated config
+     * @param samples the training samples, all of them (each rank takes its rows of every batch)
+     * @param dp the ranks
+     * @param syncBatchNorm whether batch norm uses the global batch's statistics
+     */
+    public GanGame(GanConfig config, Samples samples, DataParallel dp, boolean syncBatchNorm) {
+        this(config, Setup.of(config, samples), dp, syncBatchNorm);
+    }
+
+    private GanGame(GanConfig config, Setup setup, DataParallel dp, boolean syncBatchNorm) {
         super(setup.players(), setup.columns(), setup.count(), setup.iterationsPerEpoch());
         this.config = config;
         TrainConfig train = config.train();
@@ -67,9 +80,11 @@ public final class GanGame extends TwoPlayerGame {
             }
             this.fixedNoise = new FixedNoise(model, train.fixedNoiseCount(), train.seed());
             this.loss = AdversarialLoss.of(train);
+            dp.attach(players().generator(), syncBatchNorm);
+            dp.attach(players().discriminator(), syncBatchNorm);
             this.adversarialStep = new AdversarialStep(players().generator(), players().discriminator(),
                     players().optimizerG(), players().optimizerD(), loss, model.latentDim(),
-                    family.discriminatorIsPerSample(), model.classes());
+                    family.discriminatorIsPerSample(), model.classes(), dp);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -55,6 +55,7 @@ public final class Trainer implements RunView, AutoCloseable {
     private volatile boolean stopRequested;
     private volatile boolean interrupted;
     private Consumer<String> signalNotice; // null: signals keep the JVM's default handling
+    private DataParallel dp = DataParallel.single();
 
     /**
      * Wires the loop to a game.
@@ -105,6 +106,19 @@ public final class Trainer implements RunView, AutoCloseable {
     }
 
     /**
+     * Makes this loop one rank of a data-parallel job: the ranks check that they start from the
+     * same weights, and agree after every step on whether to stop (a signal or {@link #stop} on
+     * any rank stops all of them after the same step).
+     *
+     * @param parallel the ranks (the game must have been built with them)
+     * @return this
+     */
+    public Trainer dataParallel(DataParallel parallel) {
+        this.dp = parallel;
+        return this;
+    }
+
+    /**
      * Makes {@link #fit} stop gracefully on the first SIGINT (Ctrl-C) or SIGTERM (what a scheduler
      * sends before it preempts): the current step finishes and is checkpointed, the logs are
      * flushed, and fit returns {@link Ending#INTERRUPTED}. A second signal ends the process at
@@ -127,6 +141,7 @@ public final class Trainer implements RunView, AutoCloseable {
      */
     public Ending fit() {
         try (GracefulStop signals = signalNotice == null ? null : GracefulStop.install(this::interrupt)) {
+            dp.checkSameWeights(List.of(game.generator(), game.discriminator()));
             for (TrainingListener l : listeners) {
                 l.onStart(this);
             }
@@ -208,6 +223,11 @@ public final class Trainer implements RunView, AutoCloseable {
         }
         if (checkpointer != null) {
             checkpointer.afterStep(this);
+        }
+        if (dp.active()) { // every rank stops after the same step: 2 a signal, 1 a stop, 0 go on
+            int agreed = dp.maxOver(interrupted ? 2 : stopRequested ? 1 : 0);
+            interrupted |= agreed == 2;
+            stopRequested |= agreed == 1;
         }
     }
 
