@@ -56,4 +56,30 @@ public final class ChildJvm {
             Files.deleteIfExists(log);
         }
     }
+
+    /**
+     * Starts {@code jgan ARGS} in a new JVM with extra environment variables (a rank of a
+     * data-parallel job: RANK, WORLD_SIZE, ...), one intra-op thread, output to a file.
+     *
+     * @param env variables to add
+     * @param log where stdout and stderr go
+     * @param args the command line
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static Process start(java.util.Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Djava.awt.headless=true");
+        command.add("-Xmx1g");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("io.jgan.cli.Main");
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        pb.environment().put("OMP_NUM_THREADS", "1");
+        pb.environment().putAll(env);
+        return pb.start();
+    }
 }
