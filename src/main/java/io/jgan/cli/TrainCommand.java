@@ -211,6 +211,14 @@ public final class TrainCommand implements Callable<Integer> {
         w.flush();
         TrainingSession.Summary done = session.run();
         done.lines(!noTensorboard).forEach(w::println);
+        DataParallel dp = session.options().parallel();
+        if (dp.active() && done.seconds() > 0) {
+            long[] buckets = dp.bucketCounts();
+            w.printf(java.util.Locale.ROOT, "jgan: %d ranks (batch %d each); rank 0 waited %.1f s for the others (%.1f%% of"
+                    + " the training time); %d of %d gradient all-reduces started during the backward pass%n",
+                    dp.size(), session.trainer().config().train().batchSize() / dp.size(), dp.communicationSeconds(),
+                    100 * dp.communicationSeconds() / done.seconds(), buckets[1], buckets[0]);
+        }
         return done.ending() == Trainer.Ending.INTERRUPTED ? JganException.STOPPED : 0;
     }
 

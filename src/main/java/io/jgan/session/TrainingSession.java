@@ -416,6 +416,11 @@ public final class TrainingSession implements AutoCloseable {
         return trainer;
     }
 
+    /** @return how this session writes and reports, and its ranks */
+    public Options options() {
+        return options;
+    }
+
     /** @return the run folder */
     public RunFolder folder() {
         return run;

@@ -50,6 +50,8 @@ public final class DataParallel implements AutoCloseable {
     private final int bucketBytes;
     private final Map<Network, List<Bucket>> buckets = new IdentityHashMap<>();
     private double communicationSeconds; // waiting for all-reduces, for the benchmark
+    private long bucketsStarted;
+    private long bucketsStartedEarly; // by the backward pass's hooks, before it ended
 
     private DataParallel(ProcessGroup group, int bucketBytes) {
         this.group = group;
@@ -266,6 +268,14 @@ public final class DataParallel implements AutoCloseable {
         }
     }
 
+    /**
+     * @return {gradient all-reduces started, of which started by the backward pass before it ended}:
+     *     how much of the communication could overlap the computation
+     */
+    public long[] bucketCounts() {
+        return new long[] {bucketsStarted, bucketsStartedEarly};
+    }
+
     /** @return seconds spent waiting for all-reduces so far (the communication not hidden behind compute) */
     public double communicationSeconds() {
         return communicationSeconds;
@@ -329,6 +339,8 @@ public final class DataParallel implements AutoCloseable {
             arrived[i] = true;
             if (++count == weights.size()) {
                 pending = group.sumAsync(flat);
+                bucketsStarted++;
+                bucketsStartedEarly++;
             }
         }
 
@@ -351,6 +363,7 @@ public final class DataParallel implements AutoCloseable {
                 }
             }
             pending = group.sumAsync(flat);
+            bucketsStarted++;
         }
 
         void finish() {
