@@ -184,21 +184,22 @@ final class WorkerLauncher {
         if (failed == null) {
             return 0;
         }
-        int rank0 = ranks.get(0).rank() == 0 ? ranks.get(0).process().exitValue() : failedCode;
-        if (failed.rank() != 0) {
-            String text;
-            synchronized (failed.errors()) {
-                text = failed.errors().toString().strip();
-            }
-            if (!text.isEmpty()) {
-                err.println("[rank " + failed.rank() + "] " + text.replace("\n", "\n[rank " + failed.rank() + "] "));
-            }
-            err.println("jgan: rank " + failed.rank() + " " + describe(failedCode) + ", so the job stopped; its last"
-                    + " checkpoint is intact (resume with --resume RUN, with any --nproc)");
-            err.flush();
-            return rank0 == 75 ? 75 : failedCode > 128 ? JganException.RANK_LOST : failedCode;
+        int rank0 = ranks.get(0).rank() == 0 ? ranks.get(0).process().exitValue() : JganException.RANK_LOST;
+        if (rank0 != 0 && rank0 != JganException.RANK_LOST) {
+            return rank0; // rank 0's own error (bad data, a signal's 75 ...), already on this terminal
         }
-        return failedCode;
+        // rank 0 lost the others, or is on another node: the failing rank's own words are the cause
+        String text;
+        synchronized (failed.errors()) {
+            text = failed.errors().toString().strip();
+        }
+        if (failed.rank() != 0 && !text.isEmpty()) {
+            err.println("[rank " + failed.rank() + "] " + text.replace("\n", "\n[rank " + failed.rank() + "] "));
+        }
+        err.println("jgan: rank " + failed.rank() + " " + describe(failedCode) + ", so the job stopped; its last"
+                + " checkpoint is intact (continue with --resume RUN, with any --nproc)");
+        err.flush();
+        return failedCode > 128 ? JganException.RANK_LOST : failedCode;
     }
 
     private static String describe(int code) {

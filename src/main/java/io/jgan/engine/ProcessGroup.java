@@ -90,9 +90,7 @@ public final class ProcessGroup implements AutoCloseable {
         try {
             compareSettings(store, where, settings);
             ProcessGroupGloo.Options options = ProcessGroupGloo.Options.create(millis(where.timeout()));
-            // loopback for a one-machine job, else the interface that reaches the master's host
-            options.devices(new GlooDeviceVector(ProcessGroupGloo.createDeviceForHostname(
-                    isLoopback(where.masterAddress()) ? "127.0.0.1" : hostName())));
+            options.devices(new GlooDeviceVector(device(where)));
             ProcessGroupGloo gloo;
             try {
                 gloo = Scope.keep(new ProcessGroupGloo(store, where.rank(), where.worldSize(), options));
@@ -105,6 +103,23 @@ public final class ProcessGroup implements AutoCloseable {
         } catch (RuntimeException e) {
             store.close();
             throw e;
+        }
+    }
+
+    /**
+     * The network interface the ranks talk over: GLOO_SOCKET_IFNAME's (as PyTorch reads it), else
+     * loopback for a one-machine job, else the address this machine's host name resolves to.
+     */
+    private static org.bytedeco.pytorch.gloo.Device device(Rendezvous where) {
+        String iface = System.getenv("GLOO_SOCKET_IFNAME");
+        try {
+            if (iface != null && !iface.isBlank()) {
+                return ProcessGroupGloo.createDeviceForInterface(iface.trim());
+            }
+            return ProcessGroupGloo.createDeviceForHostname(isLoopback(where.masterAddress()) ? "127.0.0.1" : hostName());
+        } catch (RuntimeException e) {
+            throw new JganException(JganException.USAGE, "rank " + where.rank() + ": no network interface to reach the"
+                    + " other ranks (" + firstLine(e) + "): set GLOO_SOCKET_IFNAME to the interface, e.g. eth0");
         }
     }
 

@@ -76,8 +76,20 @@ class DataParallelTest {
         assertThat(r.exitCode()).as(r.output()).isZero();
         // dropout's masks, the noise and the batch are the global batch's, cut to each rank's rows
         assertSameSteps(one, two, 1, 10, 1e-4);
-        assertThat(r.output()).contains("jgan: 10 iterations").doesNotContain("[rank 1]");
+        assertThat(r.output()).contains("jgan: 10 iterations").doesNotContain("[rank 1]")
+                .contains("jgan: 2 ranks (batch 30 each)");
         assertThat(two.resolve("checkpoints/step-00000010")).isDirectory();
+
+        // two "machines" of one process each, meeting at --master, as the README's two shell lines do
+        Path nodes = tmp.resolve("nodes");
+        int port = freePort();
+        String[] node = args(nodes, "--max-steps", "10", "--nnodes", "2", "--master", "127.0.0.1:" + port);
+        Process n0 = ChildJvm.start(Map.of(), tmp.resolve("node0.log"), with(node, "--node-rank", "0"));
+        Process n1 = ChildJvm.start(Map.of(), tmp.resolve("node1.log"), with(node, "--node-rank", "1"));
+        assertThat(n0.waitFor(120, TimeUnit.SECONDS) && n1.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(n0.exitValue()).as(Files.readString(tmp.resolve("node0.log"))).isZero();
+        assertThat(n1.exitValue()).as(Files.readString(tmp.resolve("node1.log"))).isZero();
+        assertSameSteps(one, nodes, 1, 10, 1e-4);
     }
 
     @Test
@@ -104,7 +116,11 @@ class DataParallelTest {
                 "3"));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertSameSteps(whole, run, 1, 6, 1e-4);
-        // the checkpoint does not depend on N: one process takes over from three
+        // the checkpoint does not depend on N: two processes take over from three, then one from two
+        ChildJvm.Run two = ChildJvm.jgan(List.of(), "train", "--resume", run.toString(), "--max-steps", "8",
+                "--no-progress", "--nproc", "2");
+        assertThat(two.exitCode()).as(two.output()).isZero();
+        assertThat(two.output()).contains("resuming").contains("jgan: 2 iterations");
         CliSmokeTest.Run resumed = jgan("train", "--resume", run.toString(), "--max-steps", "10", "--no-progress");
         assertThat(resumed.exitCode()).as(resumed.err()).isZero();
         assertThat(resumed.out()).contains("resuming");
@@ -190,6 +206,12 @@ class DataParallelTest {
                 "2", "--dist-timeout", "3"));
         assertExit(p, tmp.resolve("lonely.log"), 2, "rank 1 cannot reach the master at 127.0.0.1:");
         assertThat(lonely).doesNotExist();
+        // rank 0 alone in a world of two
+        Path alone = tmp.resolve("alone");
+        p = ChildJvm.start(rankEnv(0, 2, freePort()), tmp.resolve("alone.log"), args(alone, "--max-steps", "2",
+                "--dist-timeout", "3"));
+        assertExit(p, tmp.resolve("alone.log"), 2, "rank 0: rank 1 did not join the job at 127.0.0.1:");
+        assertThat(alone).doesNotExist();
         // world sizes that differ: both ranks stop, naming the difference
         int port = freePort();
         Path out = tmp.resolve("worlds");
