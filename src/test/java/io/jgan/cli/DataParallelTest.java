@@ -191,6 +191,36 @@ class DataParallelTest {
     }
 
     @Test
+    void aSigtermToTheLauncherStopsEveryRankAfterTheSameStepWithACheckpoint() throws Exception {
+        Path run = tmp.resolve("stopped");
+        Path log = tmp.resolve("stopped.log");
+        Process launcher = ChildJvm.start(Map.of(), log, args(run, "--max-steps", "100000", "--checkpoint-every",
+                "100000", "--nproc", "2"));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (steps(run) < 3 && launcher.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            launcher.destroy(); // SIGTERM, as a scheduler sends before it preempts
+            assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            String out = Files.readString(log);
+            assertThat(launcher.exitValue()).as(out).isEqualTo(75);
+            assertThat(out).contains("jgan: SIGTERM: finishing this step").containsPattern("stopped at step \\d+");
+            long step = Long.parseLong(out.replaceAll("(?s).*stopped at step (\\d+).*", "$1"));
+            assertThat(run.resolve(String.format("checkpoints/step-%08d", step))).isDirectory();
+            assertThat(launcher.descendants().count()).as("no rank left running").isZero();
+        } finally {
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
+            launcher.destroyForcibly();
+        }
+    }
+
+    private static long steps(Path run) throws IOException {
+        Path metrics = run.resolve("metrics.csv");
+        return Files.exists(metrics) ? Math.max(0, Files.readAllLines(metrics).size() - 1) : 0;
+    }
+
+    @Test
     void badRendezvousSettingsGetOneLineAndNothingIsWritten() throws Exception {
         // the master's port is taken
         try (ServerSocket taken = new ServerSocket(0)) {
