@@ -131,6 +131,26 @@ public final class ParallelOptions {
     }
 
     /**
+     * A rank's intra-op threads: OMP_NUM_THREADS when set (jgan's launcher sets cores / N), else
+     * this machine's cores shared among LOCAL_WORLD_SIZE ranks (a scheduler's), so that ranks on
+     * one machine do not each take every core.
+     *
+     * @param env the environment
+     * @param cores this machine's cores
+     * @return the threads, or 0 to keep libtorch's default
+     */
+    static int threadsPerRank(Map<String, String> env, int cores) {
+        for (String name : new String[] {"OMP_NUM_THREADS", "LOCAL_WORLD_SIZE"}) {
+            String v = env.get(name);
+            if (v != null && v.trim().matches("\\d{1,4}") && Integer.parseInt(v.trim()) > 0) {
+                int n = Integer.parseInt(v.trim());
+                return name.equals("OMP_NUM_THREADS") ? n : Math.max(1, cores / n);
+            }
+        }
+        return 0;
+    }
+
+    /**
      * The rendezvous of a worker, from the torchrun variables.
      *
      * @param env the environment

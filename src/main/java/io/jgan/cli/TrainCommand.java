@@ -111,9 +111,9 @@ public final class TrainCommand implements Callable<Integer> {
             return command(given, DataParallel.single());
         }
         ProcessGroup.Rendezvous where = parallel.rendezvous(System.getenv());
-        String threads = System.getenv("OMP_NUM_THREADS");
-        if (threads != null && threads.matches("\\d+") && Integer.parseInt(threads) > 0) {
-            Torch.useThreads(Integer.parseInt(threads));
+        int threads = ParallelOptions.threadsPerRank(System.getenv(), Runtime.getRuntime().availableProcessors());
+        if (threads > 0) {
+            Torch.useThreads(threads);
         }
         try (DataParallel dp = DataParallel.over(ProcessGroup.join(where, settings(given, where.worldSize())),
                 DataParallel.DEFAULT_BUCKET_BYTES)) {

@@ -278,6 +278,15 @@ class DataParallelTest {
         assertExit(p, tmp.resolve("both.log"), 2, "RANK / WORLD_SIZE are set, so this process is already one rank");
     }
 
+    @Test
+    void eachRankTakesItsShareOfTheCores() {
+        assertThat(ParallelOptions.threadsPerRank(Map.of("OMP_NUM_THREADS", "3", "LOCAL_WORLD_SIZE", "2"), 8)).isEqualTo(3);
+        assertThat(ParallelOptions.threadsPerRank(Map.of("LOCAL_WORLD_SIZE", "2"), 8)).isEqualTo(4);
+        assertThat(ParallelOptions.threadsPerRank(Map.of("LOCAL_WORLD_SIZE", "4"), 2)).isEqualTo(1);
+        assertThat(ParallelOptions.threadsPerRank(Map.of("OMP_NUM_THREADS", "x"), 8)).isZero(); // libtorch's default
+        assertThat(ParallelOptions.threadsPerRank(Map.of(), 8)).isZero();
+    }
+
     private static void assertRefused(CliSmokeTest.Run r, String message) {
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains(message).doesNotContain("\tat ");
