@@ -281,7 +281,8 @@ public final class ProcessGroup implements AutoCloseable {
     /** A collective failed: a peer died, hung past the time-out, or the network went. */
     private JganException lost(RuntimeException e) {
         String m = firstLine(e);
-        String why = m.contains("Timed out") || m.contains("timed out") || m.contains("Timeout")
+        String lower = m.toLowerCase(java.util.Locale.ROOT);
+        String why = lower.contains("timed out") || lower.contains("timeout") // Gloo: "Application timeout ..."
                 ? "another rank did not answer within " + where.timeout().toSeconds() + " s"
                 : "lost contact with another rank, which probably stopped";
         return new JganException(JganException.RANK_LOST, "rank " + where.rank() + " of " + where.worldSize() + ": " + why

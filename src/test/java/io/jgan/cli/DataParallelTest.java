@@ -163,6 +163,30 @@ class DataParallelTest {
     }
 
     @Test
+    void aRankThatHangsIsGivenUpOnAfterTheTimeout() throws Exception {
+        Path run = tmp.resolve("hung");
+        int port = freePort();
+        String[] a = args(run, "--max-steps", "100000", "--dist-timeout", "5");
+        Process rank0 = ChildJvm.start(rankEnv(0, 2, port), tmp.resolve("h0.log"), a);
+        Process rank1 = ChildJvm.start(rankEnv(1, 2, port), tmp.resolve("h1.log"), a);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (steps(run) < 3 && rank0.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            // SIGSTOP: rank 1 is alive, its connections open, and it answers nothing
+            assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(rank1.pid())).start().waitFor()).isZero();
+            assertThat(rank0.waitFor(30, TimeUnit.SECONDS)).as("rank 0 gives up by itself").isTrue();
+            String log = Files.readString(tmp.resolve("h0.log"));
+            assertThat(rank0.exitValue()).as(log).isEqualTo(7);
+            assertThat(log).contains("rank 0 of 2: another rank did not answer within 5 s");
+        } finally {
+            rank0.destroyForcibly();
+            rank1.destroyForcibly();
+        }
+    }
+
+    @Test
     void theLauncherNamesARankThatWasKilled() throws Exception {
         Path run = tmp.resolve("launched");
         Path log = tmp.resolve("launcher.log");
