@@ -48,7 +48,10 @@ public final class Conv2d extends Block {
     private final Init weightInit;
     private final Init biasInit; // null: no bias
     private boolean transposedInputGradient;
-    private Tensor weight;
+    private Tensor weight; // W, or W_orig with spectral normalisation
+    private boolean spectral;
+    private Tensor u; // spectral normalisation's vectors, or null
+    private Tensor v;
     private Tensor bias;
 
     /**
@@ -103,20 +106,44 @@ public final class Conv2d extends Block {
         }
     }
 
+    /**
+     * Makes this layer spectrally normalised ({@link SpectralNorm}, as PyTorch's {@code
+     * spectral_norm(layer)}): its weight is named {@code weight_orig}, with {@code weight_u} and
+     * {@code weight_v} beside it. Call before the network is built.
+     *
+     * @return this
+     */
+    public Conv2d spectralNorm() {
+        this.spectral = true;
+        return this;
+    }
+
     @Override
     protected void prepare(long[] inputShape) {
-        weight = addParameter("weight", new long[] {filters, inputShape[1], kernel, kernel}, weightInit, true);
+        weight = addParameter(spectral ? "weight_orig" : "weight", new long[] {filters, inputShape[1], kernel, kernel}, weightInit, true);
         if (biasInit != null) {
             bias = addParameter("bias", new long[] {filters}, biasInit, true);
+        }
+        if (spectral) { // drawn after the layer's own weights, as spectral_norm(layer) draws them
+            long[] w = Torch.shape(weight);
+            long rest = 1;
+            for (int d = 1; d < w.length; d++) {
+                rest *= w[d];
+            }
+            u = addParameter("weight_u", new long[] {w[0]}, SpectralNorm.UNIT_NORMAL, false);
+            v = addParameter("weight_v", new long[] {rest}, SpectralNorm.UNIT_NORMAL, false);
         }
     }
 
     @Override
     protected Tensor forwardInternal(Tensor x, boolean training) {
-        if (!transposedInputGradient || !x.requires_grad() || !GradMode.is_enabled() || exactNow()) {
-            return conv(x);
+        if (spectral) { // W / sigma(W), differentiated through sigma as well: autograd's own backward
+            return conv(x, SpectralNorm.normalise(weight, u, v, training));
         }
-        Tensor y = conv(x.detach()); // (N, filters, H', W'); its backward: dW (and db) only
+        if (!transposedInputGradient || !x.requires_grad() || !GradMode.is_enabled() || exactNow()) {
+            return conv(x, weight);
+        }
+        Tensor y = conv(x.detach(), weight); // (N, filters, H', W'); its backward: dW (and db) only
         Tensor link = x.sub(x.detach()); // zero; d link / d x = identity
         Tensor out = y.add(link.sum().mul(new Scalar(0.0))); // y in value; the graph now reaches x
         synchronized (PASSES) {
@@ -130,8 +157,8 @@ public final class Conv2d extends Block {
         return out;
     }
 
-    private Tensor conv(Tensor x) {
-        return torch.conv2d(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias),
+    private Tensor conv(Tensor x, Tensor w) {
+        return torch.conv2d(x, w, bias == null ? new TensorOptional() : new TensorOptional(bias),
                 new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1);
     }
 
