@@ -49,6 +49,11 @@ public final class RecipeOptions {
             description = "keep an exponential moving average of G's weights (e.g. 0.999); grids, sample and eval use it (default 0: off)")
     double ema;
 
+    @Option(names = "--spectral-norm", description = "spectral normalisation of every layer of D (Miyato et al."
+            + " 2018, as PyTorch's spectral_norm): D's weights divided by their largest singular value, one power"
+            + " iteration per pass; keeps D 1-Lipschitz per layer")
+    boolean spectralNorm;
+
     @Option(names = "--l1-weight", paramLabel = "LAMBDA",
             description = "pix2pix: weight of G's L1 term beside the adversarial loss (default 100)")
     Double l1Weight;
@@ -72,6 +77,7 @@ public final class RecipeOptions {
                 .seed(seed)
                 .emaDecay(ema)
                 .l1Weight(l1Weight != null ? l1Weight : preset.l1Weight())
+                .spectralNorm(spectralNorm || preset.spectralNorm())
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.jgan.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jgan.JganException;
 import java.util.List;
 
@@ -25,6 +26,8 @@ import java.util.List;
  *     loss (100 in the paper); 0 for the GAN families
  * @param emaDecay decay of an exponential moving average of G's weights, sampled from when
  *     present (0 = none; 0.999 is usual)
+ * @param spectralNorm spectral normalisation (Miyato et al. 2018) of every linear and convolution layer of D
+ *     (weights W / sigma(W), as PyTorch's spectral_norm); absent from a run's config when off
  */
 public record TrainConfig(
         int batchSize,
@@ -40,7 +43,8 @@ public record TrainConfig(
         long seed,
         int fixedNoiseCount,
         double emaDecay,
-        double l1Weight) {
+        double l1Weight,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spectralNorm) {
 
     /** The adversarial objectives this version offers. */
     public static final List<String> LOSSES = List.of("bce", "bce-saturating", "lsgan", "hinge", "wgan-gp");
@@ -96,6 +100,7 @@ public record TrainConfig(
         b.fixedNoiseCount = fixedNoiseCount;
         b.emaDecay = emaDecay;
         b.l1Weight = l1Weight;
+        b.spectralNorm = spectralNorm;
         return b;
     }
 
@@ -115,6 +120,7 @@ public record TrainConfig(
         private int fixedNoiseCount = 16;
         private double emaDecay;
         private double l1Weight;
+        private boolean spectralNorm;
 
         private Builder() {}
 
@@ -212,10 +218,16 @@ public record TrainConfig(
             return this;
         }
 
+        /** @param v spectral normalisation of every layer of D @return this */
+        public Builder spectralNorm(boolean v) {
+            spectralNorm = v;
+            return this;
+        }
+
         /** @return the config (not yet validated) */
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
-                    fixedNoiseCount, emaDecay, l1Weight);
+                    fixedNoiseCount, emaDecay, l1Weight, spectralNorm);
         }
     }
 }

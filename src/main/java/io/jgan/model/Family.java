@@ -350,6 +350,31 @@ public enum Family {
     }
 
     /**
+     * A new discriminator, spectrally normalised if asked: every {@link Linear}, {@link Conv2d} and
+     * {@link WholeMapConv} of it divides its weight by its largest singular value ({@link Linear#spectralNorm}).
+     *
+     * @param name its name
+     * @param m the model
+     * @param spectralNorm whether to normalise its layers
+     * @return D, (N, discriminatorInputDim) to logits
+     */
+    public Network newDiscriminator(String name, ModelConfig m, boolean spectralNorm) {
+        Block d = discriminator(m);
+        if (spectralNorm) {
+            d.visit(b -> {
+                if (b instanceof Linear l) {
+                    l.spectralNorm();
+                } else if (b instanceof Conv2d c) {
+                    c.spectralNorm();
+                } else if (b instanceof WholeMapConv w) {
+                    w.spectralNorm();
+                }
+            });
+        }
+        return new Network(name, d, discriminatorInputDim(m));
+    }
+
+    /**
      * The tutorial's settings for this family, on the embedded digits.
      *
      * @param epochs passes over the data

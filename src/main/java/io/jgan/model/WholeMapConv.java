@@ -16,7 +16,20 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class WholeMapConv extends Block {
 
-    private Tensor weight;
+    private Tensor weight; // W, or W_orig with spectral normalisation
+    private boolean spectral;
+    private Tensor u; // spectral normalisation's vectors, or null
+    private Tensor v;
+
+    /**
+     * Makes this layer spectrally normalised ({@link SpectralNorm}); call before the network is built.
+     *
+     * @return this
+     */
+    public WholeMapConv spectralNorm() {
+        this.spectral = true;
+        return this;
+    }
 
     /**
      * The name this layer's weight had when it was a {@code Conv2d} block.
@@ -30,15 +43,21 @@ public final class WholeMapConv extends Block {
 
     @Override
     protected void prepare(long[] inputShape) { // (N, C, S, S)
-        weight = addParameter("weight", new long[] {1, inputShape[1], inputShape[2], inputShape[3]},
-                Init.normal(0, 0.02), true);
+        weight = addParameter(spectral ? "weight_orig" : "weight", new long[] {1, inputShape[1], inputShape[2],
+            inputShape[3]}, Init.normal(0, 0.02), true);
+        if (spectral) {
+            u = addParameter("weight_u", new long[] {1}, SpectralNorm.UNIT_NORMAL, false);
+            v = addParameter("weight_v", new long[] {inputShape[1] * inputShape[2] * inputShape[3]},
+                    SpectralNorm.UNIT_NORMAL, false);
+        }
     }
 
     @Override
     protected Tensor forwardInternal(Tensor x, boolean training) {
         long n = x.size(0); // x: (N, C, S, S)
         long k = weight.numel(); // C*S*S
-        Tensor kernel = weight.reshape(k, 1); // (C*S*S, 1), weight: (1, C, S, S)
+        Tensor w = spectral ? SpectralNorm.normalise(weight, u, v, training) : weight; // (1, C, S, S)
+        Tensor kernel = w.reshape(k, 1); // (C*S*S, 1)
         return x.reshape(n, k).matmul(kernel).reshape(n, 1, 1, 1); // (N, 1) logits as (N, 1, 1, 1)
     }
 }

@@ -1,0 +1,61 @@
+package io.jgan.cli;
+
+import static io.jgan.cli.CliSmokeTest.jgan;
+import static io.jgan.cli.ResumeTest.lossColumns;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jgan.checkpoint.CheckpointSchema;
+import io.jgan.checkpoint.Checkpoints;
+import io.jgan.format.NamedTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --spectral-norm} in a run: every layer of D carries weight_orig, weight_u and weight_v,
+ * the vectors are in the checkpoint, and a resumed run goes on exactly (it would not if u and v
+ * started again from their first draw). A run without the flag writes the config it always did.
+ */
+class SpectralNormRunTest {
+
+    @TempDir
+    Path tmp;
+
+    private static String[] args(Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--model", "dcgan", "--spectral-norm", "--loss", "hinge",
+                "--limit", "256", "--batch-size", "32", "--seed", "3", "--grid-every", "4", "--checkpoint-every", "4",
+                "--no-progress", "--no-tensorboard", "--out", out.toString()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void theVectorsAreCheckpointedAndAResumedRunGoesOnExactly() throws Exception {
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        assertThat(jgan(args(a, "--max-steps", "8")).exitCode()).isZero();
+        assertThat(jgan(args(b, "--max-steps", "4")).exitCode()).isZero();
+        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "8", "--no-progress");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+
+        List<String> names = Checkpoints.readPart(a.resolve("checkpoints/step-00000008"), CheckpointSchema.DISCRIMINATOR)
+                .stream().map(NamedTensor::name).toList();
+        // 28x28: two strided convolutions and the whole-map one, each normalised
+        assertThat(names.stream().filter(n -> n.endsWith("_weight_u"))).hasSize(3);
+        assertThat(names.stream().filter(n -> n.endsWith("_weight_orig"))).hasSize(3);
+        assertThat(names.stream().filter(n -> n.endsWith("_weight"))).isEmpty();
+        assertThat(Files.readString(a.resolve("config.json"))).contains("\"spectralNorm\" : true");
+    }
+
+    @Test
+    void withoutTheFlagTheConfigIsWhatItWas() throws Exception {
+        Path c = tmp.resolve("c");
+        assertThat(jgan("train", "--limit", "200", "--max-steps", "1", "--no-progress", "--out", c.toString())
+                .exitCode()).isZero();
+        assertThat(Files.readString(c.resolve("config.json"))).doesNotContain("spectral");
+    }
+}
