@@ -54,6 +54,14 @@ public final class RecipeOptions {
             + " iteration per pass; keeps D 1-Lipschitz per layer")
     boolean spectralNorm;
 
+    @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty on real data (Mescheder et al. 2018):"
+            + " D's loss + GAMMA/2 E[|grad_x D(x)|^2], x real (default 0: off)")
+    double r1;
+
+    @Option(names = "--r1-every", paramLabel = "K", defaultValue = "1", description = "lazy R1: only on every K-th D"
+            + " update, weighted by K (StyleGAN2's 16 saves most of its cost; default ${DEFAULT-VALUE})")
+    int r1Every = 1;
+
     @Option(names = "--l1-weight", paramLabel = "LAMBDA",
             description = "pix2pix: weight of G's L1 term beside the adversarial loss (default 100)")
     Double l1Weight;
@@ -78,6 +86,8 @@ public final class RecipeOptions {
                 .emaDecay(ema)
                 .l1Weight(l1Weight != null ? l1Weight : preset.l1Weight())
                 .spectralNorm(spectralNorm || preset.spectralNorm())
+                .r1Gamma(r1 > 0 ? r1 : preset.r1Gamma())
+                .r1Every(r1Every)
                 .build();
     }
 }

@@ -28,6 +28,8 @@ import java.util.List;
  *     present (0 = none; 0.999 is usual)
  * @param spectralNorm spectral normalisation (Miyato et al. 2018) of every linear and convolution layer of D
  *     (weights W / sigma(W), as PyTorch's spectral_norm); absent from a run's config when off
+ * @param r1Gamma the R1 penalty's weight on real data (Mescheder et al. 2018), 0 for none
+ * @param r1Every apply R1 on every k-th D update only, weighted by k (lazy regularisation); 1 (or 0) every update
  */
 public record TrainConfig(
         int batchSize,
@@ -44,7 +46,22 @@ public record TrainConfig(
         int fixedNoiseCount,
         double emaDecay,
         double l1Weight,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spectralNorm) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spectralNorm,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double r1Gamma,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.EveryStep.class) int r1Every) {
+
+    /** Leaves r1Every out of a run's config when it is 1 (or 0, as configs without it read): every step. */
+    static final class EveryStep {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Integer i && i <= 1;
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
 
     /** The adversarial objectives this version offers. */
     public static final List<String> LOSSES = List.of("bce", "bce-saturating", "lsgan", "hinge", "wgan-gp");
@@ -70,6 +87,9 @@ public record TrainConfig(
         require(emaDecay == 0 || (emaDecay >= 0.5 && emaDecay < 1), "--ema must be 0 (off) or in [0.5, 1), got "
                 + emaDecay);
         require(l1Weight >= 0 && l1Weight <= 10_000, "--l1-weight must be in 0..10000, got " + l1Weight);
+        require(r1Gamma >= 0 && r1Gamma <= 10_000, "--r1 must be in 0..10000 (0: off; 10 is StyleGAN's, 0.1-1 suit"
+                + " MNIST), got " + r1Gamma);
+        require(r1Every >= 0 && r1Every <= 1000, "--r1-every must be in 1..1000, got " + r1Every);
     }
 
     static void require(boolean ok, String message) {
@@ -101,6 +121,8 @@ public record TrainConfig(
         b.emaDecay = emaDecay;
         b.l1Weight = l1Weight;
         b.spectralNorm = spectralNorm;
+        b.r1Gamma = r1Gamma;
+        b.r1Every = r1Every;
         return b;
     }
 
@@ -121,6 +143,8 @@ public record TrainConfig(
         private double emaDecay;
         private double l1Weight;
         private boolean spectralNorm;
+        private double r1Gamma;
+        private int r1Every = 1;
 
         private Builder() {}
 
@@ -218,6 +242,18 @@ public record TrainConfig(
             return this;
         }
 
+        /** @param v R1's gamma, 0 for none @return this */
+        public Builder r1Gamma(double v) {
+            r1Gamma = v;
+            return this;
+        }
+
+        /** @param v apply R1 on every v-th D update @return this */
+        public Builder r1Every(int v) {
+            r1Every = v;
+            return this;
+        }
+
         /** @param v spectral normalisation of every layer of D @return this */
         public Builder spectralNorm(boolean v) {
             spectralNorm = v;
@@ -227,7 +263,7 @@ public record TrainConfig(
         /** @return the config (not yet validated) */
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
-                    fixedNoiseCount, emaDecay, l1Weight, spectralNorm);
+                    fixedNoiseCount, emaDecay, l1Weight, spectralNorm, r1Gamma, r1Every);
         }
     }
 }

@@ -30,6 +30,8 @@ public final class AdversarialStep {
     private final boolean jointBatch;
     private final int classes;
     private final DataParallel dp;
+    private double r1Gamma; // 0: no R1 penalty
+    private int r1Every = 1;
     private Runnable beforeBackward = () -> { };
     private Consumer<Network> beforeUpdate = n -> { };
 
@@ -79,6 +81,20 @@ public final class AdversarialStep {
         this.latentDim = latentDim;
         this.jointBatch = jointBatch;
         this.classes = classes;
+    }
+
+    /**
+     * Adds the R1 penalty on real data (Mescheder et al. 2018) to D's loss: {@code gamma / 2 *
+     * E[||grad_x D(x)||^2]}, x real; lazily (every k-th D update, weighted by k, as StyleGAN2
+     * does) when {@code every > 1}. Which updates get it follows D's Adam step count, which a
+     * checkpoint keeps, so a resumed run applies it on the same steps.
+     *
+     * @param gamma the weight (0: off)
+     * @param every apply on every k-th D update
+     */
+    public void r1(double gamma, int every) {
+        this.r1Gamma = gamma;
+        this.r1Every = Math.max(1, every);
     }
 
     /**
@@ -211,6 +227,9 @@ public final class AdversarialStep {
         if (lambda > 0) {
             lossD = lossD.add(gradientPenalty(real, fake, global).mul(new Scalar(lambda)));
         }
+        if (r1Gamma > 0 && optimizerD.stepCount() % r1Every == 0) {
+            lossD = lossD.add(r1Penalty(real, global).mul(new Scalar(r1Gamma / 2 * r1Every)));
+        }
         beforeBackward.run();
         dp.weighted(lossD, global).backward();
         try (Torch.NoGrad off = Torch.noGrad()) {
@@ -256,6 +275,30 @@ public final class AdversarialStep {
         Tensor norm = grad.square().sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional())
                 .add(new Scalar(1e-12f)).sqrt(); // (n)
         return norm.sub(new Scalar(1.0)).square().mean();
+    }
+
+    /**
+     * R1's {@code E[||grad_x D(x)||^2]} over real rows, as a term whose own gradient reaches D's
+     * weights (the input-gradient path of WGAN-GP's penalty: libtorch's autograd::grad with
+     * create_graph). For a conditional D the label columns are not a direction of x.
+     *
+     * @param real this rank's real rows (rows, D's input)
+     * @param global rows of the global batch
+     * @return the mean squared gradient norm, a scalar
+     */
+    Tensor r1Penalty(Tensor real, long global) {
+        Tensor x = real.detach().set_requires_grad(true); // (rows, D's input), a new leaf
+        Tensor out;
+        try (Conv2d.Exact exact = Conv2d.exactGradients(); // a gradient of this gradient is taken
+                Rows.Shard s = dp.shard(global, 1)) {
+            out = Torch.toFloat(discriminator.forward(x, true)); // (rows, 1)
+        }
+        Tensor grad = torch.grad(new TensorVector(out), new TensorVector(x),
+                new TensorVector(torch.ones_like(out)), new BoolOptional(true), true, false).get(0); // (rows, input)
+        if (classes > 0) {
+            grad = grad.narrow(1, 0, grad.size(1) - classes);
+        }
+        return grad.square().sum(new long[] {1}, false, new org.bytedeco.pytorch.ScalarTypeOptional()).mean();
     }
 
     /**

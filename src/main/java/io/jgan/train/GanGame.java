@@ -85,6 +85,7 @@ public final class GanGame extends TwoPlayerGame {
             this.adversarialStep = new AdversarialStep(players().generator(), players().discriminator(),
                     players().optimizerG(), players().optimizerD(), loss, model.latentDim(),
                     family.discriminatorIsPerSample(), model.classes(), dp);
+            adversarialStep.r1(train.r1Gamma(), train.r1Every());
         } catch (RuntimeException e) {
             close();
             throw e;
