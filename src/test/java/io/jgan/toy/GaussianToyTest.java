@@ -26,9 +26,19 @@ class GaussianToyTest {
         assertLearns(0.4, 0.1, 3);
     }
 
+    @Test
+    void learnsWithASpectrallyNormalisedDiscriminatorAndR1() {
+        assertLearns(0.0, 0.2, 7, t -> t.spectralNorm(true).r1Gamma(0.1));
+    }
+
     private static void assertLearns(double mean, double std, long seed) {
+        assertLearns(mean, std, seed, t -> t);
+    }
+
+    private static void assertLearns(double mean, double std, long seed,
+            java.util.function.UnaryOperator<io.jgan.config.TrainConfig.Builder> recipe) {
         GanConfig preset = Family.toy(mean, std, 2000);
-        GanConfig config = preset.withTrain(t -> t.seed(seed)).validate();
+        GanConfig config = preset.withTrain(t -> recipe.apply(t.seed(seed))).validate();
         GaussianToy.Result r = GaussianToy.run(config, List.of());
         assertThat(r.realMean()).isCloseTo(mean, within(0.01));
         assertThat(r.realStd()).isCloseTo(std, within(0.01));
