@@ -54,6 +54,11 @@ public final class RecipeOptions {
             + " iteration per pass; keeps D 1-Lipschitz per layer")
     boolean spectralNorm;
 
+    @Option(names = "--augment", paramLabel = "POLICIES", description = "differentiable augmentation of every image"
+            + " D sees, real and generated (DiffAugment, Zhao et al. 2020): color, translation, cutout, comma-separated,"
+            + " e.g. translation,cutout (for small data sets)")
+    String augment;
+
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty on real data (Mescheder et al. 2018):"
             + " D's loss + GAMMA/2 E[|grad_x D(x)|^2], x real (default 0: off)")
     double r1;
@@ -88,6 +93,7 @@ public final class RecipeOptions {
                 .spectralNorm(spectralNorm || preset.spectralNorm())
                 .r1Gamma(r1 > 0 ? r1 : preset.r1Gamma())
                 .r1Every(r1Every)
+                .augment(augment != null ? augment : preset.augment())
                 .build();
     }
 }

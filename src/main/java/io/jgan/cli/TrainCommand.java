@@ -90,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options for noise-to-image models only. */
     private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
             "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size", "--r1",
-            "--r1-every");
+            "--r1-every", "--augment");
 
     /** Options for image-to-image models only. */
     private static final Set<String> IMAGE_TO_IMAGE_ONLY = Set.of("--direction", "--l1-weight");

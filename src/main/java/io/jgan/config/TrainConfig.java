@@ -30,6 +30,8 @@ import java.util.List;
  *     (weights W / sigma(W), as PyTorch's spectral_norm); absent from a run's config when off
  * @param r1Gamma the R1 penalty's weight on real data (Mescheder et al. 2018), 0 for none
  * @param r1Every apply R1 on every k-th D update only, weighted by k (lazy regularisation); 1 (or 0) every update
+ * @param augment DiffAugment's policies for what D sees (Zhao et al. 2020): color, translation, cutout,
+ *     comma-separated; empty (or absent from a run's config) for none
  */
 public record TrainConfig(
         int batchSize,
@@ -48,7 +50,8 @@ public record TrainConfig(
         double l1Weight,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spectralNorm,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double r1Gamma,
-        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.EveryStep.class) int r1Every) {
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.EveryStep.class) int r1Every,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String augment) {
 
     /** Leaves r1Every out of a run's config when it is 1 (or 0, as configs without it read): every step. */
     static final class EveryStep {
@@ -90,6 +93,12 @@ public record TrainConfig(
         require(r1Gamma >= 0 && r1Gamma <= 10_000, "--r1 must be in 0..10000 (0: off; 10 is StyleGAN's, 0.1-1 suit"
                 + " MNIST), got " + r1Gamma);
         require(r1Every >= 0 && r1Every <= 1000, "--r1-every must be in 1..1000, got " + r1Every);
+        if (augment != null && !augment.isBlank()) {
+            for (String p : augment.split(",")) {
+                require(List.of("color", "translation", "cutout").contains(p.trim()), "unknown --augment policy '"
+                        + p.trim() + "': use a comma-separated list of color, translation, cutout");
+            }
+        }
     }
 
     static void require(boolean ok, String message) {
@@ -123,6 +132,7 @@ public record TrainConfig(
         b.spectralNorm = spectralNorm;
         b.r1Gamma = r1Gamma;
         b.r1Every = r1Every;
+        b.augment = augment;
         return b;
     }
 
@@ -145,6 +155,7 @@ public record TrainConfig(
         private boolean spectralNorm;
         private double r1Gamma;
         private int r1Every = 1;
+        private String augment = "";
 
         private Builder() {}
 
@@ -242,6 +253,12 @@ public record TrainConfig(
             return this;
         }
 
+        /** @param v DiffAugment's policies, comma-separated; empty for none @return this */
+        public Builder augment(String v) {
+            augment = v;
+            return this;
+        }
+
         /** @param v R1's gamma, 0 for none @return this */
         public Builder r1Gamma(double v) {
             r1Gamma = v;
@@ -263,7 +280,8 @@ public record TrainConfig(
         /** @return the config (not yet validated) */
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
-                    fixedNoiseCount, emaDecay, l1Weight, spectralNorm, r1Gamma, r1Every);
+                    fixedNoiseCount, emaDecay, l1Weight, spectralNorm, r1Gamma, r1Every,
+                    augment);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class AdversarialStep {
     private final DataParallel dp;
     private double r1Gamma; // 0: no R1 penalty
     private int r1Every = 1;
+    private DiffAugment augment; // null: D sees the images as they are
     private Runnable beforeBackward = () -> { };
     private Consumer<Network> beforeUpdate = n -> { };
 
@@ -95,6 +96,16 @@ public final class AdversarialStep {
     public void r1(double gamma, int every) {
         this.r1Gamma = gamma;
         this.r1Every = Math.max(1, every);
+    }
+
+    /**
+     * Makes D see every image, real and generated, in both half-steps, through differentiable
+     * augmentation ({@link DiffAugment}).
+     *
+     * @param a the augmentation, or null for none
+     */
+    public void augment(DiffAugment a) {
+        this.augment = a;
     }
 
     /**
@@ -205,7 +216,9 @@ public final class AdversarialStep {
      *
      * @return {lossD, mean D(x), mean D(G(z))} of the global batch
      */
-    private float[] discriminatorBackward(Tensor real, Tensor fake, long global) {
+    private float[] discriminatorBackward(Tensor realRows, Tensor fakeRows, long global) {
+        Tensor real = augment == null ? realRows : augment.apply(realRows, dp, global); // what D sees
+        Tensor fake = augment == null ? fakeRows : augment.apply(fakeRows, dp, global);
         int n = (int) real.size(0);
         Tensor realLogits;
         Tensor fakeLogits;
@@ -322,7 +335,11 @@ public final class AdversarialStep {
             try (Torch.Autocast ac = Torch.autocast(); // bf16 forward passes when chosen; the loss in float32
                     Rows.Shard s = dp.shard(n, 1)) {
                 Tensor fake = Torch.toFloat(generator.forward(z, true)); // (n, dataDim), graph recorded
-                fakeLogits = Torch.toFloat(discriminator.forward(labels == null ? fake : withLabels(fake, labels), true));
+                Tensor seen = labels == null ? fake : withLabels(fake, labels);
+                if (augment != null) { // differentiable: G's gradient passes through the transforms
+                    seen = augment.apply(seen, dp, n);
+                }
+                fakeLogits = Torch.toFloat(discriminator.forward(seen, true));
             }
             lossG = loss.generatorLoss(fakeLogits);
             beforeBackward.run();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --spectral-norm} in a run: every layer of D carries weight_orig, weight_u and weight_v,
  * the vectors are in the checkpoint, and a resumed run goes on exactly (it would not if u and v
- * started again from their first draw), lazy R1 (every 3rd D update, across the resume) included. A run without the flag writes the config it always did.
+ * started again from their first draw), lazy R1 (every 3rd D update, across the resume) and DiffAugment included. A run without the flag writes the config it always did.
  */
 class SpectralNormRunTest {
 
@@ -26,7 +26,7 @@ class SpectralNormRunTest {
 
     private static String[] args(Path out, String... more) {
         List<String> a = new ArrayList<>(List.of("train", "--model", "dcgan", "--spectral-norm", "--loss", "hinge", "--r1",
-                "0.5", "--r1-every", "3",
+                "0.5", "--r1-every", "3", "--augment", "color,translation,cutout",
                 "--limit", "256", "--batch-size", "32", "--seed", "3", "--grid-every", "4", "--checkpoint-every", "4",
                 "--no-progress", "--no-tensorboard", "--out", out.toString()));
         a.addAll(List.of(more));
@@ -50,7 +50,8 @@ class SpectralNormRunTest {
         assertThat(names.stream().filter(n -> n.endsWith("_weight_orig"))).hasSize(3);
         assertThat(names.stream().filter(n -> n.endsWith("_weight"))).isEmpty();
         assertThat(Files.readString(a.resolve("config.json"))).contains("\"spectralNorm\" : true")
-                .contains("\"r1Gamma\" : 0.5").contains("\"r1Every\" : 3");
+                .contains("\"r1Gamma\" : 0.5").contains("\"r1Every\" : 3")
+                .contains("\"augment\" : \"color,translation,cutout\"");
     }
 
     @Test
@@ -58,6 +59,6 @@ class SpectralNormRunTest {
         Path c = tmp.resolve("c");
         assertThat(jgan("train", "--limit", "200", "--max-steps", "1", "--no-progress", "--out", c.toString())
                 .exitCode()).isZero();
-        assertThat(Files.readString(c.resolve("config.json"))).doesNotContain("spectral").doesNotContain("r1");
+        assertThat(Files.readString(c.resolve("config.json"))).doesNotContain("spectral").doesNotContain("r1").doesNotContain("augment");
     }
 }
