@@ -59,6 +59,11 @@ public final class RecipeOptions {
             + " e.g. translation,cutout (for small data sets)")
     String augment;
 
+    @Option(names = "--projection", description = "with --model dcgan --conditional: the class enters D by projection"
+            + " (Miyato and Koyama 2018: an inner product of a class embedding with D's pooled features) instead of"
+            + " label maps beside the image")
+    boolean projection;
+
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty on real data (Mescheder et al. 2018):"
             + " D's loss + GAMMA/2 E[|grad_x D(x)|^2], x real (default 0: off)")
     double r1;
@@ -94,6 +99,7 @@ public final class RecipeOptions {
                 .r1Gamma(r1 > 0 ? r1 : preset.r1Gamma())
                 .r1Every(r1Every)
                 .augment(augment != null ? augment : preset.augment())
+                .projection(projection || preset.projection())
                 .build();
     }
 }

@@ -90,7 +90,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options for noise-to-image models only. */
     private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
             "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size", "--r1",
-            "--r1-every", "--augment");
+            "--r1-every", "--augment", "--projection");
 
     /** Options for image-to-image models only. */
     private static final Set<String> IMAGE_TO_IMAGE_ONLY = Set.of("--direction", "--l1-weight");
@@ -152,6 +152,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Options that do not apply to the family. */
     private void check(ParseResult given, Family family) {
+        if (given.hasMatchedOption("--projection") && !conditional) {
+            throw new JganException(JganException.USAGE, "--projection needs --conditional (the class is what it"
+                    + " projects)");
+        }
         for (OptionSpec o : given.matchedOptions()) {
             String name = o.longestName();
             if (family.imageToImage() && NOT_FOR_IMAGE_TO_IMAGE.contains(name)) {

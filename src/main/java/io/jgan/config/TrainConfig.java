@@ -32,6 +32,8 @@ import java.util.List;
  * @param r1Every apply R1 on every k-th D update only, weighted by k (lazy regularisation); 1 (or 0) every update
  * @param augment DiffAugment's policies for what D sees (Zhao et al. 2020): color, translation, cutout,
  *     comma-separated; empty (or absent from a run's config) for none
+ * @param projection a class-conditional D with a projection (Miyato and Koyama 2018) instead of label maps;
+ *     absent from a run's config when off
  */
 public record TrainConfig(
         int batchSize,
@@ -51,7 +53,8 @@ public record TrainConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean spectralNorm,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double r1Gamma,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.EveryStep.class) int r1Every,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) String augment) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String augment,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean projection) {
 
     /** Leaves r1Every out of a run's config when it is 1 (or 0, as configs without it read): every step. */
     static final class EveryStep {
@@ -133,6 +136,7 @@ public record TrainConfig(
         b.r1Gamma = r1Gamma;
         b.r1Every = r1Every;
         b.augment = augment;
+        b.projection = projection;
         return b;
     }
 
@@ -156,6 +160,7 @@ public record TrainConfig(
         private double r1Gamma;
         private int r1Every = 1;
         private String augment = "";
+        private boolean projection;
 
         private Builder() {}
 
@@ -259,6 +264,12 @@ public record TrainConfig(
             return this;
         }
 
+        /** @param v a conditional D with a projection (DCGAN) @return this */
+        public Builder projection(boolean v) {
+            projection = v;
+            return this;
+        }
+
         /** @param v R1's gamma, 0 for none @return this */
         public Builder r1Gamma(double v) {
             r1Gamma = v;
@@ -281,7 +292,7 @@ public record TrainConfig(
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
                     fixedNoiseCount, emaDecay, l1Weight, spectralNorm, r1Gamma, r1Every,
-                    augment);
+                    augment, projection);
         }
     }
 }

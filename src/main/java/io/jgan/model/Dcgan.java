@@ -85,6 +85,31 @@ public final class Dcgan {
     }
 
     /**
+     * The class-conditional discriminator with a projection ({@link ProjectionDiscriminator}): the
+     * unconditional D's convolutions as phi, its whole-map convolution as psi, and the class as an
+     * inner product with phi's maps summed over positions.
+     *
+     * @param channels 1 or 3
+     * @param side 28, 32 or 64
+     * @param classes K, at least 2
+     * @return the block, (N, C*side*side + K) to logits (N, 1)
+     */
+    public static Block projectionDiscriminator(int channels, int side, int classes) {
+        int downs = upsamplings(side);
+        int width = D_WIDTH;
+        Sequential phi = new Sequential()
+                .add(Lambda.reshape(channels, side, side)) // (N, C, side, side)
+                .add(conv(width, 4, 2, 1))
+                .add(Lambda.leakyRelu(0.2));
+        for (int i = 1; i < downs; i++) {
+            width *= 2;
+            phi.add(conv(width, 4, 2, 1)).add(batchNorm()).add(Lambda.leakyRelu(0.2));
+        }
+        Sequential psi = new Sequential().add(new WholeMapConv()).add(Lambda.flatten()); // (N, 1)
+        return new ProjectionDiscriminator((long) channels * side * side, classes, phi, psi, width);
+    }
+
+    /**
      * Stride-2 layers for a side: 28 = 7 * 2^2, 32 = 4 * 2^3, 64 = 4 * 2^4.
      *
      * @param side image side

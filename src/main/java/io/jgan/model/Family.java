@@ -116,6 +116,15 @@ public enum Family {
         }
 
         @Override
+        Block projectionDiscriminator(ModelConfig m) {
+            if (m.classes() < 2) {
+                throw new JganException(JganException.USAGE, "--projection needs --conditional (the class is what it"
+                        + " projects)");
+            }
+            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes());
+        }
+
+        @Override
         public GanConfig preset(int epochs) {
             return new GanConfig(DataConfig.embedded(0), new ModelConfig(id(), 100, 1, 28, 28, PixelRange.SYMMETRIC),
                     TrainConfig.builder().batchSize(128).lr(2e-4).beta1(0.5).build(), RunSchedule.ofEpochs(epochs));
@@ -359,7 +368,21 @@ public enum Family {
      * @return D, (N, discriminatorInputDim) to logits
      */
     public Network newDiscriminator(String name, ModelConfig m, boolean spectralNorm) {
-        Block d = discriminator(m);
+        return newDiscriminator(name, m, spectralNorm, false);
+    }
+
+    /**
+     * A new discriminator: the family's, or its projection discriminator for a conditional model
+     * ({@link ProjectionDiscriminator}), spectrally normalised if asked.
+     *
+     * @param name its name
+     * @param m the model
+     * @param spectralNorm whether to normalise its layers
+     * @param projection whether the class enters by projection (DCGAN only)
+     * @return D, (N, discriminatorInputDim) to logits
+     */
+    public Network newDiscriminator(String name, ModelConfig m, boolean spectralNorm, boolean projection) {
+        Block d = projection ? projectionDiscriminator(m) : discriminator(m);
         if (spectralNorm) {
             d.visit(b -> {
                 if (b instanceof Linear l) {
@@ -452,11 +475,25 @@ public enum Family {
         Family f = of(config.model());
         config.validate();
         f.checkShape(config.model());
+        if (config.train().projection() && f != DCGAN) {
+            throw new JganException(JganException.USAGE, "--projection is the class-conditional DCGAN's discriminator:"
+                    + " use it with --model dcgan --conditional");
+        }
         if ((f == TOY) != DataConfig.GAUSSIAN.equals(config.data().source())) {
             throw new JganException(JganException.USAGE, "the toy model trains only on the 1-D Gaussian data: use"
                     + " `jgan toy`");
         }
         return config;
+    }
+
+    /**
+     * The projection discriminator of a conditional model ({@link ProjectionDiscriminator}).
+     *
+     * @param m the model, conditional
+     * @return the block
+     */
+    Block projectionDiscriminator(ModelConfig m) {
+        throw new JganException(JganException.USAGE, "--projection is for --model dcgan --conditional");
     }
 
     /** This family's own rules on a model's shape (none by default). */

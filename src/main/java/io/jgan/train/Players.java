@@ -41,7 +41,8 @@ public record Players(Network generator, Network discriminator, Adam optimizerG,
         Torch.seed(Seeds.mix(train.seed(), -1)); // initial weights
         Family family = Family.of(model);
         Network g = family.newGenerator(CheckpointSchema.GENERATOR, model);
-        Network d = family.newDiscriminator(CheckpointSchema.DISCRIMINATOR, model, train.spectralNorm());
+        Network d = family.newDiscriminator(CheckpointSchema.DISCRIMINATOR, model, train.spectralNorm(),
+                train.projection());
         Adam optG = Adam.create(g.trainableParameters(),
                 new Adam.Settings(train.lrG(), train.beta1(), train.beta2(), train.eps()));
         Adam optD = Adam.create(d.trainableParameters(),

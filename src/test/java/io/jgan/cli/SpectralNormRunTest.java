@@ -55,6 +55,26 @@ class SpectralNormRunTest {
     }
 
     @Test
+    void aConditionalDcganWithAProjectionDiscriminatorTrainsAndResumes() throws Exception {
+        Path a = tmp.resolve("pa");
+        Path b = tmp.resolve("pb");
+        assertThat(jgan(args(a, "--conditional", "--projection", "--max-steps", "6")).exitCode()).isZero();
+        assertThat(jgan(args(b, "--conditional", "--projection", "--max-steps", "3")).exitCode()).isZero();
+        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "6", "--no-progress");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        List<String> names = Checkpoints.readPart(a.resolve("checkpoints/step-00000006"), CheckpointSchema.DISCRIMINATOR)
+                .stream().map(NamedTensor::name).toList();
+        assertThat(names).contains("03Linear_weight_orig", "03Linear_weight_u"); // the embedding, normalised too
+        CliSmokeTest.Run refused = jgan(args(tmp.resolve("pc"), "--projection", "--max-steps", "1"));
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--projection needs --conditional");
+        refused = jgan("train", "--projection", "--conditional", "--limit", "100", "--out", tmp.resolve("pd").toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--projection is the class-conditional DCGAN's discriminator");
+    }
+
+    @Test
     void withoutTheFlagTheConfigIsWhatItWas() throws Exception {
         Path c = tmp.resolve("c");
         assertThat(jgan("train", "--limit", "200", "--max-steps", "1", "--no-progress", "--out", c.toString())
