@@ -44,6 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
             description = "mlp (the MLP GAN of 'GANs from Scratch 1', default), mlp-bn (the BatchNorm generator"
                     + " of the GAN course: z of 10, data in [0,1], lr 1e-5, batch 128)"
                     + ", dcgan (convolutional, batch norm; Adam 2e-4 beta1 0.5, batch 128; sides 28, 32, 64)"
+                    + ", sngan (SNGAN's ResNet G and D: hinge loss, spectral norm, Adam 2e-4 betas 0 and 0.9, batch 64;"
+                    + " sides 28, 32)"
                     + " or pix2pix (image to image: U-Net G, PatchGAN D, + 100 x L1; default data: sketch to digit)")
     String model;
 

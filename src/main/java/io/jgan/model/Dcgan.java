@@ -137,7 +137,7 @@ public final class Dcgan {
     }
 
     /** (N, C*S*S + K) to (N, C + K, S, S): the image, then each class bit as a constant map. */
-    private static Block withLabelMaps(int c, int side, int k) {
+    static Block withLabelMaps(int c, int side, int k) {
         long pixels = (long) c * side * side;
         return new Lambda(x -> {
             Tensor image = x.narrow(1, 0, pixels).reshape(-1, c, side, side);

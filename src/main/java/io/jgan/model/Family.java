@@ -193,6 +193,48 @@ public enum Family {
     },
 
     /**
+     * SNGAN's ResNet G and D (Miyato et al. 2018, {@link Sngan}) for square images of side 28 or
+     * 32, with the design's recipe as its preset: the hinge loss, spectral normalisation of every
+     * layer of D, Adam 2e-4 with betas (0, 0.9), batch 64, z of 128, data in [-1, 1].
+     */
+    SNGAN("sngan", false) {
+        @Override
+        public Block generator(ModelConfig m) {
+            return Sngan.generator(generatorInputDim(m), m.channels(), m.height());
+        }
+
+        @Override
+        public Block discriminator(ModelConfig m) {
+            return Sngan.discriminator(m.channels(), m.height(), m.classes());
+        }
+
+        @Override
+        Block projectionDiscriminator(ModelConfig m) {
+            if (m.classes() < 2) {
+                throw new JganException(JganException.USAGE, "--projection needs --conditional (the class is what it"
+                        + " projects)");
+            }
+            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes());
+        }
+
+        @Override
+        public GanConfig preset(int epochs) {
+            return new GanConfig(DataConfig.embedded(0), new ModelConfig(id(), 128, 1, 28, 28, PixelRange.SYMMETRIC),
+                    TrainConfig.builder().batchSize(64).lr(2e-4).beta1(0.0).beta2(0.9).loss("hinge").spectralNorm(true)
+                            .build(), RunSchedule.ofEpochs(epochs));
+        }
+
+        @Override
+        void checkShape(ModelConfig m) {
+            super.checkShape(m);
+            if (m.height() != m.width() || (m.height() != 28 && m.height() != 32)) {
+                throw new JganException(JganException.USAGE, "sngan is built for square images of side 28 or 32, but"
+                        + " the data is " + m.height() + "x" + m.width() + ": use --image-size 32 for an image folder");
+            }
+        }
+    },
+
+    /**
      * The 1-D toy of 'GANs — Illustrated, explained and coded': one-pixel "images" from N(mean,
      * std) in [-1, 1], two tiny MLPs. Adam without momentum (beta1 0) and D learning 4x faster
      * than G (the two time-scale rule, Heusel et al. 2017) damp the game's circling: over seeds
@@ -475,9 +517,9 @@ public enum Family {
         Family f = of(config.model());
         config.validate();
         f.checkShape(config.model());
-        if (config.train().projection() && f != DCGAN) {
-            throw new JganException(JganException.USAGE, "--projection is the class-conditional DCGAN's discriminator:"
-                    + " use it with --model dcgan --conditional");
+        if (config.train().projection() && f != DCGAN && f != SNGAN) {
+            throw new JganException(JganException.USAGE, "--projection is a class-conditional convolutional"
+                    + " discriminator: use it with --model dcgan or sngan, and --conditional");
         }
         if ((f == TOY) != DataConfig.GAUSSIAN.equals(config.data().source())) {
             throw new JganException(JganException.USAGE, "the toy model trains only on the 1-D Gaussian data: use"

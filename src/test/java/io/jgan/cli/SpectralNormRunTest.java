@@ -71,7 +71,7 @@ class SpectralNormRunTest {
         assertThat(refused.err()).contains("--projection needs --conditional");
         refused = jgan("train", "--projection", "--conditional", "--limit", "100", "--out", tmp.resolve("pd").toString());
         assertThat(refused.exitCode()).isEqualTo(2);
-        assertThat(refused.err()).contains("--projection is the class-conditional DCGAN's discriminator");
+        assertThat(refused.err()).contains("--projection is a class-conditional convolutional discriminator");
     }
 
     @Test

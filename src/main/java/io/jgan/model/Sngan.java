@@ -1,0 +1,145 @@
+package io.jgan.model;
+
+import org.bytedeco.pytorch.ScalarTypeOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The ResNet generator and discriminator of SNGAN for 32x32 images (Miyato et al. 2018, appendix
+ * B.4; as in Mimicry and PyTorch-StudioGAN), and a 28x28 variant, at a width that fits a CPU.
+ *
+ * <pre>
+ * G: z -> Linear -> (W, s, s), s = 4 (32) or 7 (28)
+ *    ResBlockUp x 3 (32) or 2 (28):  BN, ReLU, up x2, conv3x3, BN, ReLU, conv3x3  +  up x2, conv1x1
+ *    BN, ReLU, conv3x3 to C, tanh
+ * D: OptimizedBlock: conv3x3, ReLU, conv3x3, avgpool2  +  avgpool2, conv1x1      (side / 2)
+ *    ResBlockDown x 1 (28) or 2 (32): ReLU, conv3x3, ReLU, conv3x3, avgpool2  +  conv1x1, avgpool2
+ *    ResBlock: ReLU, conv3x3, ReLU, conv3x3  +  identity
+ *    ReLU, sum over positions, Linear to 1
+ * </pre>
+ *
+ * <p>Weights from U(-a, a) with a = sqrt(6 / (fan in + fan out)) (Xavier's uniform, the designs'
+ * init), biases 0; up-sampling by nearest neighbour, down-sampling by 2x2 average. D has no batch
+ * norm: with {@code --spectral-norm}, as the design intends, every layer is normalised instead.
+ */
+public final class Sngan {
+
+    /** Feature maps of G's and D's blocks (the paper's 256 and 128 need a GPU). */
+    static final int WIDTH = 64;
+
+    private Sngan() {}
+
+    /**
+     * The generator.
+     *
+     * @param inputDim z (and the one-hot class code of a conditional G)
+     * @param channels 1 or 3
+     * @param side 28 or 32
+     * @return the block, (N, inputDim) to (N, C*side*side) in [-1, 1]
+     */
+    public static Block generator(int inputDim, int channels, int side) {
+        int start = side == 28 ? 7 : 4;
+        int ups = side == 28 ? 2 : 3;
+        int w = WIDTH;
+        Sequential g = new Sequential()
+                .add(new Linear((long) w * start * start, xavier(inputDim, (long) w * start * start), Init.ZEROS))
+                .add(Lambda.reshape(w, start, start)); // (N, W, s, s)
+        for (int i = 0; i < ups; i++) {
+            g.add(new Residual(new Sequential() // (N, W, s, s) to (N, W, 2s, 2s)
+                    .add(batchNorm()).add(Lambda.relu()).add(upsample()).add(conv3(w, w))
+                    .add(batchNorm()).add(Lambda.relu()).add(conv3(w, w)),
+                    new Sequential().add(upsample()).add(conv1(w, w))));
+        }
+        return g.add(batchNorm()).add(Lambda.relu()).add(conv3(w, channels)) // (N, C, side, side)
+                .add(Lambda.tanh())
+                .add(Lambda.flatten());
+    }
+
+    /**
+     * The discriminator's features phi: (N, C*side*side), or with label maps (N, C*side*side + K),
+     * to (N, W, end, end) after the last ReLU.
+     */
+    static Sequential features(int channels, int side, int classes) {
+        int w = WIDTH;
+        int in = channels + classes;
+        Sequential d = new Sequential().add(classes == 0 ? Lambda.reshape(channels, side, side)
+                : Dcgan.withLabelMaps(channels, side, classes)); // (N, C (+ K), side, side)
+        d.add(new Residual(new Sequential() // optimized first block: side / 2
+                .add(conv3(in, w)).add(Lambda.relu()).add(conv3(w, w)).add(avgPool()),
+                new Sequential().add(avgPool()).add(conv1(in, w))));
+        int downs = side == 28 ? 1 : 2;
+        for (int i = 0; i < downs; i++) {
+            d.add(new Residual(new Sequential()
+                    .add(Lambda.relu()).add(conv3(w, w)).add(Lambda.relu()).add(conv3(w, w)).add(avgPool()),
+                    new Sequential().add(conv1(w, w)).add(avgPool())));
+        }
+        d.add(new Residual(new Sequential()
+                .add(Lambda.relu()).add(conv3(w, w)).add(Lambda.relu()).add(conv3(w, w)),
+                new Lambda(x -> x))); // identity shortcut
+        return d.add(Lambda.relu()); // (N, W, 7, 7)
+    }
+
+    /**
+     * The discriminator.
+     *
+     * @param channels 1 or 3
+     * @param side 28 or 32
+     * @param classes 0, or K for a conditional D that sees the class as label maps
+     * @return the block, to logits (N, 1)
+     */
+    public static Block discriminator(int channels, int side, int classes) {
+        return features(channels, side, classes).add(head());
+    }
+
+    /**
+     * The conditional discriminator with a projection ({@link ProjectionDiscriminator}).
+     *
+     * @param channels 1 or 3
+     * @param side 28 or 32
+     * @param classes K
+     * @return the block, (N, C*side*side + K) to logits (N, 1)
+     */
+    public static Block projectionDiscriminator(int channels, int side, int classes) {
+        return new ProjectionDiscriminator((long) channels * side * side, classes, features(channels, side, 0), head(),
+                WIDTH);
+    }
+
+    /** psi: the features summed over positions, then a linear map to one logit: (N, W, s, s) to (N, 1). */
+    private static Sequential head() {
+        return new Sequential()
+                .add(new Lambda(x -> x.sum(new long[] {2, 3}, false, new ScalarTypeOptional()))) // (N, W)
+                .add(new Linear(1, xavier(WIDTH, 1), Init.ZEROS));
+    }
+
+    private static Block conv3(int in, int out) {
+        return new Conv2d(out, 3, 1, 1, xavier((long) in * 9, (long) out * 9), Init.ZEROS);
+    }
+
+    private static Block conv1(int in, int out) {
+        return new Conv2d(out, 1, 1, 0, xavier(in, out), Init.ZEROS);
+    }
+
+    private static Block batchNorm() {
+        return new BatchNorm(Init.ONES);
+    }
+
+    /** Nearest-neighbour up-sampling by 2: (N, C, H, W) to (N, C, 2H, 2W). */
+    private static Lambda upsample() {
+        return new Lambda(x -> {
+            long n = x.size(0);
+            long c = x.size(1);
+            long h = x.size(2);
+            long w = x.size(3);
+            return x.reshape(n, c, h, 1, w, 1).expand(new long[] {n, c, h, 2, w, 2}).reshape(n, c, 2 * h, 2 * w);
+        });
+    }
+
+    /** 2x2 average pooling: (N, C, H, W) to (N, C, H/2, W/2). */
+    private static Lambda avgPool() {
+        return new Lambda(x -> torch.avg_pool2d(x, new long[] {2, 2}));
+    }
+
+    /** Xavier's uniform bound sqrt(6 / (fan in + fan out)), rounded to float32. */
+    private static Init xavier(long fanIn, long fanOut) {
+        return Init.uniform((float) Math.sqrt(6.0 / (fanIn + fanOut)));
+    }
+}

@@ -1,0 +1,54 @@
+package io.jgan.model;
+
+import static io.jgan.cli.CliSmokeTest.jgan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jgan.cli.CliSmokeTest;
+import io.jgan.config.ModelConfig;
+import io.jgan.config.PixelRange;
+import io.jgan.engine.Scope;
+import io.jgan.engine.Torch;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SNGAN's ResNet G and D: shapes for both sides, the residual sums, and a short run of the family's preset. */
+class SnganTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void generatorAndDiscriminatorHaveTheDesignsShapes() {
+        for (int side : new int[] {28, 32}) {
+            ModelConfig m = new ModelConfig("sngan", 128, 3, side, side, PixelRange.SYMMETRIC, 0);
+            Family f = Family.of(m);
+            try (Network g = f.newGenerator("generator", m);
+                    Network d = f.newDiscriminator("discriminator", m, true);
+                    Scope s = Scope.open()) {
+                var x = g.forward(Torch.randn(5, 128), true);
+                assertThat(Torch.shape(x)).containsExactly(5, 3L * side * side);
+                float[] v = Torch.floats(x);
+                for (float p : v) {
+                    assertThat(p).isBetween(-1f, 1f); // tanh out
+                }
+                assertThat(Torch.shape(d.forward(x, true))).containsExactly(5, 1);
+                // every conv and linear of D normalised, none of them with batch norm
+                assertThat(d.namedParameters().stream().filter(p -> p.name().endsWith("_weight_u")).count())
+                        .isEqualTo(side == 28 ? 3 + 3 + 2 + 1 : 3 + 3 + 3 + 2 + 1); // blocks' convs (+ 1x1 shortcuts), head
+                assertThat(d.namedParameters().stream().anyMatch(p -> p.name().contains("gamma"))).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void theFamilysPresetTrainsUnconditionalAndWithAProjection() {
+        CliSmokeTest.Run r = jgan("train", "--model", "sngan", "--limit", "128", "--max-steps", "3", "--no-progress",
+                "--no-tensorboard", "--out", tmp.resolve("a").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        r = jgan("train", "--model", "sngan", "--conditional", "--projection", "--limit", "128", "--max-steps", "3",
+                "--no-progress", "--no-tensorboard", "--out", tmp.resolve("b").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("sngan GAN");
+    }
+}
