@@ -52,6 +52,16 @@ public final class BatchNorm extends Block {
     }
 
     /**
+     * Normalisation only, no scale or shift of its own (PyTorch's {@code affine=False}): for a
+     * layer whose scale and shift come from elsewhere, e.g. per class ({@link ConditionalBatchNorm}).
+     *
+     * @return the block
+     */
+    public static BatchNorm withoutAffine() {
+        return new BatchNorm(null);
+    }
+
+    /**
      * Makes training use the global batch's statistics from now on.
      *
      * @param s the ranks' sum
@@ -71,8 +81,10 @@ public final class BatchNorm extends Block {
     @Override
     protected void prepare(long[] inputShape) {
         long[] c = {inputShape[1]};
-        gamma = addParameter("gamma", c, gammaInit, true);
-        beta = addParameter("beta", c, Init.ZEROS, true);
+        if (gammaInit != null) {
+            gamma = addParameter("gamma", c, gammaInit, true);
+            beta = addParameter("beta", c, Init.ZEROS, true);
+        }
         runningMean = addParameter("runningMean", c, Init.ZEROS, false);
         runningVar = addParameter("runningVar", c, Init.ONES, false);
     }
@@ -82,7 +94,8 @@ public final class BatchNorm extends Block {
         if (sync != null && training) {
             return synchronisedForward(x);
         }
-        return torch.batch_norm(x, new TensorOptional(gamma), new TensorOptional(beta), new TensorOptional(runningMean),
+        return torch.batch_norm(x, gamma == null ? new TensorOptional() : new TensorOptional(gamma),
+                beta == null ? new TensorOptional() : new TensorOptional(beta), new TensorOptional(runningMean),
                 new TensorOptional(runningVar), training, MOMENTUM, EPS, true);
     }
 
@@ -112,8 +125,14 @@ public final class BatchNorm extends Block {
             runningVar.mul_(new Scalar(1 - MOMENTUM)).add_(variance.to(torch.ScalarType.Float)
                     .mul(new Scalar(MOMENTUM * m / Math.max(1, m - 1)))); // unbiased, as PyTorch keeps it
         }
-        Tensor scale = variance.add(new Scalar(EPS)).rsqrt().to(torch.ScalarType.Float).mul(gamma); // (C)
-        Tensor shift = beta.sub(mean.to(torch.ScalarType.Float).mul(scale)); // (C)
+        Tensor scale = variance.add(new Scalar(EPS)).rsqrt().to(torch.ScalarType.Float); // (C)
+        if (gamma != null) {
+            scale = scale.mul(gamma);
+        }
+        Tensor shift = mean.to(torch.ScalarType.Float).mul(scale).neg(); // (C)
+        if (beta != null) {
+            shift = shift.add(beta);
+        }
         return x.mul(scale.view(perChannel)).add(shift.view(perChannel));
     }
 }

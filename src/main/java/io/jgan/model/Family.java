@@ -200,7 +200,7 @@ public enum Family {
     SNGAN("sngan", false) {
         @Override
         public Block generator(ModelConfig m) {
-            return Sngan.generator(generatorInputDim(m), m.channels(), m.height());
+            return Sngan.generator(m.latentDim(), m.classes(), m.channels(), m.height());
         }
 
         @Override

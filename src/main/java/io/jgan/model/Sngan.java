@@ -29,29 +29,33 @@ public final class Sngan {
     private Sngan() {}
 
     /**
-     * The generator.
+     * The generator. A conditional one (the design's) sees z alone and the class through
+     * conditional batch norm ({@link ConditionalBatchNorm}: a gain and a bias per class) in place
+     * of every batch norm.
      *
-     * @param inputDim z (and the one-hot class code of a conditional G)
+     * @param latentDim z's size
+     * @param classes 0, or K for a class-conditional G; its input is then (N, latent + K)
      * @param channels 1 or 3
      * @param side 28 or 32
-     * @return the block, (N, inputDim) to (N, C*side*side) in [-1, 1]
+     * @return the block, (N, latent (+ K)) to (N, C*side*side) in [-1, 1]
      */
-    public static Block generator(int inputDim, int channels, int side) {
+    public static Block generator(int latentDim, int classes, int channels, int side) {
         int start = side == 28 ? 7 : 4;
         int ups = side == 28 ? 2 : 3;
         int w = WIDTH;
         Sequential g = new Sequential()
-                .add(new Linear((long) w * start * start, xavier(inputDim, (long) w * start * start), Init.ZEROS))
+                .add(new Linear((long) w * start * start, xavier(latentDim, (long) w * start * start), Init.ZEROS))
                 .add(Lambda.reshape(w, start, start)); // (N, W, s, s)
         for (int i = 0; i < ups; i++) {
             g.add(new Residual(new Sequential() // (N, W, s, s) to (N, W, 2s, 2s)
-                    .add(batchNorm()).add(Lambda.relu()).add(upsample()).add(conv3(w, w))
-                    .add(batchNorm()).add(Lambda.relu()).add(conv3(w, w)),
+                    .add(batchNorm(classes)).add(Lambda.relu()).add(upsample()).add(conv3(w, w))
+                    .add(batchNorm(classes)).add(Lambda.relu()).add(conv3(w, w)),
                     new Sequential().add(upsample()).add(conv1(w, w))));
         }
-        return g.add(batchNorm()).add(Lambda.relu()).add(conv3(w, channels)) // (N, C, side, side)
+        g.add(batchNorm(classes)).add(Lambda.relu()).add(conv3(w, channels)) // (N, C, side, side)
                 .add(Lambda.tanh())
                 .add(Lambda.flatten());
+        return classes == 0 ? g : new ClassConditional(latentDim, classes, g);
     }
 
     /**
@@ -118,8 +122,8 @@ public final class Sngan {
         return new Conv2d(out, 1, 1, 0, xavier(in, out), Init.ZEROS);
     }
 
-    private static Block batchNorm() {
-        return new BatchNorm(Init.ONES);
+    private static Block batchNorm(int classes) {
+        return classes == 0 ? new BatchNorm(Init.ONES) : new ConditionalBatchNorm(classes);
     }
 
     /** Nearest-neighbour up-sampling by 2: (N, C, H, W) to (N, C, 2H, 2W). */

@@ -50,5 +50,22 @@ class SnganTest {
                 "--no-progress", "--no-tensorboard", "--out", tmp.resolve("b").toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("sngan GAN");
+        // its G takes the class through conditional batch norm; sampling a class goes through it
+        CliSmokeTest.Run sample = jgan("sample", "--checkpoint", tmp.resolve("b").toString(), "--n", "4", "--label", "3",
+                "--out", tmp.resolve("threes.png").toString());
+        assertThat(sample.exitCode()).as(sample.err()).isZero();
+        assertThat(tmp.resolve("threes.png")).isRegularFile();
+    }
+
+    @Test
+    void aConditionalGeneratorGivesEachClassItsOwnBatchNormGainAndBias() {
+        ModelConfig m = new ModelConfig("sngan", 16, 1, 28, 28, PixelRange.SYMMETRIC, 10);
+        try (Network g = Family.of(m).newGenerator("generator", m); Scope s = Scope.open()) {
+            assertThat(g.namedParameters().stream().filter(p -> p.name().endsWith("ConditionalBatchNorm_gamma")))
+                    .hasSize(2 * 2 + 1) // two per residual block, one before the last convolution
+                    .allSatisfy(p -> assertThat(Torch.shape(p.tensor())[0]).isEqualTo(10));
+            assertThat(g.namedParameters().stream().anyMatch(p -> p.name().endsWith("BatchNorm_gamma")
+                    && !p.name().endsWith("ConditionalBatchNorm_gamma"))).as("no plain batch-norm scale").isFalse();
+        }
     }
 }

@@ -1,0 +1,44 @@
+package io.jgan.model;
+
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * Conditional batch normalisation (de Vries et al. 2017; the class-conditional G of Miyato and
+ * Koyama 2018): batch norm without a scale and shift of its own, then a per-class gain and bias,
+ * {@code gamma[y] * BN(x) + beta[y]}. gamma starts at ones and beta at zeros, so a new layer is
+ * plain batch norm for every class.
+ *
+ * <p>The class comes from the {@link ClassConditional} block around the generator (the
+ * current batch's one-hot codes, (N, K)), not through the layer's input, so it can sit anywhere
+ * inside a {@link Sequential}.
+ */
+public final class ConditionalBatchNorm extends Block {
+
+    private final int classes;
+    private final BatchNorm normalise;
+    private Tensor gamma; // (K, C)
+    private Tensor beta; // (K, C)
+
+    /**
+     * @param classes K
+     */
+    public ConditionalBatchNorm(int classes) {
+        this.classes = classes;
+        this.normalise = addChild(BatchNorm.withoutAffine());
+    }
+
+    @Override
+    protected void prepare(long[] inputShape) {
+        long[] kc = {classes, inputShape[1]};
+        gamma = addParameter("gamma", kc, Init.ONES, true);
+        beta = addParameter("beta", kc, Init.ZEROS, true);
+    }
+
+    @Override
+    protected Tensor forwardInternal(Tensor x, boolean training) { // x: (N, C) or (N, C, H, W)
+        Tensor y = ClassConditional.current(x.size(0)); // (N, K) one-hot
+        Tensor h = normalise.forward(x, training);
+        long[] perSample = x.dim() == 2 ? new long[] {x.size(0), x.size(1)} : new long[] {x.size(0), x.size(1), 1, 1};
+        return h.mul(y.matmul(gamma).view(perSample)).add(y.matmul(beta).view(perSample));
+    }
+}
