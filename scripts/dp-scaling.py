@@ -13,8 +13,8 @@ usage: scripts/dp-scaling.py BETA_MS_PER_MB ALPHA_MS
 """
 import sys
 
-beta = float(sys.argv[1]) if len(sys.argv) > 1 else 0.83
-alpha = float(sys.argv[2]) if len(sys.argv) > 2 else 0.12
+beta = float(sys.argv[1]) if len(sys.argv) > 1 else 0.9
+alpha = float(sys.argv[2]) if len(sys.argv) > 2 else 0.25
 models = {  # name: (C1 ms/step, gradient MB per step, all-reduces per step)
     "DCGAN (batch 128)": (83.0, 1.5, 3 + 3),
     "MLP (batch 100)": (44.0, 11.8, 9 + 3),

@@ -69,6 +69,16 @@ public record TrainConfig(
         }
     }
 
+    /** Configs written before R1 and DiffAugment existed read as "every step" and "none". */
+    public TrainConfig {
+        if (r1Every == 0) {
+            r1Every = 1;
+        }
+        if (augment == null) {
+            augment = "";
+        }
+    }
+
     /** The adversarial objectives this version offers. */
     public static final List<String> LOSSES = List.of("bce", "bce-saturating", "lsgan", "hinge", "wgan-gp");
 
