@@ -129,10 +129,9 @@ public final class BatchNorm extends Block {
         if (gamma != null) {
             scale = scale.mul(gamma);
         }
-        Tensor shift = mean.to(torch.ScalarType.Float).mul(scale).neg(); // (C)
-        if (beta != null) {
-            shift = shift.add(beta);
-        }
-        return x.mul(scale.view(perChannel)).add(shift.view(perChannel));
+        // (x - mean) first, as libtorch's kernel does: x * scale - mean * scale would lose the
+        // digits of x's deviation when the mean is large against the spread
+        Tensor y = x.sub(mean.to(torch.ScalarType.Float).view(perChannel)).mul(scale.view(perChannel));
+        return beta == null ? y : y.add(beta.view(perChannel));
     }
 }
