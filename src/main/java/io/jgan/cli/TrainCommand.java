@@ -155,8 +155,7 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options that do not apply to the family. */
     private void check(ParseResult given, Family family) {
         if (given.hasMatchedOption("--projection") && !conditional) {
-            throw new JganException(JganException.USAGE, "--projection needs --conditional (the class is what it"
-                    + " projects)");
+            throw new JganException(JganException.USAGE, Family.PROJECTION_NEEDS_CLASSES);
         }
         for (OptionSpec o : given.matchedOptions()) {
             String name = o.longestName();

@@ -82,6 +82,9 @@ public record TrainConfig(
     /** The adversarial objectives this version offers. */
     public static final List<String> LOSSES = List.of("bce", "bce-saturating", "lsgan", "hinge", "wgan-gp");
 
+    /** DiffAugment's policies, in the order they are applied. */
+    public static final List<String> AUGMENT_POLICIES = List.of("color", "translation", "cutout");
+
     /**
      * Checks the values, before any native memory is touched.
      *
@@ -106,10 +109,10 @@ public record TrainConfig(
         require(r1Gamma >= 0 && r1Gamma <= 10_000, "--r1 must be in 0..10000 (0: off; 10 is StyleGAN's, 0.1-1 suit"
                 + " MNIST), got " + r1Gamma);
         require(r1Every >= 0 && r1Every <= 1000, "--r1-every must be in 1..1000, got " + r1Every);
-        if (augment != null && !augment.isBlank()) {
+        if (!augment.isBlank()) { // never null: the constructor reads an absent one as ""
             for (String p : augment.split(",")) {
-                require(List.of("color", "translation", "cutout").contains(p.trim()), "unknown --augment policy '"
-                        + p.trim() + "': use a comma-separated list of color, translation, cutout");
+                require(AUGMENT_POLICIES.contains(p.trim()), "unknown --augment policy '" + p.trim() + "': use a"
+                        + " comma-separated list of " + String.join(", ", AUGMENT_POLICIES));
             }
         }
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
-import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.GlooDeviceVector;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.ReduceOp;
@@ -249,23 +248,6 @@ public final class ProcessGroup implements AutoCloseable {
      */
     public void max(Tensor t) {
         new Pending(allreduce(t, ReduceOp.RedOpType.MAX)).await();
-    }
-
-    /**
-     * Copies rank 0's tensor into every rank's, in place.
-     *
-     * @param t a contiguous tensor, the same shape on every rank
-     */
-    public void broadcastFromRank0(Tensor t) {
-        BroadcastOptions o = new BroadcastOptions();
-        o.rootRank(0);
-        try {
-            new Pending(gloo.broadcast(new TensorVector(t), o)).await();
-        } catch (JganException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw lost(e);
-        }
     }
 
     private Work allreduce(Tensor t, ReduceOp.RedOpType op) {

@@ -39,7 +39,7 @@ import org.bytedeco.pytorch.global.torch;
  * fusion cost more than the faster input gradient saves. So no model turns it on; it stays, with
  * its test, for machines where it measures faster.
  */
-public final class Conv2d extends Block {
+public final class Conv2d extends Block implements SpectralNorm.Layer {
 
     private final long filters;
     private final long kernel;
@@ -50,8 +50,7 @@ public final class Conv2d extends Block {
     private boolean transposedInputGradient;
     private Tensor weight; // W, or W_orig with spectral normalisation
     private boolean spectral;
-    private Tensor u; // spectral normalisation's vectors, or null
-    private Tensor v;
+    private SpectralNorm sigma; // made with the weight when spectral, else null
     private Tensor bias;
 
     /**
@@ -113,6 +112,7 @@ public final class Conv2d extends Block {
      *
      * @return this
      */
+    @Override
     public Conv2d spectralNorm() {
         this.spectral = true;
         return this;
@@ -120,25 +120,20 @@ public final class Conv2d extends Block {
 
     @Override
     protected void prepare(long[] inputShape) {
-        weight = addParameter(spectral ? "weight_orig" : "weight", new long[] {filters, inputShape[1], kernel, kernel}, weightInit, true);
+        weight = addParameter(SpectralNorm.weightName(spectral), new long[] {filters, inputShape[1], kernel, kernel},
+                weightInit, true);
         if (biasInit != null) {
             bias = addParameter("bias", new long[] {filters}, biasInit, true);
         }
-        if (spectral) { // drawn after the layer's own weights, as spectral_norm(layer) draws them
-            long[] w = Torch.shape(weight);
-            long rest = 1;
-            for (int d = 1; d < w.length; d++) {
-                rest *= w[d];
-            }
-            u = addParameter("weight_u", new long[] {w[0]}, SpectralNorm.UNIT_NORMAL, false);
-            v = addParameter("weight_v", new long[] {rest}, SpectralNorm.UNIT_NORMAL, false);
+        if (spectral) {
+            sigma = SpectralNorm.attach(this, weight);
         }
     }
 
     @Override
     protected Tensor forwardInternal(Tensor x, boolean training) {
-        if (spectral) { // W / sigma(W), differentiated through sigma as well: autograd's own backward
-            return conv(x, SpectralNorm.normalise(weight, u, v, training));
+        if (sigma != null) { // W / sigma(W), differentiated through sigma as well: autograd's own backward
+            return conv(x, sigma.apply(weight, training));
         }
         if (!transposedInputGradient || !x.requires_grad() || !GradMode.is_enabled() || exactNow()) {
             return conv(x, weight);

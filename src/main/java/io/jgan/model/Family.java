@@ -117,10 +117,6 @@ public enum Family {
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            if (m.classes() < 2) {
-                throw new JganException(JganException.USAGE, "--projection needs --conditional (the class is what it"
-                        + " projects)");
-            }
             return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes());
         }
 
@@ -210,10 +206,6 @@ public enum Family {
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            if (m.classes() < 2) {
-                throw new JganException(JganException.USAGE, "--projection needs --conditional (the class is what it"
-                        + " projects)");
-            }
             return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes());
         }
 
@@ -321,6 +313,10 @@ public enum Family {
     private final String id;
     private final boolean perSampleDiscriminator;
 
+    /** What a projection discriminator without classes is told (the CLI says it before reading data). */
+    public static final String PROJECTION_NEEDS_CLASSES = "--projection needs --conditional (the class is what it"
+            + " projects)";
+
     Family(String id, boolean perSampleDiscriminator) {
         this.id = id;
         this.perSampleDiscriminator = perSampleDiscriminator;
@@ -401,38 +397,26 @@ public enum Family {
     }
 
     /**
-     * A new discriminator, spectrally normalised if asked: every {@link Linear}, {@link Conv2d} and
-     * {@link WholeMapConv} of it divides its weight by its largest singular value ({@link Linear#spectralNorm}).
-     *
-     * @param name its name
-     * @param m the model
-     * @param spectralNorm whether to normalise its layers
-     * @return D, (N, discriminatorInputDim) to logits
-     */
-    public Network newDiscriminator(String name, ModelConfig m, boolean spectralNorm) {
-        return newDiscriminator(name, m, spectralNorm, false);
-    }
-
-    /**
      * A new discriminator: the family's, or its projection discriminator for a conditional model
-     * ({@link ProjectionDiscriminator}), spectrally normalised if asked.
+     * ({@link ProjectionDiscriminator}); spectrally normalised if asked: every layer of it that can
+     * be ({@link SpectralNorm.Layer}: Linear, Conv2d, WholeMapConv) divides its weight by its
+     * largest singular value.
      *
      * @param name its name
      * @param m the model
      * @param spectralNorm whether to normalise its layers
-     * @param projection whether the class enters by projection (DCGAN only)
+     * @param projection whether the class enters by projection (dcgan and sngan, conditional)
      * @return D, (N, discriminatorInputDim) to logits
      */
     public Network newDiscriminator(String name, ModelConfig m, boolean spectralNorm, boolean projection) {
+        if (projection && m.classes() < 2) {
+            throw new JganException(JganException.USAGE, PROJECTION_NEEDS_CLASSES);
+        }
         Block d = projection ? projectionDiscriminator(m) : discriminator(m);
         if (spectralNorm) {
             d.visit(b -> {
-                if (b instanceof Linear l) {
-                    l.spectralNorm();
-                } else if (b instanceof Conv2d c) {
-                    c.spectralNorm();
-                } else if (b instanceof WholeMapConv w) {
-                    w.spectralNorm();
+                if (b instanceof SpectralNorm.Layer layer) {
+                    layer.spectralNorm();
                 }
             });
         }
@@ -535,7 +519,7 @@ public enum Family {
      * @return the block
      */
     Block projectionDiscriminator(ModelConfig m) {
-        throw new JganException(JganException.USAGE, "--projection is for --model dcgan --conditional");
+        throw new JganException(JganException.USAGE, "--projection is for --model dcgan or sngan, with --conditional");
     }
 
     /** This family's own rules on a model's shape (none by default). */

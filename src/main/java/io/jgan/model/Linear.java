@@ -1,20 +1,18 @@
 package io.jgan.model;
 
-import io.jgan.engine.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /** Fully connected: (N, in) to (N, units), y = x W^T + b with W (units, in), as {@code nn.Linear}. */
-public final class Linear extends Block {
+public final class Linear extends Block implements SpectralNorm.Layer {
 
     private final long units;
     private final Init weightInit;
     private final Init biasInit; // null: no bias
     private Tensor weight; // W, or W_orig with spectral normalisation
     private boolean spectral;
-    private Tensor u; // spectral normalisation's vectors, or null
-    private Tensor v;
+    private SpectralNorm sigma; // made with the weight when spectral, else null
     private Tensor bias;
 
     /**
@@ -35,6 +33,7 @@ public final class Linear extends Block {
      *
      * @return this
      */
+    @Override
     public Linear spectralNorm() {
         this.spectral = true;
         return this;
@@ -42,24 +41,19 @@ public final class Linear extends Block {
 
     @Override
     protected void prepare(long[] inputShape) {
-        weight = addParameter(spectral ? "weight_orig" : "weight", new long[] {units, inputShape[inputShape.length - 1]}, weightInit, true);
+        weight = addParameter(SpectralNorm.weightName(spectral), new long[] {units, inputShape[inputShape.length - 1]},
+                weightInit, true);
         if (biasInit != null) {
             bias = addParameter("bias", new long[] {units}, biasInit, true);
         }
-        if (spectral) { // drawn after the layer's own weights, as spectral_norm(layer) draws them
-            long[] w = Torch.shape(weight);
-            long rest = 1;
-            for (int d = 1; d < w.length; d++) {
-                rest *= w[d];
-            }
-            u = addParameter("weight_u", new long[] {w[0]}, SpectralNorm.UNIT_NORMAL, false);
-            v = addParameter("weight_v", new long[] {rest}, SpectralNorm.UNIT_NORMAL, false);
+        if (spectral) {
+            sigma = SpectralNorm.attach(this, weight);
         }
     }
 
     @Override
     protected Tensor forwardInternal(Tensor x, boolean training) {
-        Tensor w = spectral ? SpectralNorm.normalise(weight, u, v, training) : weight; // (units, in)
+        Tensor w = sigma == null ? weight : sigma.apply(weight, training); // (units, in)
         return bias == null ? torch.linear(x, w) : torch.linear(x, w, new TensorOptional(bias));
     }
 }

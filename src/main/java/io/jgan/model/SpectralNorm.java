@@ -30,18 +30,55 @@ final class SpectralNorm {
         t.div_(t.norm().clamp_min(new Scalar(EPS)));
     };
 
-    private SpectralNorm() {}
+    /** A layer whose weight can be spectrally normalised (before its network is built). */
+    interface Layer {
+        /**
+         * Makes the layer's weight spectrally normalised.
+         *
+         * @return the layer
+         */
+        Block spectralNorm();
+    }
+
+    private final Tensor u; // (out)
+    private final Tensor v; // (in x kernel area)
+
+    private SpectralNorm(Tensor u, Tensor v) {
+        this.u = u;
+        this.v = v;
+    }
+
+    /**
+     * @param normalised whether the layer is spectrally normalised
+     * @return the name of its trained weight: {@code weight_orig}, or plain {@code weight}
+     */
+    static String weightName(boolean normalised) {
+        return normalised ? "weight_orig" : "weight";
+    }
+
+    /**
+     * Makes u and v as parameters of the layer, after its own (the order spectral_norm(layer)
+     * draws them in).
+     *
+     * @param owner the layer, in its {@code prepare}
+     * @param weight its W_orig, (out, ...)
+     * @return the normalisation of that weight
+     */
+    static SpectralNorm attach(Block owner, Tensor weight) {
+        long out = weight.size(0);
+        Tensor u = owner.addParameter("weight_u", new long[] {out}, UNIT_NORMAL, false);
+        Tensor v = owner.addParameter("weight_v", new long[] {weight.numel() / out}, UNIT_NORMAL, false);
+        return new SpectralNorm(u, v);
+    }
 
     /**
      * The normalised weight.
      *
      * @param weight W_orig, (out, ...)
-     * @param u (out), updated in place in training
-     * @param v (in x kernel area), updated in place in training
-     * @param training whether to run the power iteration
+     * @param training whether to run the power iteration (u and v updated in place)
      * @return W_orig / sigma, W_orig's shape, differentiable w.r.t. W_orig
      */
-    static Tensor normalise(Tensor weight, Tensor u, Tensor v, boolean training) {
+    Tensor apply(Tensor weight, boolean training) {
         Tensor matrix = weight.reshape(weight.size(0), -1); // (out, in x kernel area)
         Tensor uNow = u;
         Tensor vNow = v;

@@ -14,18 +14,18 @@ import org.bytedeco.pytorch.Tensor;
  * The weight keeps the convolution's shape (1, C, S, S), so checkpoints written with the
  * {@code Conv2d} layer (whose tensor name {@link #formerName} maps) load unchanged.
  */
-public final class WholeMapConv extends Block {
+public final class WholeMapConv extends Block implements SpectralNorm.Layer {
 
     private Tensor weight; // W, or W_orig with spectral normalisation
     private boolean spectral;
-    private Tensor u; // spectral normalisation's vectors, or null
-    private Tensor v;
+    private SpectralNorm sigma; // made with the weight when spectral, else null
 
     /**
      * Makes this layer spectrally normalised ({@link SpectralNorm}); call before the network is built.
      *
      * @return this
      */
+    @Override
     public WholeMapConv spectralNorm() {
         this.spectral = true;
         return this;
@@ -43,12 +43,10 @@ public final class WholeMapConv extends Block {
 
     @Override
     protected void prepare(long[] inputShape) { // (N, C, S, S)
-        weight = addParameter(spectral ? "weight_orig" : "weight", new long[] {1, inputShape[1], inputShape[2],
+        weight = addParameter(SpectralNorm.weightName(spectral), new long[] {1, inputShape[1], inputShape[2],
             inputShape[3]}, Init.normal(0, 0.02), true);
         if (spectral) {
-            u = addParameter("weight_u", new long[] {1}, SpectralNorm.UNIT_NORMAL, false);
-            v = addParameter("weight_v", new long[] {inputShape[1] * inputShape[2] * inputShape[3]},
-                    SpectralNorm.UNIT_NORMAL, false);
+            sigma = SpectralNorm.attach(this, weight);
         }
     }
 
@@ -56,7 +54,7 @@ public final class WholeMapConv extends Block {
     protected Tensor forwardInternal(Tensor x, boolean training) {
         long n = x.size(0); // x: (N, C, S, S)
         long k = weight.numel(); // C*S*S
-        Tensor w = spectral ? SpectralNorm.normalise(weight, u, v, training) : weight; // (1, C, S, S)
+        Tensor w = sigma == null ? weight : sigma.apply(weight, training); // (1, C, S, S)
         Tensor kernel = w.reshape(k, 1); // (C*S*S, 1)
         return x.reshape(n, k).matmul(kernel).reshape(n, 1, 1, 1); // (N, 1) logits as (N, 1, 1, 1)
     }

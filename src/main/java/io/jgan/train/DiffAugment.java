@@ -25,7 +25,7 @@ import org.bytedeco.pytorch.global.torch;
 public final class DiffAugment {
 
     /** The policies, in the order they are applied. */
-    public static final List<String> POLICIES = List.of("color", "translation", "cutout");
+    public static final List<String> POLICIES = io.jgan.config.TrainConfig.AUGMENT_POLICIES;
 
     private final boolean color;
     private final boolean translation;

@@ -136,10 +136,7 @@ class DataParallelTest {
         Process rank0 = ChildJvm.start(rankEnv(0, 2, port), tmp.resolve("rank0.log"), a);
         Process rank1 = ChildJvm.start(rankEnv(1, 2, port), tmp.resolve("rank1.log"), a);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (checkpoints(run).size() < 2 && rank0.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitWhileAlive(rank0, () -> checkpoints(run).size() >= 2);
             assertThat(checkpoints(run)).as(Files.readString(tmp.resolve("rank0.log"))).hasSizeGreaterThanOrEqualTo(2);
             rank1.destroyForcibly(); // SIGKILL: no goodbye to the others
             long killed = System.nanoTime();
@@ -170,10 +167,7 @@ class DataParallelTest {
         Process rank0 = ChildJvm.start(rankEnv(0, 2, port), tmp.resolve("h0.log"), a);
         Process rank1 = ChildJvm.start(rankEnv(1, 2, port), tmp.resolve("h1.log"), a);
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (steps(run) < 3 && rank0.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitWhileAlive(rank0, () -> steps(run) >= 3);
             // SIGSTOP: rank 1 is alive, its connections open, and it answers nothing
             assertThat(new ProcessBuilder("kill", "-STOP", String.valueOf(rank1.pid())).start().waitFor()).isZero();
             assertThat(rank0.waitFor(30, TimeUnit.SECONDS)).as("rank 0 gives up by itself").isTrue();
@@ -193,10 +187,7 @@ class DataParallelTest {
         Process launcher = ChildJvm.start(Map.of(), log, args(run, "--max-steps", "100000", "--checkpoint-every",
                 "4", "--nproc", "2"));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (checkpoints(run).isEmpty() && launcher.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitWhileAlive(launcher, () -> !checkpoints(run).isEmpty());
             List<ProcessHandle> ranks = launcher.descendants()
                     .sorted(Comparator.comparing((ProcessHandle h) -> h.info().startInstant().orElseThrow())
                             .thenComparingLong(ProcessHandle::pid))
@@ -221,10 +212,7 @@ class DataParallelTest {
         Process launcher = ChildJvm.start(Map.of(), log, args(run, "--max-steps", "100000", "--checkpoint-every",
                 "100000", "--nproc", "2"));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (steps(run) < 3 && launcher.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            awaitWhileAlive(launcher, () -> steps(run) >= 3);
             launcher.destroy(); // SIGTERM, as a scheduler sends before it preempts
             assertThat(launcher.waitFor(60, TimeUnit.SECONDS)).isTrue();
             String out = Files.readString(log);
@@ -236,6 +224,14 @@ class DataParallelTest {
         } finally {
             launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
+        }
+    }
+
+    /** Polls (up to 120 s) until the condition holds or the process has ended. */
+    private static void awaitWhileAlive(Process p, java.util.concurrent.Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!done.call() && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
         }
     }
 

@@ -24,7 +24,7 @@ class SnganTest {
             ModelConfig m = new ModelConfig("sngan", 128, 3, side, side, PixelRange.SYMMETRIC, 0);
             Family f = Family.of(m);
             try (Network g = f.newGenerator("generator", m);
-                    Network d = f.newDiscriminator("discriminator", m, true);
+                    Network d = f.newDiscriminator("discriminator", m, true, false);
                     Scope s = Scope.open()) {
                 var x = g.forward(Torch.randn(5, 128), true);
                 assertThat(Torch.shape(x)).containsExactly(5, 3L * side * side);
