@@ -35,9 +35,10 @@ public final class RecipeOptions {
             description = "same as --real-label 0.9 (one-sided label smoothing, as in 'A Brief Introduction To GANs')")
     boolean labelSmoothing;
 
-    @Option(names = "--loss", paramLabel = "NAME", description = "bce (non-saturating G, default), bce-saturating, lsgan (least squares), hinge or wgan-gp"
+    @Option(names = "--loss", paramLabel = "NAME", description = "bce (non-saturating G, the default but for sngan's hinge),"
+                    + " bce-saturating, lsgan (least squares), hinge or wgan-gp"
                     + " (Wasserstein, gradient penalty 10; the paper also uses --lr 1e-4 --beta1 0 --d-steps 5)")
-    String loss = "bce";
+    String loss;
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
     // Default 1, not 0: with the tutorial's exact settings on the 10k digits, seed 0 falls into the
@@ -91,7 +92,7 @@ public final class RecipeOptions {
                 .beta1(beta1 != null ? beta1 : preset.beta1())
                 .dSteps(dSteps)
                 .realLabel(labelSmoothing ? 0.9 : realLabel)
-                .loss(loss)
+                .loss(loss != null ? loss : preset.loss())
                 .seed(seed)
                 .emaDecay(ema)
                 .l1Weight(l1Weight != null ? l1Weight : preset.l1Weight())

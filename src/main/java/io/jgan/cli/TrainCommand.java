@@ -56,6 +56,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--latent", paramLabel = "N", description = "noise size (mlp 100, mlp-bn 10)")
     Integer latent;
 
+    @Option(names = "--feature-maps", paramLabel = "N", description = "feature maps in each of G's and D's blocks, for"
+            + " --model sngan (default 64; the SNGAN paper's 128 to 256 need a GPU; cost grows with N squared)")
+    Integer featureMaps;
+
     @Mixin
     DataOptions data;
 
@@ -91,6 +95,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Options for noise-to-image models only. */
     private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
+            "--feature-maps",
             "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size", "--r1",
             "--r1-every", "--augment", "--projection");
 
@@ -236,7 +241,7 @@ public final class TrainCommand implements Callable<Integer> {
         GanConfig preset = family.preset(family.defaultEpochs());
         ModelConfig pm = preset.model();
         ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), pm.channels(), pm.height(),
-                pm.width(), pm.range());
+                pm.width(), pm.range(), 0, featureMaps != null ? featureMaps : pm.featureMaps());
         return new GanConfig(data.config(family), m, recipe.over(preset.train()),
                 schedule.schedule(family.defaultEpochs()));
     }

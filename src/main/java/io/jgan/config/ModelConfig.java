@@ -1,5 +1,6 @@
 package io.jgan.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jgan.JganException;
 
 /**
@@ -16,9 +17,29 @@ import io.jgan.JganException;
  * @param classes for a conditional GAN (Mirza and Osindero 2014; D(x, condition) of 'An Intuitive way to
  *     understand GANs'):
  *     the number of classes whose one-hot code both networks also see; 0 = unconditional
+ * @param featureMaps feature maps in each of G's and D's blocks, for the families whose width is
+ *     a choice (sngan); 0 = the family's own (left out of the saved config, so that configs from
+ *     before it and the tutorials' models read and write as they did)
  */
 public record ModelConfig(
-        String family, int latentDim, int channels, int height, int width, PixelRange range, int classes) {
+        String family, int latentDim, int channels, int height, int width, PixelRange range, int classes,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int featureMaps) {
+
+    /**
+     * A model at its family's own width.
+     *
+     * @param family family
+     * @param latentDim z size
+     * @param channels channels
+     * @param height height
+     * @param width width
+     * @param range pixel range
+     * @param classes 0, or the number of classes
+     */
+    public ModelConfig(
+            String family, int latentDim, int channels, int height, int width, PixelRange range, int classes) {
+        this(family, latentDim, channels, height, width, range, classes, 0);
+    }
 
     /**
      * An unconditional model.
@@ -34,10 +55,29 @@ public record ModelConfig(
         this(family, latentDim, channels, height, width, range, 0);
     }
 
+    /**
+     * The same model with other image dimensions and classes (its family, z and width kept).
+     *
+     * @param channels channels
+     * @param height height
+     * @param width width
+     * @param classes 0, or the number of classes
+     * @return the reshaped config
+     */
+    public ModelConfig shaped(int channels, int height, int width, int classes) {
+        return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps);
+    }
+
     /** @return whether G and D see a class label */
     public boolean conditional() {
         return classes > 0;
     }
+
+    /** Fewest feature maps per block a model may be given. */
+    public static final int MIN_FEATURE_MAPS = 4;
+
+    /** Most feature maps per block a model may be given (the SNGAN paper's D uses 128, its G 256). */
+    public static final int MAX_FEATURE_MAPS = 512;
 
     /** Largest image side a model may have. */
     public static final int MAX_SIDE = 128;
@@ -69,6 +109,10 @@ public record ModelConfig(
                     JganException.USAGE,
                     "image shape " + channels + "x" + height + "x" + width + " is not supported: use 1 or 3"
                             + " channels and sides up to " + MAX_SIDE);
+        }
+        if (featureMaps != 0 && (featureMaps < MIN_FEATURE_MAPS || featureMaps > MAX_FEATURE_MAPS)) {
+            throw new JganException(JganException.USAGE, "--feature-maps must be in " + MIN_FEATURE_MAPS + ".."
+                    + MAX_FEATURE_MAPS + ", got " + featureMaps);
         }
         if (classes < 0 || classes > 256) {
             throw new JganException(JganException.USAGE, "a conditional model needs 1..256 classes, got " + classes);

@@ -196,17 +196,17 @@ public enum Family {
     SNGAN("sngan", false) {
         @Override
         public Block generator(ModelConfig m) {
-            return Sngan.generator(m.latentDim(), m.classes(), m.channels(), m.height());
+            return Sngan.generator(m.latentDim(), m.classes(), m.channels(), m.height(), Sngan.width(m));
         }
 
         @Override
         public Block discriminator(ModelConfig m) {
-            return Sngan.discriminator(m.channels(), m.height(), m.classes());
+            return Sngan.discriminator(m.channels(), m.height(), m.classes(), Sngan.width(m));
         }
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes());
+            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Sngan.width(m));
         }
 
         @Override
@@ -524,6 +524,10 @@ public enum Family {
 
     /** This family's own rules on a model's shape (none by default). */
     void checkShape(ModelConfig m) {
+        if (m.featureMaps() != 0 && this != SNGAN) {
+            throw new JganException(JganException.USAGE, "--feature-maps sets sngan's width; " + id + " has fixed"
+                    + " layer sizes: leave it out, or use --model sngan");
+        }
         if (m.latentDim() < 1 || m.latentDim() > 4096) {
             throw new JganException(JganException.USAGE, "latent size " + m.latentDim() + " is out of range: use"
                     + " 1..4096 (default 100)");

@@ -23,10 +23,20 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Sngan {
 
-    /** Feature maps of G's and D's blocks (the paper's 256 and 128 need a GPU). */
-    static final int WIDTH = 64;
+    /** Feature maps of G's and D's blocks unless a model says otherwise (the paper's 256 and 128 need a GPU). */
+    public static final int DEFAULT_WIDTH = 64;
 
     private Sngan() {}
+
+    /**
+     * A model's block width.
+     *
+     * @param m the model
+     * @return its feature maps, or {@link #DEFAULT_WIDTH} when it names none
+     */
+    public static int width(io.jgan.config.ModelConfig m) {
+        return m.featureMaps() == 0 ? DEFAULT_WIDTH : m.featureMaps();
+    }
 
     /**
      * The generator. A conditional one (the design's) sees z alone and the class through
@@ -37,12 +47,12 @@ public final class Sngan {
      * @param classes 0, or K for a class-conditional G; its input is then (N, latent + K)
      * @param channels 1 or 3
      * @param side 28 or 32
+     * @param w feature maps of every block
      * @return the block, (N, latent (+ K)) to (N, C*side*side) in [-1, 1]
      */
-    public static Block generator(int latentDim, int classes, int channels, int side) {
+    public static Block generator(int latentDim, int classes, int channels, int side, int w) {
         int start = side == 28 ? 7 : 4;
         int ups = side == 28 ? 2 : 3;
-        int w = WIDTH;
         Sequential g = new Sequential()
                 .add(new Linear((long) w * start * start, xavier(latentDim, (long) w * start * start), Init.ZEROS))
                 .add(Lambda.reshape(w, start, start)); // (N, W, s, s)
@@ -62,8 +72,7 @@ public final class Sngan {
      * The discriminator's features phi: (N, C*side*side), or with label maps (N, C*side*side + K),
      * to (N, W, end, end) after the last ReLU.
      */
-    static Sequential features(int channels, int side, int classes) {
-        int w = WIDTH;
+    static Sequential features(int channels, int side, int classes, int w) {
         int in = channels + classes;
         Sequential d = new Sequential().add(classes == 0 ? Lambda.reshape(channels, side, side)
                 : Dcgan.withLabelMaps(channels, side, classes)); // (N, C (+ K), side, side)
@@ -88,10 +97,11 @@ public final class Sngan {
      * @param channels 1 or 3
      * @param side 28 or 32
      * @param classes 0, or K for a conditional D that sees the class as label maps
+     * @param w feature maps of every block
      * @return the block, to logits (N, 1)
      */
-    public static Block discriminator(int channels, int side, int classes) {
-        return features(channels, side, classes).add(head());
+    public static Block discriminator(int channels, int side, int classes, int w) {
+        return features(channels, side, classes, w).add(head(w));
     }
 
     /**
@@ -100,18 +110,19 @@ public final class Sngan {
      * @param channels 1 or 3
      * @param side 28 or 32
      * @param classes K
+     * @param w feature maps of every block
      * @return the block, (N, C*side*side + K) to logits (N, 1)
      */
-    public static Block projectionDiscriminator(int channels, int side, int classes) {
-        return new ProjectionDiscriminator((long) channels * side * side, classes, features(channels, side, 0), head(),
-                WIDTH);
+    public static Block projectionDiscriminator(int channels, int side, int classes, int w) {
+        return new ProjectionDiscriminator((long) channels * side * side, classes, features(channels, side, 0, w),
+                head(w), w);
     }
 
     /** psi: the features summed over positions, then a linear map to one logit: (N, W, s, s) to (N, 1). */
-    private static Sequential head() {
+    private static Sequential head(int w) {
         return new Sequential()
                 .add(new Lambda(x -> x.sum(new long[] {2, 3}, false, new ScalarTypeOptional()))) // (N, W)
-                .add(new Linear(1, xavier(WIDTH, 1), Init.ZEROS));
+                .add(new Linear(1, xavier(w, 1), Init.ZEROS));
     }
 
     private static Block conv3(int in, int out) {

@@ -305,7 +305,7 @@ public final class TrainingSession implements AutoCloseable {
 
     /** The model reshaped to the data. */
     private static ModelConfig shaped(ModelConfig m, int channels, int height, int width, int classes) {
-        return new ModelConfig(m.family(), m.latentDim(), channels, height, width, m.range(), classes);
+        return m.shaped(channels, height, width, classes);
     }
 
     /** The domain classifier for {@code --eval-every}, or null when it is off. */
