@@ -60,10 +60,13 @@ public final class TimeToQuality {
      * @param target FCD to reach
      * @param every iterations between measurements
      * @param samples samples per measurement
+     * @param seconds training seconds after which the run is measured a last time and stopped (0:
+     *     no limit)
      * @param onPoint called after each measurement (progress)
      * @return the measurements
      */
-    public static Result run(GanConfig config, double target, int every, int samples, Consumer<Point> onPoint) {
+    public static Result run(GanConfig config, double target, int every, int samples, double seconds,
+            Consumer<Point> onPoint) {
         Samples data = TrainingData.load(config.data(), config.model(), config.train().seed());
         List<Point> points = new ArrayList<>();
         boolean[] reached = {false};
@@ -75,7 +78,8 @@ public final class TimeToQuality {
                 @Override
                 public void onStep(RunView t, StepRecord r) {
                     trainingMs += r.millis();
-                    if (r.step() % every == 0) {
+                    boolean outOfTime = seconds > 0 && trainingMs >= seconds * 1000;
+                    if (r.step() % every == 0 || outOfTime) {
                         float[] x = EvalInputs.asSaved(t.generate(samples, NOISE_SEED), t.config().model().range());
                         EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED);
                         Point p = new Point(r.step(), trainingMs / 1000, e.fcd());
@@ -83,6 +87,8 @@ public final class TimeToQuality {
                         onPoint.accept(p);
                         if (e.fcd() < target) {
                             reached[0] = true;
+                            t.stop();
+                        } else if (outOfTime) {
                             t.stop();
                         }
                     }

@@ -38,11 +38,14 @@ public final class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "NAME", description = "mlp (the MLP GAN of 'GANs from Scratch 1', default),"
-            + " mlp-bn (the BatchNorm generator of the GAN course) or dcgan")
+            + " mlp-bn (the BatchNorm generator of the GAN course), dcgan or sngan")
     String model = Family.MLP.id();
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (default: the model's)")
-    Integer batchSize;
+    @Option(names = "--feature-maps", paramLabel = "N", description = "sngan's width, as for train (default 64)")
+    Integer featureMaps;
+
+    @Mixin
+    RecipeOptions recipe;
 
     @Option(names = "--warmup", paramLabel = "N", description = "iterations not measured (default ${DEFAULT-VALUE})")
     int warmup = 50;
@@ -53,15 +56,6 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rss-every", paramLabel = "N",
             description = "record resident memory every N iterations (default ${DEFAULT-VALUE}; 0 = at the end)")
     int rssEvery = 1000;
-
-    @Option(names = "--seed", paramLabel = "S", description = "random seed (default ${DEFAULT-VALUE})")
-    long seed = 1;
-
-    @Option(names = "--loss", paramLabel = "NAME", description = "objective, as for train (default: the model's, bce)")
-    String loss;
-
-    @Option(names = "--ema", paramLabel = "DECAY", description = "also keep an average of G's weights, as train --ema does")
-    double ema;
 
     @Option(names = "--conditional", description = "class-conditional model (the digits' 10 labels), as train --conditional")
     boolean conditional;
@@ -90,22 +84,27 @@ public final class BenchCommand implements Callable<Integer> {
             + " (default ${DEFAULT-VALUE})")
     int evalSamples = 2000;
 
+    @Option(names = "--training-seconds", paramLabel = "S", description = "with --to-fcd: stop after S seconds of"
+            + " training, measured a last time, if the target was not reached (default 0: no limit)")
+    double trainingSeconds;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the result as JSON")
     Path json;
 
     /** {@code --to-fcd}: train until FCD falls below the target and report the training time. */
     private int timeToQuality(GanConfig config, PrintWriter w) throws IOException {
-        if (!(toFcd > 0) || evalEvery < 1 || evalSamples < 100 || evalSamples > 10_000) {
-            throw new JganException(JganException.USAGE, "--to-fcd must be > 0, --eval-every >= 1 and --eval-samples in"
-                    + " 100..10000");
+        if (!(toFcd > 0) || evalEvery < 1 || evalSamples < 100 || evalSamples > 10_000 || !(trainingSeconds >= 0)) {
+            throw new JganException(JganException.USAGE, "--to-fcd must be > 0, --eval-every >= 1, --eval-samples in"
+                    + " 100..10000 and --training-seconds >= 0");
         }
         long cap = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? iterations : 20_000;
         GanConfig run = config.withSchedule(s -> s.maxSteps(cap).gridEvery(0).checkpointEvery(0)).validate();
-        w.printf("jgan bench --to-fcd %.1f: %s%s, batch %d, FCD of %d samples every %d iterations, at most %d iterations%n",
-                toFcd, model, conditional ? " conditional" : "", run.train().batchSize(), evalSamples, evalEvery, cap);
+        w.printf("jgan bench --to-fcd %.1f: %s%s, %s, FCD of %d samples every %d iterations, at most %d iterations%s%n",
+                toFcd, model, conditional ? " conditional" : "", recipe(run), evalSamples, evalEvery, cap,
+                trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
         w.println("step\ttraining_s\tFCD");
         w.flush();
-        TimeToQuality.Result r = TimeToQuality.run(run, toFcd, evalEvery, evalSamples, p -> {
+        TimeToQuality.Result r = TimeToQuality.run(run, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
             w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%n", p.step(), p.trainingSeconds(), p.fcd());
             w.flush();
         });
@@ -124,6 +123,36 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String plain(double x) {
+        return java.math.BigDecimal.valueOf(x).stripTrailingZeros().toPlainString();
+    }
+
+    /** The run's recipe in one line: what a reader needs to repeat it. */
+    static String recipe(GanConfig c) {
+        TrainConfig t = c.train();
+        StringBuilder b = new StringBuilder("loss " + t.loss() + ", batch " + t.batchSize() + ", lr G " + plain(t.lrG())
+                + " D " + plain(t.lrD()) + ", betas (" + plain(t.beta1()) + ", " + plain(t.beta2()) + ")");
+        if (c.model().featureMaps() > 0) {
+            b.append(", feature maps ").append(c.model().featureMaps());
+        }
+        if (t.spectralNorm()) {
+            b.append(", spectral norm");
+        }
+        if (t.projection()) {
+            b.append(", projection");
+        }
+        if (!t.augment().isEmpty()) {
+            b.append(", augment ").append(t.augment());
+        }
+        if (t.r1Gamma() > 0) {
+            b.append(", R1 ").append(t.r1Gamma()).append(" every ").append(t.r1Every());
+        }
+        if (t.emaDecay() > 0) {
+            b.append(", ema ").append(t.emaDecay());
+        }
+        return b.toString();
+    }
+
     @Override
     public Integer call() throws IOException {
         engine.apply();
@@ -132,12 +161,13 @@ public final class BenchCommand implements Callable<Integer> {
                     "--warmup must be >= 0, --iterations >= 1 and --rss-every >= 0");
         }
         GanConfig preset = Family.of(model).preset(1_000_000);
-        int batch = batchSize != null ? batchSize : preset.train().batchSize();
-        TrainConfig train = preset.train().toBuilder().batchSize(batch).seed(seed).emaDecay(ema)
-                .loss(loss != null ? loss : preset.train().loss()).build();
-        ModelConfig m = preset.model();
-        ModelConfig shape = conditional ? new ModelConfig(m.family(), m.latentDim(), m.channels(), m.height(), m.width(),
-                m.range(), DIGIT_CLASSES) : m;
+        TrainConfig train = recipe.over(preset.train());
+        int batch = train.batchSize();
+        double ema = train.emaDecay();
+        ModelConfig pm = preset.model();
+        ModelConfig m = new ModelConfig(pm.family(), pm.latentDim(), pm.channels(), pm.height(), pm.width(), pm.range(),
+                0, featureMaps != null ? featureMaps : pm.featureMaps());
+        ModelConfig shape = conditional ? m.shaped(m.channels(), m.height(), m.width(), DIGIT_CLASSES) : m;
         GanConfig config = Family.validate(new GanConfig(DataConfig.embedded(0), shape, train, preset.schedule()));
         PrintWriter w = spec.commandLine().getOut();
         if (toFcd != null) {
@@ -151,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         w.println("cpu: " + KernelReport.cpu());
         if (kernels) {
             List<String> args = new ArrayList<>(List.of("--model", model, "--batch-size", Integer.toString(batch), "--seed",
-                    Long.toString(seed), "--loss", train.loss()));
+                    Long.toString(train.seed()), "--loss", train.loss()));
             if (conditional) {
                 args.add("--conditional");
             }
