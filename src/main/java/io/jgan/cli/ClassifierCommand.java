@@ -30,11 +30,18 @@ public final class ClassifierCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--domain", paramLabel = "NAME", description = "mnist (the embedded digits) or fashion", required = true)
+    @Option(names = "--domain", paramLabel = "NAME", required = true, description = "mnist (the embedded digits),"
+            + " fashion, or a name of your own for the labelled images in --data (a tenth of them held out)")
     String domain;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder (train and t10k IDX files)")
+    @Option(names = "--data", paramLabel = "DIR", description = "fashion: the Fashion-MNIST folder (train and t10k IDX"
+            + " files); your own domain: an image folder with a subfolder per class, IDX files with labels, or"
+            + " CIFAR-10's data_batch_N.bin files")
     Path data;
+
+    @Option(names = "--image-size", paramLabel = "N", description = "image folders: resize and centre-crop to N x N"
+            + " (as train's --image-size; give the same N)")
+    int imageSize;
 
     @Option(names = "--epochs", paramLabel = "N", description = "passes over the training split (default ${DEFAULT-VALUE})")
     int epochs = 12;
@@ -53,12 +60,13 @@ public final class ClassifierCommand implements Callable<Integer> {
             throw new JganException(JganException.USAGE, "--epochs must be in 1..1000, got " + epochs);
         }
         PrintWriter w = spec.commandLine().getOut();
-        String command = "jgan classifier --domain " + domain + (data != null ? " --data " + data : "") + " --epochs "
+        String command = "jgan classifier --domain " + domain + (data != null ? " --data " + data : "")
+                + (imageSize != 0 ? " --image-size " + imageSize : "") + " --epochs "
                 + epochs + " --seed " + seed;
         long t0 = System.nanoTime();
         ClassifierInfo info;
         try {
-            info = ClassifierBuilder.build(domain, data, epochs, seed, out, command, w);
+            info = ClassifierBuilder.build(domain, data, imageSize, epochs, seed, out, command, w);
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot write " + out + ": " + e.getMessage());
         }

@@ -59,14 +59,16 @@ public final class EvalCommand implements Callable<Integer> {
     long seed = 0;
 
     @Option(names = "--domain", paramLabel = "NAME",
-            description = "classifier domain: mnist or fashion (default: recognised from the run's data; mnist for --samples)")
+            description = "classifier domain: mnist or fashion (default: recognised from the run's data; mnist for --samples;"
+                    + " not needed with --classifier)")
     String domain;
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "training images for the memorisation check with --samples / the Fashion-MNIST folder for --calibrate")
     Path data;
 
-    @Option(names = "--classifier", paramLabel = "DIR", description = "a classifier folder from `jgan classifier` instead of the shipped one")
+    @Option(names = "--classifier", paramLabel = "DIR", description = "a classifier folder from `jgan classifier` instead of"
+            + " the shipped one: the way to measure colour or other data of your own")
     Path classifier;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the report as JSON (- for standard output)")
@@ -88,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
                 if (Family.of(sampler.model()).imageToImage()) {
                     return heldOut(w, sampler); // image to image: held-out pairs, not noise samples
                 }
-                in = EvalInputs.ofCheckpoint(sampler, n, seed, domain,
+                in = EvalInputs.ofCheckpoint(sampler, n, seed, domain, classifier != null,
                         warning -> spec.commandLine().getErr().println("jgan: warning: " + warning));
             }
         } else {
@@ -97,6 +99,10 @@ public final class EvalCommand implements Callable<Integer> {
         try (ClassifierBundle bundle = classifier != null ? ClassifierBundle.load(classifier)
                 : ClassifierBundle.shipped(in.domain())) {
             EvalInputs.ImageBatch training = in.training();
+            in.samples().requireFits(bundle, "the samples");
+            if (training != null && !training.shape().equals(in.samples().shape())) {
+                training = null; // a memorisation check needs the same pixels on both sides
+            }
             EvalReport report = Evaluator.evaluate(bundle, in.samples().pixels(), in.samples().n(),
                     training != null ? training.pixels() : null, training != null ? training.n() : 0,
                     training != null ? training.description() : null, in.samples().description(), seed);

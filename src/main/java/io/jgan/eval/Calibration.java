@@ -1,5 +1,7 @@
 package io.jgan.eval;
 
+import io.jgan.JganException;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +38,13 @@ public final class Calibration {
      * @return one row per set
      */
     public static List<Row> run(ClassifierBundle bundle, Path dataDir, long seed) {
-        ClassifierBuilder.Split s = ClassifierBuilder.split(bundle.info().domain(), dataDir);
+        ClassifierInfo info = bundle.info();
+        if (info.channels() != 1 || info.side() != DomainClassifier.SIDE) {
+            throw new JganException(JganException.USAGE, "--calibrate blurs 28x28 gray images, and this classifier reads "
+                    + bundle.classifier().inputShape() + " ones: measure it with jgan eval --samples instead");
+        }
+        // the classifier's own seed picks a user's held-out tenth again
+        ClassifierBuilder.Split s = ClassifierBuilder.split(info.domain(), dataDir, 0, info.seed());
         int d = 784;
         Random rng = new Random(seed);
         List<Row> rows = new ArrayList<>();

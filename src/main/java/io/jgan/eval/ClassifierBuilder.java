@@ -27,6 +27,10 @@ import java.util.Random;
  *       images 9,000-9,999 are held out for its accuracy (and for calibration).
  *   <li>fashion: Fashion-MNIST's 60,000 training images train it and are the reference; its
  *       10,000 test images are held out.
+ *   <li>a user's data, under a name of their choosing ({@code jgan classifier --domain NAME --data
+ *       DIR}: an image folder with a subfolder per class, IDX files with their labels, or CIFAR-10's
+ *       batches): a tenth of the images (at most 10,000), picked by the seed, is held out; the rest
+ *       train it and are the reference.
  * </ul>
  */
 public final class ClassifierBuilder {
@@ -38,16 +42,22 @@ public final class ClassifierBuilder {
 
     /** Real images of a domain, split. */
     record Split(float[] train, byte[] trainLabels, int trainCount, float[] heldOut, byte[] heldOutLabels,
-            int heldOutCount, List<String> classes, String trainedOn, String heldOutSplit, String fingerprint) {}
+            int heldOutCount, List<String> classes, String trainedOn, String heldOutSplit, String fingerprint,
+            int channels, int side) {}
+
+    /** What a user's domain may be called: it names the classifier in reports. */
+    private static final java.util.regex.Pattern DOMAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,31}");
 
     /**
      * Reads a domain's real images and splits them as documented above.
      *
-     * @param domain mnist or fashion
-     * @param dataDir the Fashion-MNIST folder (ignored for mnist)
+     * @param domain mnist, fashion, or a name for a user's data
+     * @param dataDir the Fashion-MNIST folder or the user's data (ignored for mnist)
+     * @param imageSize for image folders: resize and centre-crop to this side (0: keep)
+     * @param seed picks a user's held-out images
      * @return the split
      */
-    static Split split(String domain, Path dataDir) {
+    static Split split(String domain, Path dataDir, int imageSize, long seed) {
         if (domain.equals("mnist")) {
             TrainingData.LabelledImages all = TrainingData.read(DataConfig.embedded(0));
             ImageSet s = all.images();
@@ -56,10 +66,11 @@ public final class ClassifierBuilder {
             return new Split(Arrays.copyOf(px, train * 784), Arrays.copyOf(all.labels(), train), train,
                     Arrays.copyOfRange(px, train * 784, s.count() * 784),
                     Arrays.copyOfRange(all.labels(), train, s.count()), s.count() - train, all.classes(),
-                    "embedded MNIST digits 0-8999", "embedded MNIST digits 9000-9999", fingerprint(s));
+                    "embedded MNIST digits 0-8999", "embedded MNIST digits 9000-9999", fingerprint(s), 1,
+                    DomainClassifier.SIDE);
         }
         if (!domain.equals("fashion")) {
-            throw new JganException(JganException.USAGE, "unknown domain '" + domain + "': use mnist or fashion");
+            return usersData(domain, dataDir, imageSize, seed);
         }
         if (dataDir == null) {
             throw new JganException(JganException.USAGE, "--data is needed for fashion: the Fashion-MNIST folder"
@@ -72,7 +83,60 @@ public final class ClassifierBuilder {
         return new Split(TrainingData.scale(train, PixelRange.UNIT), trainLabels, train.count(), TrainingData.scale(test, PixelRange.UNIT), testLabels, test.count(),
                 List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                         "Ankle boot"),
-                "Fashion-MNIST train (60,000)", "Fashion-MNIST t10k (10,000)", fingerprint(train));
+                "Fashion-MNIST train (60,000)", "Fashion-MNIST t10k (10,000)", fingerprint(train), 1,
+                DomainClassifier.SIDE);
+    }
+
+    /** A user's labelled images, a tenth held out. */
+    private static Split usersData(String domain, Path dataDir, int imageSize, long seed) {
+        if (!DOMAIN_NAME.matcher(domain).matches()) {
+            throw new JganException(JganException.USAGE, "--domain '" + domain + "' is not a name: use mnist, fashion, or"
+                    + " a name of your own for --data (letters, digits, - and _, at most 32)");
+        }
+        if (dataDir == null) {
+            throw new JganException(JganException.USAGE, "--data is needed for a classifier of your own data (--domain "
+                    + domain + "): an image folder with a subfolder per class, IDX files with their labels, or"
+                    + " CIFAR-10's data_batch_N.bin files");
+        }
+        TrainingData.LabelledImages all = TrainingData.read(
+                DataConfig.images(dataDir.toAbsolutePath().toString(), 0, imageSize, 0));
+        ImageSet s = all.images();
+        if (all.labels() == null || all.classes().size() < 2) {
+            throw new JganException(JganException.BAD_DATA, dataDir + " has no classes: a classifier needs labelled"
+                    + " images (a subfolder per class, an IDX labels file, or CIFAR-10's batches)");
+        }
+        if (s.rows() != s.cols() || s.rows() < DomainClassifier.MIN_SIDE || s.rows() > 128) {
+            throw new JganException(JganException.USAGE, "the classifier reads square images of side "
+                    + DomainClassifier.MIN_SIDE + " to 128, and " + dataDir + " holds " + s.rows() + "x" + s.cols()
+                    + ": give --image-size");
+        }
+        int n = s.count();
+        int held = Math.min(10_000, n / 10);
+        if (held < 1) {
+            throw new JganException(JganException.BAD_DATA, dataDir + " has " + n + " images: a classifier needs at least"
+                    + " 10, a tenth of them held out to measure it");
+        }
+        int d = s.imageSize();
+        float[] px = TrainingData.scale(s, PixelRange.UNIT);
+        int[] order = io.jgan.data.Permutation.of(n, new Random(seed));
+        float[] train = new float[(n - held) * d];
+        byte[] trainLabels = new byte[n - held];
+        float[] heldOut = new float[held * d];
+        byte[] heldOutLabels = new byte[held];
+        for (int i = 0; i < n; i++) {
+            int k = order[i];
+            if (i < n - held) {
+                System.arraycopy(px, k * d, train, i * d, d);
+                trainLabels[i] = all.labels()[k];
+            } else {
+                System.arraycopy(px, k * d, heldOut, (i - n + held) * d, d);
+                heldOutLabels[i - n + held] = all.labels()[k];
+            }
+        }
+        return new Split(train, trainLabels, n - held, heldOut, heldOutLabels, held, all.classes(),
+                String.format(Locale.ROOT, "%s: %,d images (seed %d)", all.description(), n - held, seed),
+                String.format(Locale.ROOT, "%s: the other %,d", all.description(), held), fingerprint(s), s.channels(),
+                s.rows());
     }
 
     private static Path find(Path dir, String name) {
@@ -97,8 +161,9 @@ public final class ClassifierBuilder {
     /**
      * Trains, measures and writes a classifier folder.
      *
-     * @param domain mnist or fashion
-     * @param dataDir Fashion-MNIST folder, or null
+     * @param domain mnist, fashion, or a name for a user's data
+     * @param dataDir Fashion-MNIST folder or the user's data, or null
+     * @param imageSize for image folders: resize and centre-crop to this side (0: keep)
      * @param epochs passes over the training split
      * @param seed everything random
      * @param out the folder to write
@@ -107,11 +172,11 @@ public final class ClassifierBuilder {
      * @return what was written
      * @throws IOException if writing fails
      */
-    public static ClassifierInfo build(String domain, Path dataDir, int epochs, long seed, Path out, String command,
-            PrintWriter log) throws IOException {
-        Split s = split(domain, dataDir);
+    public static ClassifierInfo build(String domain, Path dataDir, int imageSize, int epochs, long seed, Path out,
+            String command, PrintWriter log) throws IOException {
+        Split s = split(domain, dataDir, imageSize, seed);
         int k = s.classes().size();
-        try (DomainClassifier c = DomainClassifier.create(k, seed)) {
+        try (DomainClassifier c = DomainClassifier.create(k, s.channels(), s.side(), seed)) {
             c.train(s.train(), s.trainLabels(), s.trainCount(), epochs, seed, log);
             DomainClassifier.Output held = c.run(s.heldOut(), s.heldOutCount());
             int right = 0;
@@ -154,7 +219,8 @@ public final class ClassifierBuilder {
                     DomainClassifier.ARCHITECTURE, s.classes(), d, s.trainedOn(), s.trainCount(), epochs, seed,
                     s.heldOutSplit(), s.heldOutCount(), accuracy, noiseMaxProb, s.trainedOn(), ref.n(), kept,
                     s.fingerprint(), DomainClassifier.sha256(Files.readAllBytes(weights)),
-                    DomainClassifier.sha256(Files.readAllBytes(reference)), command, Version.CURRENT);
+                    DomainClassifier.sha256(Files.readAllBytes(reference)), command, Version.CURRENT, s.channels(),
+                    s.side());
             DomainClassifier.writeInfo(out, info);
             return info;
         }
@@ -170,7 +236,7 @@ public final class ClassifierBuilder {
      */
     static double noiseConfidence(DomainClassifier c, int n, long seed) {
         Random rng = new Random(seed);
-        float[] x = new float[n * 784];
+        float[] x = new float[n * c.inputSize()];
         for (int i = 0; i < x.length; i++) {
             x[i] = rng.nextFloat();
         }

@@ -133,7 +133,8 @@ public final class ClassifierBundle implements AutoCloseable {
                 sigma[i][j] = sigmaT.data()[i * d + j];
             }
         }
-        DomainClassifier c = DomainClassifier.load(TensorFile.read(weights, Path.of("classifier.tensors")), info.classes().size());
+        DomainClassifier c = DomainClassifier.load(TensorFile.read(weights, Path.of("classifier.tensors")), info.classes().size(),
+                info.channels(), info.side());
         return new ClassifierBundle(info, c, mu, sigma, featT.data(), source);
     }
 

@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param format always {@code jgan-classifier}
  * @param formatVersion readers refuse versions they do not know
- * @param domain {@code mnist} or {@code fashion}
+ * @param domain {@code mnist}, {@code fashion}, or the name a user gave their data
  * @param architecture the network, with a version (features change when it does)
  * @param classes class names by index
  * @param featureDim size of the feature vector the metrics use
@@ -29,6 +29,8 @@ import java.util.List;
  * @param referenceSha256 SHA-256 of {@code reference.tensors}
  * @param command the command that made it
  * @param jganVersion the version that made it
+ * @param channels the images' channels (absent in the shipped classifiers' files: 1)
+ * @param side the images' side (absent in the shipped classifiers' files: 28)
  */
 public record ClassifierInfo(
         String format,
@@ -52,7 +54,15 @@ public record ClassifierInfo(
         String weightsSha256,
         String referenceSha256,
         String command,
-        String jganVersion) {
+        String jganVersion,
+        int channels,
+        int side) {
+
+    /** Files written before the shape was kept are of 1x28x28 images. */
+    public ClassifierInfo {
+        channels = channels == 0 ? 1 : channels;
+        side = side == 0 ? DomainClassifier.SIDE : side;
+    }
 
     /** The format name. */
     public static final String FORMAT = "jgan-classifier";

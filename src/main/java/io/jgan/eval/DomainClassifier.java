@@ -29,15 +29,17 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * A small convolutional classifier of 28x28 gray images whose penultimate layer is the feature
+ * A small convolutional classifier of images (28x28 gray for the shipped ones; any channel count
+ * and a square side of 16 to 128 for one trained on a user's data) whose penultimate layer is the feature
  * space of jgan's quality metrics (FCD, KID, precision/recall), as Inception-v3's pool layer is
  * for FID on photographs. Inception features mean nothing on 28x28 digits (TF-GAN's MNIST
  * evaluation uses a small MNIST classifier for the same reason).
  *
- * <p>Architecture {@value #ARCHITECTURE}: input (N, 784) in [0, 1] reshaped to (N, 1, 28, 28);
- * Conv 5x5x32 ReLU MaxPool2 (N, 32, 12, 12); Conv 5x5x64 ReLU MaxPool2 (N, 64, 4, 4); flatten
- * (N, 1024); Linear 128 ReLU (N, 128) = the features; Dropout 0.3 (training only); Linear 10
- * (N, 10) logits.
+ * <p>Architecture {@value #ARCHITECTURE}: input (N, C*S*S) in [0, 1] reshaped to (N, C, S, S);
+ * Conv 5x5x32 ReLU MaxPool2 (N, 32, a, a), a = (S - 4) / 2; Conv 5x5x64 ReLU MaxPool2 (N, 64, b, b),
+ * b = (a - 4) / 2; flatten (N, 64 b^2); Linear 128 ReLU (N, 128) = the features; Dropout 0.3
+ * (training only); Linear K (N, K) logits. For 1x28x28: a = 12, b = 4, 1,024 inputs to the
+ * features; for CIFAR-10's 3x32x32: a = 14, b = 5, 1,600.
  *
  * <p>It is trained to be unsure of noise: a quarter of every batch is junk (uniform noise,
  * salt-and-pepper, smooth blobs) with the uniform distribution as its target, so early GAN
@@ -47,8 +49,10 @@ public final class DomainClassifier implements AutoCloseable {
 
     /** Architecture name and version, stored with the weights. */
     public static final String ARCHITECTURE = "jgan-lenet-128 v1";
-    /** Side of the images it reads. */
+    /** Side of the images the shipped classifiers read. */
     public static final int SIDE = 28;
+    /** Smallest side the architecture takes (two 5x5 convolutions and two poolings leave 1x1). */
+    public static final int MIN_SIDE = 16;
     /** Feature vector size. */
     public static final int FEATURES = 128;
 
@@ -56,25 +60,32 @@ public final class DomainClassifier implements AutoCloseable {
     private final Block features;
     private final Block head;
     private final int classes;
+    private final int channels;
+    private final int side;
 
-    private DomainClassifier(int classes, long seed) {
+    private DomainClassifier(int classes, int channels, int side, long seed) {
         this.classes = classes;
+        this.channels = channels;
+        this.side = side;
+        int a = (side - 4) / 2;
+        int b = (a - 4) / 2;
+        int flat = 64 * b * b;
         // PyTorch's default start for every layer: U(+-1/sqrt(fan in)) for weights and biases
         this.features = new Sequential()
-                .add(Lambda.reshape(1, SIDE, SIDE))
-                .add(new Conv2d(32, 5, 1, 0, Init.fanIn(25), Init.fanIn(25))) // (N, 32, 24, 24)
+                .add(Lambda.reshape(channels, side, side))
+                .add(new Conv2d(32, 5, 1, 0, Init.fanIn(channels * 25), Init.fanIn(channels * 25))) // (N, 32, S-4, S-4)
                 .add(Lambda.relu())
-                .add(maxPool2()) // (N, 32, 12, 12)
-                .add(new Conv2d(64, 5, 1, 0, Init.fanIn(32 * 25), Init.fanIn(32 * 25))) // (N, 64, 8, 8)
+                .add(maxPool2()) // (N, 32, a, a)
+                .add(new Conv2d(64, 5, 1, 0, Init.fanIn(32 * 25), Init.fanIn(32 * 25))) // (N, 64, a-4, a-4)
                 .add(Lambda.relu())
-                .add(maxPool2()) // (N, 64, 4, 4)
-                .add(Lambda.flatten()) // (N, 1024)
-                .add(new Linear(FEATURES, Init.fanIn(1024), Init.fanIn(1024))) // (N, 128)
+                .add(maxPool2()) // (N, 64, b, b)
+                .add(Lambda.flatten()) // (N, 64 b^2)
+                .add(new Linear(FEATURES, Init.fanIn(flat), Init.fanIn(flat))) // (N, 128)
                 .add(Lambda.relu()); // the features
         this.head = new Linear(classes, Init.fanIn(FEATURES), Init.fanIn(FEATURES)); // (N, classes) logits
         Block all = new Sequential().add(features).add(new InvertedDropout(0.3f)).add(head);
         Torch.seed(seed);
-        this.network = new Network("classifier", all, SIDE * SIDE);
+        this.network = new Network("classifier", all, channels * side * side);
     }
 
     /** 2x2 max pooling, stride 2: side halves. */
@@ -84,14 +95,37 @@ public final class DomainClassifier implements AutoCloseable {
     }
 
     /**
-     * A freshly initialised classifier.
+     * A freshly initialised classifier of 1x28x28 images.
      *
      * @param classes number of classes
      * @param seed initialisation seed
      * @return the classifier
      */
     public static DomainClassifier create(int classes, long seed) {
-        return new DomainClassifier(classes, seed);
+        return new DomainClassifier(classes, 1, SIDE, seed);
+    }
+
+    /**
+     * A freshly initialised classifier of CxSxS images.
+     *
+     * @param classes number of classes
+     * @param channels 1 or 3
+     * @param side the images' side, {@link #MIN_SIDE} or more
+     * @param seed initialisation seed
+     * @return the classifier
+     */
+    public static DomainClassifier create(int classes, int channels, int side, long seed) {
+        return new DomainClassifier(classes, channels, side, seed);
+    }
+
+    /** @return values in one image it reads, C*S*S */
+    public int inputSize() {
+        return channels * side * side;
+    }
+
+    /** @return the shape of the images it reads, e.g. 1x28x28 */
+    public String inputShape() {
+        return channels + "x" + side + "x" + side;
     }
 
     /**
@@ -99,11 +133,13 @@ public final class DomainClassifier implements AutoCloseable {
      *
      * @param tensors the weights
      * @param classes number of classes
+     * @param channels the images' channels
+     * @param side the images' side
      * @return the classifier
      * @throws JganException if the tensors do not fit the architecture
      */
-    public static DomainClassifier load(List<NamedTensor> tensors, int classes) {
-        DomainClassifier c = new DomainClassifier(classes, 0);
+    public static DomainClassifier load(List<NamedTensor> tensors, int classes, int channels, int side) {
+        DomainClassifier c = new DomainClassifier(classes, channels, side, 0);
         try {
             c.network.copyFrom(tensors);
         } catch (IllegalArgumentException e) {
@@ -122,7 +158,7 @@ public final class DomainClassifier implements AutoCloseable {
     /**
      * Features and class probabilities of images, in inference mode.
      *
-     * @param images (n, 784) values in [0, 1]
+     * @param images (n, C*S*S) values in [0, 1]
      * @param n how many
      * @return features (n, 128) and probabilities (n, classes)
      */
@@ -133,8 +169,8 @@ public final class DomainClassifier implements AutoCloseable {
         for (int start = 0; start < n; start += batch) {
             int b = Math.min(batch, n - start);
             try (Scope batchScope = Scope.open(); Torch.NoGrad off = Torch.noGrad()) {
-                Tensor x = Torch.tensor(java.util.Arrays.copyOfRange(images, start * SIDE * SIDE, (start + b) * SIDE * SIDE),
-                        b, SIDE * SIDE);
+                int d = inputSize();
+                Tensor x = Torch.tensor(java.util.Arrays.copyOfRange(images, start * d, (start + b) * d), b, d);
                 Tensor feat = features.forward(x, false); // (b, 128)
                 Tensor logits = head.forward(feat, false); // (b, classes)
                 System.arraycopy(Torch.floats(feat), 0, f, start * FEATURES, b * FEATURES);
@@ -181,7 +217,7 @@ public final class DomainClassifier implements AutoCloseable {
      * Trains the classifier: Adam 1e-3, batch 128 of which 32 are junk with a uniform target,
      * real images shifted by up to 2 pixels.
      *
-     * @param images (count, 784) in [0, 1]
+     * @param images (count, C*S*S) in [0, 1]
      * @param labels class per image
      * @param count images
      * @param epochs passes
@@ -193,7 +229,8 @@ public final class DomainClassifier implements AutoCloseable {
         int junkPerBatch = 32;
         int b = realPerBatch + junkPerBatch;
         Random rng = new Random(seed);
-        float[] x = new float[b * SIDE * SIDE];
+        int d = inputSize();
+        float[] x = new float[b * d];
         float[] t = new float[b * classes];
         try (Adam adam = Adam.create(network.trainableParameters(), new Adam.Settings(1e-3, 0.9, 0.999, 1e-8))) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
@@ -208,11 +245,13 @@ public final class DomainClassifier implements AutoCloseable {
                         t[i * classes + (labels[k] & 0xff)] = 1f;
                     }
                     for (int i = realPerBatch; i < b; i++) {
-                        NoClassImages.draw(rng, x, i * SIDE * SIDE);
+                        for (int c = 0; c < channels; c++) {
+                            NoClassImages.draw(rng, x, (i * channels + c) * side * side, side);
+                        }
                         java.util.Arrays.fill(t, i * classes, (i + 1) * classes, 1f / classes);
                     }
                     try (Scope stepScope = Scope.open()) {
-                        Tensor xa = Torch.tensor(x, b, SIDE * SIDE);
+                        Tensor xa = Torch.tensor(x, b, d);
                         Tensor ta = Torch.tensor(t, b, classes);
                         Tensor logits = network.forward(xa, true);
                         // cross-entropy against soft targets: -sum_c t_c log softmax(logits)_c
@@ -233,15 +272,19 @@ public final class DomainClassifier implements AutoCloseable {
         }
     }
 
-    /** Copies image k shifted by (dx, dy), zero-filled, into slot i of x. */
-    private static void shifted(float[] images, int k, int dx, int dy, float[] x, int i) {
-        int src = k * SIDE * SIDE;
-        int dst = i * SIDE * SIDE;
-        for (int y = 0; y < SIDE; y++) {
-            int sy = y - dy;
-            for (int c = 0; c < SIDE; c++) {
-                int sx = c - dx;
-                x[dst + y * SIDE + c] = sy >= 0 && sy < SIDE && sx >= 0 && sx < SIDE ? images[src + sy * SIDE + sx] : 0f;
+    /** Copies image k shifted by (dx, dy), zero-filled, into slot i of x, every channel alike. */
+    private void shifted(float[] images, int k, int dx, int dy, float[] x, int i) {
+        int plane = side * side;
+        for (int ch = 0; ch < channels; ch++) {
+            int src = (k * channels + ch) * plane;
+            int dst = (i * channels + ch) * plane;
+            for (int y = 0; y < side; y++) {
+                int sy = y - dy;
+                for (int c = 0; c < side; c++) {
+                    int sx = c - dx;
+                    x[dst + y * side + c] = sy >= 0 && sy < side && sx >= 0 && sx < side
+                            ? images[src + sy * side + sx] : 0f;
+                }
             }
         }
     }

@@ -21,12 +21,30 @@ public final class EvalInputs {
     /**
      * Images in [0, 1] to evaluate, with a description.
      *
-     * @param pixels (n, 784)
+     * @param pixels (n, C*H*W), channel-major
      * @param n count
      * @param description where from
      * @param fingerprint {@link ClassifierBuilder#fingerprint} of the bytes, or null
+     * @param shape the images' shape, e.g. {@code 1x28x28}
      */
-    public record ImageBatch(float[] pixels, int n, String description, String fingerprint) {}
+    public record ImageBatch(float[] pixels, int n, String description, String fingerprint, String shape) {
+
+        /**
+         * Checks that a classifier reads images of this batch's shape.
+         *
+         * @param bundle the classifier
+         * @param what the batch, for the message
+         * @throws JganException (usage) naming both shapes and the way to a fitting classifier
+         */
+        public void requireFits(ClassifierBundle bundle, String what) {
+            if ((long) n * bundle.classifier().inputSize() != pixels.length) {
+                throw new JganException(JganException.USAGE, what + " are " + shape + " images, but the "
+                        + bundle.info().domain() + " classifier reads " + bundle.classifier().inputShape() + " ones:"
+                        + " train one on your data with `jgan classifier --domain NAME --data DIR --out CLS` and"
+                        + " give --classifier CLS");
+            }
+        }
+    }
 
     /**
      * What {@code jgan eval} measures: the samples, the training images for the memorisation check
@@ -34,7 +52,7 @@ public final class EvalInputs {
      *
      * @param samples the samples
      * @param training the training images, or null
-     * @param domain {@code mnist} or {@code fashion}
+     * @param domain {@code mnist} or {@code fashion}, or null when a classifier folder is given
      */
     public record Inputs(ImageBatch samples, ImageBatch training, String domain) {}
 
@@ -45,11 +63,13 @@ public final class EvalInputs {
      * @param n samples to draw
      * @param seed their noise seed
      * @param domain the classifier's domain, or null to recognise it from the run's data
+     * @param classifierGiven whether the user gave a classifier folder (then no domain is needed)
      * @param warn told when the training images cannot be read (no memorisation check)
      * @return the inputs
-     * @throws JganException (usage) when the domain is not given and cannot be recognised
+     * @throws JganException (usage) when the domain is needed, not given and cannot be recognised
      */
-    public static Inputs ofCheckpoint(Sampler sampler, int n, long seed, String domain, Consumer<String> warn) {
+    public static Inputs ofCheckpoint(Sampler sampler, int n, long seed, String domain, boolean classifierGiven,
+            Consumer<String> warn) {
         ImageBatch samples = generated(sampler, n, seed);
         DataConfig data = sampler.manifest().config().data();
         ImageBatch training = null;
@@ -58,10 +78,11 @@ public final class EvalInputs {
         } catch (JganException e) {
             warn.accept("no memorisation check: the run's training data cannot be read (" + e.getMessage() + ")");
         }
-        String d = domain != null || training == null ? domain : detectDomain(data, training);
-        if (d == null) {
+        String d = domain != null || training == null || classifierGiven ? domain : detectDomain(data, training);
+        if (d == null && !classifierGiven) {
             throw new JganException(JganException.USAGE, "cannot tell which classifier fits this run's data ("
-                    + data.source() + "): give --domain mnist or --domain fashion");
+                    + data.source() + "): give --domain mnist or --domain fashion, or a classifier of your own data"
+                    + " with --classifier DIR (made by `jgan classifier --domain NAME --data DIR`)");
         }
         return new Inputs(samples, training, d);
     }
@@ -97,10 +118,9 @@ public final class EvalInputs {
      */
     public static ImageBatch generated(Sampler sampler, int n, long seed) {
         ModelConfig m = sampler.model();
-        requireDigitShape(m.channels(), m.height(), m.width(), "this generator");
         float[] x = asSaved(sampler.sample(n, seed), m.range());
         return new ImageBatch(x, n, String.format("%s (step %d), %d samples, noise seed %d", sampler.checkpoint(),
-                sampler.manifest().step(), n, seed), null);
+                sampler.manifest().step(), n, seed), null, m.channels() + "x" + m.height() + "x" + m.width());
     }
 
     /**
@@ -129,8 +149,8 @@ public final class EvalInputs {
     public static ImageBatch idx(Path file, int limit) {
         ImageSet s = Files.isDirectory(file) ? ImageFolderReader.read(file, 0, 0, limit).images()
                 : IdxReader.readImages(file).limit(limit);
-        requireDigitShape(s.channels(), s.rows(), s.cols(), file.toString());
-        return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), file + ", " + s.count() + " images", null);
+        return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), file + ", " + s.count() + " images", null,
+                shape(s));
     }
 
     /**
@@ -142,9 +162,8 @@ public final class EvalInputs {
     public static ImageBatch training(DataConfig data) {
         TrainingData.LabelledImages read = TrainingData.read(data);
         ImageSet s = read.images();
-        requireDigitShape(s.channels(), s.rows(), s.cols(), "the training data");
         return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), read.description(),
-                ClassifierBuilder.fingerprint(s));
+                ClassifierBuilder.fingerprint(s), shape(s));
     }
 
     /**
@@ -178,11 +197,7 @@ public final class EvalInputs {
         return null;
     }
 
-    private static void requireDigitShape(int c, int h, int w, String what) {
-        if (c != 1 || h != DomainClassifier.SIDE || w != DomainClassifier.SIDE) {
-            throw new JganException(JganException.USAGE, what + " makes " + c + "x" + h + "x" + w + " images, but the"
-                    + " quality metrics need 1x28x28 gray images (their classifiers know MNIST digits and"
-                    + " Fashion-MNIST)");
-        }
+    private static String shape(ImageSet s) {
+        return s.channels() + "x" + s.rows() + "x" + s.cols();
     }
 }

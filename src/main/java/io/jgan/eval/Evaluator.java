@@ -63,7 +63,8 @@ public final class Evaluator {
             shares.add(scores[3 + i]);
         }
         EvalReport.Memorisation mem = training == null ? null
-                : memorisation(samples, Math.min(n, MEMORISATION_SAMPLES), training, trainingCount, trainingSet);
+                : memorisation(samples, Math.min(n, MEMORISATION_SAMPLES), samples.length / n, training, trainingCount,
+                        trainingSet);
         ClassifierInfo info = bundle.info();
         EvalReport.Protocol protocol = new EvalReport.Protocol(samplesFrom, info.domain(),
                 String.format(java.util.Locale.ROOT, "%s (%s, weights sha256 %s, %.2f%% on %s)", info.architecture(),
@@ -143,9 +144,9 @@ public final class Evaluator {
         return res;
     }
 
-    private static EvalReport.Memorisation memorisation(float[] samples, int n, float[] training, int m,
+    /** Nearest training image in pixel space (d values per image) for n samples and for q training images. */
+    private static EvalReport.Memorisation memorisation(float[] samples, int n, int d, float[] training, int m,
             String trainingSet) {
-        int d = DomainClassifier.SIDE * DomainClassifier.SIDE;
         double[][] gen = FeatureMath.nearest(samples, n, training, m, d, 1, false);
         int q = Math.min(m - 1, MEMORISATION_SAMPLES);
         double[][] real = FeatureMath.nearest(training, q, training, m, d, 1, true);

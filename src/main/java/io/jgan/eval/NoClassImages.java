@@ -8,19 +8,18 @@ import java.util.Random;
  */
 final class NoClassImages {
 
-    private static final int SIDE = DomainClassifier.SIDE;
-
     private NoClassImages() {}
 
     /**
-     * Draws one 28x28 junk image into {@code x[offset..offset+784)}, values in [0, 1].
+     * Draws one side x side junk plane into {@code x[offset..offset+side^2)}, values in [0, 1].
      *
      * @param rng the source of randomness
      * @param x destination
      * @param offset first index
+     * @param side the plane's side (28 for the shipped classifiers)
      */
-    static void draw(Random rng, float[] x, int offset) {
-        int n = SIDE * SIDE;
+    static void draw(Random rng, float[] x, int offset, int side) {
+        int n = side * side;
         switch (rng.nextInt(3)) {
             case 0 -> { // uniform noise, at a random contrast
                 float hi = 0.2f + 0.8f * rng.nextFloat();
@@ -40,17 +39,17 @@ final class NoClassImages {
                     g[i] = rng.nextFloat();
                 }
                 float cut = 0.3f + 0.5f * rng.nextFloat();
-                for (int y = 0; y < SIDE; y++) {
-                    float fy = y * 6f / (SIDE - 1);
+                for (int y = 0; y < side; y++) {
+                    float fy = y * 6f / (side - 1);
                     int y0 = Math.min(5, (int) fy);
                     float wy = fy - y0;
-                    for (int c = 0; c < SIDE; c++) {
-                        float fx = c * 6f / (SIDE - 1);
+                    for (int c = 0; c < side; c++) {
+                        float fx = c * 6f / (side - 1);
                         int x0 = Math.min(5, (int) fx);
                         float wx = fx - x0;
                         float v = (1 - wy) * ((1 - wx) * g[y0 * 7 + x0] + wx * g[y0 * 7 + x0 + 1])
                                 + wy * ((1 - wx) * g[(y0 + 1) * 7 + x0] + wx * g[(y0 + 1) * 7 + x0 + 1]);
-                        x[offset + y * SIDE + c] = Math.max(0f, Math.min(1f, (v - cut) * 4f + 0.5f));
+                        x[offset + y * side + c] = Math.max(0f, Math.min(1f, (v - cut) * 4f + 0.5f));
                     }
                 }
             }

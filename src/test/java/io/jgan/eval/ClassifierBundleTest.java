@@ -23,7 +23,7 @@ class ClassifierBundleTest {
     @Test
     void theShippedDigitClassifierIsAccurateOnHeldOutDigitsAndUnsureOfNoise() {
         try (ClassifierBundle b = ClassifierBundle.shipped("mnist")) {
-            ClassifierBuilder.Split s = ClassifierBuilder.split("mnist", null);
+            ClassifierBuilder.Split s = ClassifierBuilder.split("mnist", null, 0, 1);
             DomainClassifier.Output out = b.classifier().run(s.heldOut(), s.heldOutCount());
             int right = 0;
             for (int i = 0; i < out.n(); i++) {
