@@ -1,8 +1,11 @@
 package io.jgan.bench;
 
+import io.jgan.JganException;
 import io.jgan.config.GanConfig;
+import io.jgan.config.ModelConfig;
 import io.jgan.data.Samples;
 import io.jgan.data.TrainingData;
+import io.jgan.eval.ClassifierBuilder;
 import io.jgan.eval.ClassifierBundle;
 import io.jgan.eval.EvalInputs;
 import io.jgan.eval.EvalReport;
@@ -11,6 +14,7 @@ import io.jgan.train.RunView;
 import io.jgan.train.StepRecord;
 import io.jgan.train.Trainer;
 import io.jgan.train.TrainingListener;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -57,6 +61,7 @@ public final class TimeToQuality {
      * Trains until FCD falls below the target or the config's length is reached.
      *
      * @param config the run (its schedule's max-steps caps it)
+     * @param classifier a classifier folder, or null for the shipped one of the data's domain
      * @param target FCD to reach
      * @param every iterations between measurements
      * @param samples samples per measurement
@@ -65,13 +70,25 @@ public final class TimeToQuality {
      * @param onPoint called after each measurement (progress)
      * @return the measurements
      */
-    public static Result run(GanConfig config, double target, int every, int samples, double seconds,
+    public static Result run(GanConfig config, Path classifier, double target, int every, int samples, double seconds,
             Consumer<Point> onPoint) {
-        Samples data = TrainingData.load(config.data(), config.model(), config.train().seed());
+        TrainingData.LabelledImages read = TrainingData.read(config.data());
+        Samples data = TrainingData.samples(read, config.model());
+        String domain = EvalInputs.detectDomain(config.data(), ClassifierBuilder.fingerprint(read.images()));
+        if (classifier == null && domain == null) {
+            throw new JganException(JganException.USAGE, "jgan has no quality classifier for " + config.data().source()
+                    + ": make one with `jgan classifier --domain NAME --data DIR --out CLS` and give --classifier CLS");
+        }
         List<Point> points = new ArrayList<>();
         boolean[] reached = {false};
-        try (ClassifierBundle digits = ClassifierBundle.shipped("mnist");
+        try (ClassifierBundle digits = classifier != null ? ClassifierBundle.load(classifier)
+                : ClassifierBundle.shipped(domain);
                 Trainer trainer = Trainer.gan(config, data)) {
+            ModelConfig m = config.model();
+            if (digits.classifier().inputSize() != m.dataDim()) {
+                throw new JganException(JganException.USAGE, "the samples are " + m.channels() + "x" + m.height() + "x"
+                        + m.width() + " images, but the classifier reads " + digits.classifier().inputShape() + " ones");
+            }
             trainer.addListener(new TrainingListener() {
                 double trainingMs;
 

@@ -41,6 +41,14 @@ public final class BenchCommand implements Callable<Integer> {
             + " mlp-bn (the BatchNorm generator of the GAN course), dcgan or sngan")
     String model = Family.MLP.id();
 
+    @Option(names = "--data", paramLabel = "DIR", description = "train on this folder (MNIST-layout IDX files, as train's"
+            + " --data) instead of the embedded digits; --to-fcd measures with the classifier of its domain")
+    Path data;
+
+    @Option(names = "--classifier", paramLabel = "DIR", description = "with --to-fcd: a classifier folder from `jgan"
+            + " classifier` (default: the shipped one of the data's domain)")
+    Path classifier;
+
     @Option(names = "--feature-maps", paramLabel = "N", description = "sngan's width, as for train (default 64)")
     Integer featureMaps;
 
@@ -73,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean kernels;
 
     @Option(names = "--to-fcd", paramLabel = "FCD", description = "time to quality: train until jgan eval's FCD falls"
-            + " below FCD (embedded digits); prints the seconds of training it took. --iterations caps it (default 20000)")
+            + " below FCD; prints the seconds of training it took. --iterations caps it (default 20000)")
     Double toFcd;
 
     @Option(names = "--eval-every", paramLabel = "N", description = "with --to-fcd: iterations between measurements"
@@ -99,12 +107,12 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long cap = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? iterations : 20_000;
         GanConfig run = config.withSchedule(s -> s.maxSteps(cap).gridEvery(0).checkpointEvery(0)).validate();
-        w.printf("jgan bench --to-fcd %.1f: %s%s, %s, FCD of %d samples every %d iterations, at most %d iterations%s%n",
-                toFcd, model, conditional ? " conditional" : "", recipe(run), evalSamples, evalEvery, cap,
+        w.printf("jgan bench --to-fcd %.1f%s: %s%s, %s, FCD of %d samples every %d iterations, at most %d iterations%s%n",
+                toFcd, data != null ? " on " + data : "", model, conditional ? " conditional" : "", recipe(run), evalSamples, evalEvery, cap,
                 trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
         w.println("step\ttraining_s\tFCD");
         w.flush();
-        TimeToQuality.Result r = TimeToQuality.run(run, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
+        TimeToQuality.Result r = TimeToQuality.run(run, classifier, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
             w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%n", p.step(), p.trainingSeconds(), p.fcd());
             w.flush();
         });
@@ -167,8 +175,15 @@ public final class BenchCommand implements Callable<Integer> {
         ModelConfig pm = preset.model();
         ModelConfig m = new ModelConfig(pm.family(), pm.latentDim(), pm.channels(), pm.height(), pm.width(), pm.range(),
                 0, featureMaps != null ? featureMaps : pm.featureMaps());
+        DataConfig source = data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
+                : DataConfig.embedded(0);
         ModelConfig shape = conditional ? m.shaped(m.channels(), m.height(), m.width(), DIGIT_CLASSES) : m;
-        GanConfig config = Family.validate(new GanConfig(DataConfig.embedded(0), shape, train, preset.schedule()));
+        if (data != null) { // the model takes the data's shape and classes, as train's does
+            io.jgan.data.TrainingData.LabelledImages read = io.jgan.data.TrainingData.read(source);
+            io.jgan.data.ImageSet images = read.images();
+            shape = m.shaped(images.channels(), images.rows(), images.cols(), conditional ? read.classes().size() : 0);
+        }
+        GanConfig config = Family.validate(new GanConfig(source, shape, train, preset.schedule()));
         PrintWriter w = spec.commandLine().getOut();
         if (toFcd != null) {
             return timeToQuality(config, w);

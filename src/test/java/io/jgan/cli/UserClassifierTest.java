@@ -96,6 +96,19 @@ class UserClassifierTest {
         CliSmokeTest.Run unknown = jgan("eval", "--checkpoint", run.toString(), "--n", "10");
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("--classifier DIR");
+
+        // time to quality on the user's data, measured with their classifier (a target any sample meets)
+        Path ttq = tmp.resolve("ttq.json");
+        CliSmokeTest.Run b = jgan("bench", "--model", "dcgan", "--conditional", "--data", data.toString(),
+                "--classifier", cls.toString(), "--batch-size", "8", "--to-fcd", "1e9", "--eval-every", "1",
+                "--eval-samples", "100", "--iterations", "3", "--json", ttq.toString());
+        assertThat(b.exitCode()).as(b.err()).isZero();
+        assertThat(b.out()).contains("on " + data, "dcgan conditional", "time to FCD < 1000000000.0");
+        assertThat(Json.MAPPER.readTree(ttq.toFile()).get("points")).hasSize(1);
+        CliSmokeTest.Run noClassifier = jgan("bench", "--model", "dcgan", "--data", data.toString(), "--to-fcd", "10",
+                "--iterations", "2");
+        assertThat(noClassifier.exitCode()).isEqualTo(2);
+        assertThat(noClassifier.err()).contains("jgan has no quality classifier for", "give --classifier CLS");
     }
 
     @Test
