@@ -174,7 +174,8 @@ public final class BenchCommand implements Callable<Integer> {
         double ema = train.emaDecay();
         ModelConfig pm = preset.model();
         ModelConfig m = new ModelConfig(pm.family(), pm.latentDim(), pm.channels(), pm.height(), pm.width(), pm.range(),
-                0, featureMaps != null ? featureMaps : pm.featureMaps());
+                0, featureMaps != null ? featureMaps : pm.featureMaps(),
+                recipe.projection && Family.DCGAN.id().equals(model)); // as train: projection D, class-norm G
         DataConfig source = data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
                 : DataConfig.embedded(0);
         ModelConfig shape = conditional ? m.shaped(m.channels(), m.height(), m.width(), DIGIT_CLASSES) : m;

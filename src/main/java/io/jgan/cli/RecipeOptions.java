@@ -60,9 +60,10 @@ public final class RecipeOptions {
             + " e.g. translation,cutout (for small data sets)")
     String augment;
 
-    @Option(names = "--projection", description = "with --model dcgan --conditional: the class enters D by projection"
+    @Option(names = "--projection", description = "with --conditional (dcgan, sngan): the class enters D by projection"
             + " (Miyato and Koyama 2018: an inner product of a class embedding with D's pooled features) instead of"
-            + " label maps beside the image")
+            + " label maps beside the image, and a dcgan's G takes it through conditional batch norm instead of"
+            + " beside z (sngan's always does)")
     boolean projection;
 
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty on real data (Mescheder et al. 2018):"

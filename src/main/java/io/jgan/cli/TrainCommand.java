@@ -241,7 +241,8 @@ public final class TrainCommand implements Callable<Integer> {
         GanConfig preset = family.preset(family.defaultEpochs());
         ModelConfig pm = preset.model();
         ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), pm.channels(), pm.height(),
-                pm.width(), pm.range(), 0, featureMaps != null ? featureMaps : pm.featureMaps());
+                pm.width(), pm.range(), 0, featureMaps != null ? featureMaps : pm.featureMaps(),
+                recipe.projection && Family.DCGAN.id().equals(model)); // projection D's partner: class-norm G
         return new GanConfig(data.config(family), m, recipe.over(preset.train()),
                 schedule.schedule(family.defaultEpochs()));
     }

@@ -20,10 +20,31 @@ import io.jgan.JganException;
  * @param featureMaps feature maps in each of G's and D's blocks, for the families whose width is
  *     a choice (sngan); 0 = the family's own (left out of the saved config, so that configs from
  *     before it and the tutorials' models read and write as they did)
+ * @param classNorm for a conditional dcgan: G takes the class through conditional batch norm (a
+ *     gain and a bias per class in every batch norm; z alone enters the first layer) instead of
+ *     the tutorials' one-hot code beside z; left out of the saved config when false
  */
 public record ModelConfig(
         String family, int latentDim, int channels, int height, int width, PixelRange range, int classes,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int featureMaps) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int featureMaps,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean classNorm) {
+
+    /**
+     * A model whose class, if any, enters G beside z.
+     *
+     * @param family family
+     * @param latentDim z size
+     * @param channels channels
+     * @param height height
+     * @param width width
+     * @param range pixel range
+     * @param classes 0, or the number of classes
+     * @param featureMaps 0, or the width of a family whose width is a choice
+     */
+    public ModelConfig(String family, int latentDim, int channels, int height, int width, PixelRange range,
+            int classes, int featureMaps) {
+        this(family, latentDim, channels, height, width, range, classes, featureMaps, false);
+    }
 
     /**
      * A model at its family's own width.
@@ -38,7 +59,7 @@ public record ModelConfig(
      */
     public ModelConfig(
             String family, int latentDim, int channels, int height, int width, PixelRange range, int classes) {
-        this(family, latentDim, channels, height, width, range, classes, 0);
+        this(family, latentDim, channels, height, width, range, classes, 0, false);
     }
 
     /**
@@ -65,7 +86,7 @@ public record ModelConfig(
      * @return the reshaped config
      */
     public ModelConfig shaped(int channels, int height, int width, int classes) {
-        return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps);
+        return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps, classNorm);
     }
 
     /** @return whether G and D see a class label */

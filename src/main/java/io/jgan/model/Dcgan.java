@@ -32,9 +32,11 @@ public final class Dcgan {
      * @param latentDim z size
      * @param channels 1 or 3
      * @param side 28, 32 or 64
+     * @param classes 0 for batch norm, or K for conditional batch norm ({@link ConditionalBatchNorm},
+     *     inside a {@link ClassConditional})
      * @return the block
      */
-    public static Block generator(int latentDim, int channels, int side) {
+    public static Block generator(int latentDim, int channels, int side, int classes) {
         int ups = upsamplings(side); // stride-2 layers after the first
         int start = side == 28 ? 7 : 4; // side of the first feature map
         int width = G_WIDTH << (ups - 1);
@@ -43,12 +45,12 @@ public final class Dcgan {
         Sequential g = new Sequential()
                 .add(project) // (N, width*start*start)
                 .add(Lambda.reshape(width, start, start)) // (N, width, start, start)
-                .add(batchNorm())
+                .add(batchNorm(classes))
                 .add(Lambda.relu());
         for (int i = 1; i < ups; i++) {
             width /= 2;
             g.add(upconv(width)) // side doubles: (N, width, 2s, 2s)
-                    .add(batchNorm())
+                    .add(batchNorm(classes))
                     .add(Lambda.relu());
         }
         return g.add(upconv(channels)) // (N, C, side, side)
@@ -162,5 +164,10 @@ public final class Dcgan {
     /** BatchNorm2d (eps 1e-5, momentum 0.1), scale from N(1, 0.02), shift 0. */
     static Block batchNorm() {
         return new BatchNorm(Init.normal(1, 0.02));
+    }
+
+    /** G's batch norm: the paper's, or a conditional one for K classes (its gains start at 1). */
+    private static Block batchNorm(int classes) {
+        return classes == 0 ? batchNorm() : new ConditionalBatchNorm(classes);
     }
 }

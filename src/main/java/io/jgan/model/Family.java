@@ -107,7 +107,11 @@ public enum Family {
     DCGAN("dcgan", false) {
         @Override
         public Block generator(ModelConfig m) {
-            return Dcgan.generator(generatorInputDim(m), m.channels(), m.height());
+            if (m.classNorm() && m.conditional()) { // z alone into the body; the class through its batch norms
+                return new ClassConditional(m.latentDim(), m.classes(),
+                        Dcgan.generator(m.latentDim(), m.channels(), m.height(), m.classes()));
+            }
+            return Dcgan.generator(generatorInputDim(m), m.channels(), m.height(), 0);
         }
 
         @Override
@@ -524,6 +528,10 @@ public enum Family {
 
     /** This family's own rules on a model's shape (none by default). */
     void checkShape(ModelConfig m) {
+        if (m.classNorm() && this != DCGAN) {
+            throw new JganException(JganException.USAGE, "conditional batch norm in G is chosen for dcgan (with"
+                    + " --projection); " + id + " has its own way with classes");
+        }
         if (m.featureMaps() != 0 && this != SNGAN) {
             throw new JganException(JganException.USAGE, "--feature-maps sets sngan's width; " + id + " has fixed"
                     + " layer sizes: leave it out, or use --model sngan");

@@ -72,6 +72,11 @@ public final class GeneratorPort {
             throw new JganException(JganException.USAGE, "model " + model.family() + " has no PyTorch layout: export"
                     + " supports " + String.join(", ", Family.withTorchLayout()));
         }
+        if (model.classNorm()) {
+            throw new JganException(JganException.USAGE, "this dcgan's G takes its class through conditional batch norm,"
+                    + " which the tutorials' PyTorch dcgan has no layer for: export supports the one-hot dcgan (a run"
+                    + " without --projection)");
+        }
         List<NamedTensor> tensors = new ArrayList<>(
                 TorchLayout.toTorch(model, Checkpoints.readPart(dir, CheckpointSchema.GENERATOR)));
         boolean ema = manifest.contents().contains(CheckpointSchema.GENERATOR_EMA);

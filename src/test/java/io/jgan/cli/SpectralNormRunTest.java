@@ -66,6 +66,20 @@ class SpectralNormRunTest {
         List<String> names = Checkpoints.readPart(a.resolve("checkpoints/step-00000006"), CheckpointSchema.DISCRIMINATOR)
                 .stream().map(NamedTensor::name).toList();
         assertThat(names).contains("03Linear_weight_orig", "03Linear_weight_u"); // the embedding, normalised too
+        // its partner G takes the class through conditional batch norm: a gain per class in each of its batch norms
+        List<NamedTensor> g = Checkpoints.readPart(a.resolve("checkpoints/step-00000006"), CheckpointSchema.GENERATOR);
+        assertThat(g.stream().filter(t -> t.name().endsWith("ConditionalBatchNorm_gamma")))
+                .hasSize(2).allSatisfy(t -> assertThat(t.shape()[0]).isEqualTo(10));
+        assertThat(g.get(0).shape()[1]).as("z alone into G's first layer").isEqualTo(100);
+        assertThat(Files.readString(a.resolve("config.json"))).contains("\"classNorm\" : true");
+        CliSmokeTest.Run sevens = jgan("sample", "--checkpoint", a.toString(), "--n", "4", "--label", "7", "--out",
+                tmp.resolve("sevens.png").toString());
+        assertThat(sevens.exitCode()).as(sevens.err()).isZero();
+        CliSmokeTest.Run export = jgan("export", "--checkpoint", a.toString(), "--out", tmp.resolve("g.safetensors")
+                .toString());
+        assertThat(export.exitCode()).isEqualTo(2);
+        assertThat(export.err()).contains("conditional batch norm");
+        assertThat(tmp.resolve("g.safetensors")).doesNotExist();
         CliSmokeTest.Run refused = jgan(args(tmp.resolve("pc"), "--projection", "--max-steps", "1"));
         assertThat(refused.exitCode()).isEqualTo(2);
         assertThat(refused.err()).contains("--projection needs --conditional");
@@ -79,6 +93,7 @@ class SpectralNormRunTest {
         Path c = tmp.resolve("c");
         assertThat(jgan("train", "--limit", "200", "--max-steps", "1", "--no-progress", "--out", c.toString())
                 .exitCode()).isZero();
-        assertThat(Files.readString(c.resolve("config.json"))).doesNotContain("spectral").doesNotContain("r1").doesNotContain("augment");
+        assertThat(Files.readString(c.resolve("config.json"))).doesNotContain("spectral").doesNotContain("r1").doesNotContain("augment")
+                .doesNotContain("featureMaps").doesNotContain("classNorm");
     }
 }

@@ -118,7 +118,7 @@ class DcganTest {
         assertThat(Upsample2x.formerName("01SequentialBlock_01Linear_weight")).isEqualTo("01SequentialBlock_01Linear_weight");
         assertThat(Upsample2x.formerName("01SequentialBlock_02Conv2d_weight")).isEqualTo("01SequentialBlock_02Conv2d_weight");
         // a generator whose up-sampling weights come under the former names loads them
-        try (Network g = new Network("g", Dcgan.generator(100, 1, 28), 100)) {
+        try (Network g = new Network("g", Dcgan.generator(100, 1, 28, 0), 100)) {
             loadsUnderFormerNames(g);
         }
     }
@@ -208,7 +208,7 @@ class DcganTest {
         for (int[] cs : new int[][] {{1, 28}, {3, 32}, {3, 64}}) {
             int c = cs[0];
             int side = cs[1];
-            try (Scope m = Scope.open(); Network g = new Network("generator", Dcgan.generator(16, c, side), 16);
+            try (Scope m = Scope.open(); Network g = new Network("generator", Dcgan.generator(16, c, side, 0), 16);
                     Network d = new Network("discriminator", Dcgan.discriminator(c, side, 0), c * side * side)) {
                 Tensor x = g.forward(Torch.randn(5, 16), true);
                 assertThat(Torch.shape(x)).containsExactly(5, (long) c * side * side);
