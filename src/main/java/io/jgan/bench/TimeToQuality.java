@@ -39,8 +39,12 @@ public final class TimeToQuality {
      * @param step iterations done
      * @param trainingSeconds their summed times
      * @param fcd FCD at that step
+     * @param classAgreement for a conditional G: the share of samples classified as the class
+     *     asked for; else null
      */
-    public record Point(long step, double trainingSeconds, double fcd) {}
+    public record Point(long step, double trainingSeconds, double fcd,
+            @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            Double classAgreement) {}
 
     /**
      * The run's outcome.
@@ -98,8 +102,8 @@ public final class TimeToQuality {
                     boolean outOfTime = seconds > 0 && trainingMs >= seconds * 1000;
                     if (r.step() % every == 0 || outOfTime) {
                         float[] x = EvalInputs.asSaved(t.generate(samples, NOISE_SEED), t.config().model().range());
-                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED);
-                        Point p = new Point(r.step(), trainingMs / 1000, e.fcd());
+                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED, config.model().classes());
+                        Point p = new Point(r.step(), trainingMs / 1000, e.fcd(), e.classAgreement());
                         points.add(p);
                         onPoint.accept(p);
                         if (e.fcd() < target) {

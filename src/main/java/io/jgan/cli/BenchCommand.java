@@ -110,25 +110,31 @@ public final class BenchCommand implements Callable<Integer> {
         w.printf("jgan bench --to-fcd %.1f%s: %s%s, %s, FCD of %d samples every %d iterations, at most %d iterations%s%n",
                 toFcd, data != null ? " on " + data : "", model, conditional ? " conditional" : "", recipe(run), evalSamples, evalEvery, cap,
                 trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
-        w.println("step\ttraining_s\tFCD");
+        w.println("step\ttraining_s\tFCD" + (conditional ? "\tclass_agreement" : ""));
         w.flush();
         TimeToQuality.Result r = TimeToQuality.run(run, classifier, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
-            w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%n", p.step(), p.trainingSeconds(), p.fcd());
+            w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%s%n", p.step(), p.trainingSeconds(), p.fcd(),
+                    p.classAgreement() != null ? String.format(java.util.Locale.ROOT, "\t%.4f", p.classAgreement()) : "");
             w.flush();
         });
         TimeToQuality.Point last = r.last();
         if (r.reached()) {
-            w.printf(java.util.Locale.ROOT, "time to FCD < %.1f: %.1f s of training, %d iterations (FCD %.2f; measurements"
-                    + " not counted)%n", toFcd, last.trainingSeconds(), last.step(), last.fcd());
+            w.printf(java.util.Locale.ROOT, "time to FCD < %.1f: %.1f s of training, %d iterations (FCD %.2f%s; measurements"
+                    + " not counted)%n", toFcd, last.trainingSeconds(), last.step(), last.fcd(), agreement(last));
         } else {
             w.printf(java.util.Locale.ROOT, "FCD stayed at or above %.1f for %d iterations (%.1f s of training; last FCD"
-                    + " %.2f)%n", toFcd, last.step(), last.trainingSeconds(), last.fcd());
+                    + " %.2f%s)%n", toFcd, last.step(), last.trainingSeconds(), last.fcd(), agreement(last));
         }
         w.println("cpu: " + KernelReport.cpu());
         if (json != null) {
             Files.write(json, Json.MAPPER.writeValueAsBytes(r));
         }
         return 0;
+    }
+
+    private static String agreement(TimeToQuality.Point p) {
+        return p.classAgreement() == null ? ""
+                : String.format(java.util.Locale.ROOT, ", class agreement %.4f", p.classAgreement());
     }
 
     private static String plain(double x) {

@@ -105,7 +105,7 @@ public final class EvalCommand implements Callable<Integer> {
             }
             EvalReport report = Evaluator.evaluate(bundle, in.samples().pixels(), in.samples().n(),
                     training != null ? training.pixels() : null, training != null ? training.n() : 0,
-                    training != null ? training.description() : null, in.samples().description(), seed);
+                    training != null ? training.description() : null, in.samples().description(), seed, in.askedClasses());
             w.print(report.table());
             writeJson(report, w);
         }

@@ -53,8 +53,10 @@ public final class EvalInputs {
      * @param samples the samples
      * @param training the training images, or null
      * @param domain {@code mnist} or {@code fashion}, or null when a classifier folder is given
+     * @param askedClasses K when the samples come from a conditional generator, classes in turn;
+     *     else 0
      */
-    public record Inputs(ImageBatch samples, ImageBatch training, String domain) {}
+    public record Inputs(ImageBatch samples, ImageBatch training, String domain, int askedClasses) {}
 
     /**
      * A checkpoint's samples, its run's training images and their domain.
@@ -84,7 +86,7 @@ public final class EvalInputs {
                     + data.source() + "): give --domain mnist or --domain fashion, or a classifier of your own data"
                     + " with --classifier DIR (made by `jgan classifier --domain NAME --data DIR`)");
         }
-        return new Inputs(samples, training, d);
+        return new Inputs(samples, training, d, sampler.model().classes());
     }
 
     /**
@@ -104,7 +106,7 @@ public final class EvalInputs {
         } else if (d.equals("mnist")) {
             training = training(DataConfig.embedded(0));
         }
-        return new Inputs(idx(file, 0), training, d);
+        return new Inputs(idx(file, 0), training, d, 0);
     }
 
     /**

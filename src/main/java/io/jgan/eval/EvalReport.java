@@ -23,6 +23,8 @@ import java.util.Locale;
  * @param density Naeem et al.'s density (about 1 for real data; above 1 = crowding real modes)
  * @param coverage share of real samples with a generated sample within their neighbourhood
  * @param memorisation nearest-neighbour distances to the training set, or null when not measured
+ * @param classAgreement for a conditional generator's samples (asked for classes in turn): the
+ *     share the classifier puts in the asked class; null for other samples
  */
 public record EvalReport(
         Protocol protocol,
@@ -37,7 +39,9 @@ public record EvalReport(
         double recall,
         double density,
         double coverage,
-        Memorisation memorisation) {
+        Memorisation memorisation,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Double classAgreement) {
 
     /**
      * How the numbers were measured.
@@ -89,6 +93,9 @@ public record EvalReport(
         row(b, "FCD (Frechet classifier distance)", fcd, "lower is better; " + p.generatedCount() + " samples");
         b.append(String.format(Locale.ROOT, "%-34s %10.5f  +- %.5f (%d subsets of %d)%n", "KID (x1, unbiased)", kid, kidStd,
                 p.kidSubsets(), p.kidSubsetSize()));
+        if (classAgreement != null) {
+            row(b, "class agreement", classAgreement, "share classified as the class asked for");
+        }
         row(b, "classifier score", classifierScore, "1.." + p.classes().size() + ", higher is better");
         row(b, "mean max probability", meanMaxProbability, "classifier confidence");
         row(b, "class KL to uniform (nats)", classKlToUniform, "0 = balanced, " + String.format(Locale.ROOT, "%.2f",

@@ -42,6 +42,26 @@ public final class Evaluator {
      */
     public static EvalReport evaluate(ClassifierBundle bundle, float[] samples, int n, float[] training,
             int trainingCount, String trainingSet, String samplesFrom, long seed) {
+        return evaluate(bundle, samples, n, training, trainingCount, trainingSet, samplesFrom, seed, 0);
+    }
+
+    /**
+     * Evaluates samples of a conditional generator, which were asked for classes in turn: sample i
+     * for class i mod K. Adds the share the classifier puts in the asked class.
+     *
+     * @param bundle the domain classifier and its reference
+     * @param samples (n, C*H*W) values in [0, 1]
+     * @param n number of samples, at least 2
+     * @param training the generator's training images, or null
+     * @param trainingCount their count
+     * @param trainingSet what they are
+     * @param samplesFrom where the samples came from
+     * @param seed subset draws
+     * @param askedClasses K, the generator's classes, or 0 for an unconditional one (no agreement)
+     * @return the report
+     */
+    public static EvalReport evaluate(ClassifierBundle bundle, float[] samples, int n, float[] training,
+            int trainingCount, String trainingSet, String samplesFrom, long seed, int askedClasses) {
         if (n < 2) {
             throw new IllegalArgumentException("need at least 2 samples");
         }
@@ -72,8 +92,16 @@ public final class Evaluator {
                         info.heldOutSplit()),
                 n, info.referenceSplit(), info.referenceCount(), KID_SUBSETS, (int) kid[2], PRDC_K, c, seed,
                 info.classes());
+        Double agreement = null;
+        if (askedClasses > 0 && askedClasses == k) { // the classifier knows the generator's classes
+            int right = 0;
+            for (int i = 0; i < n; i++) {
+                right += out.argmax(i) == i % askedClasses ? 1 : 0;
+            }
+            agreement = right / (double) n;
+        }
         return new EvalReport(protocol, fcd, kid[0], kid[1], scores[0], scores[1], shares, scores[2], prdc[0], prdc[1],
-                prdc[2], prdc[3], mem);
+                prdc[2], prdc[3], mem, agreement);
     }
 
     /**

@@ -75,6 +75,12 @@ class SpectralNormRunTest {
         CliSmokeTest.Run sevens = jgan("sample", "--checkpoint", a.toString(), "--n", "4", "--label", "7", "--out",
                 tmp.resolve("sevens.png").toString());
         assertThat(sevens.exitCode()).as(sevens.err()).isZero();
+        Path report = tmp.resolve("eval.json");
+        CliSmokeTest.Run eval = jgan("eval", "--checkpoint", a.toString(), "--n", "100", "--json", report.toString());
+        assertThat(eval.exitCode()).as(eval.err()).isZero();
+        assertThat(eval.out()).contains("class agreement");
+        assertThat(io.jgan.format.Json.MAPPER.readTree(report.toFile()).get("classAgreement").asDouble()).isBetween(0.0,
+                1.0);
         CliSmokeTest.Run export = jgan("export", "--checkpoint", a.toString(), "--out", tmp.resolve("g.safetensors")
                 .toString());
         assertThat(export.exitCode()).isEqualTo(2);

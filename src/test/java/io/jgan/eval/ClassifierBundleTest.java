@@ -42,6 +42,38 @@ class ClassifierBundleTest {
     }
 
     @Test
+    void classAgreementIsTheShareClassifiedAsTheClassAskedForInTurn() {
+        // held-out digits laid out as a conditional G's samples are: image i of class i mod 10
+        ClassifierBuilder.Split s = ClassifierBuilder.split("mnist", null, 0, 1);
+        int perClass = 40;
+        int n = 10 * perClass;
+        float[] inTurn = new float[n * 784];
+        int[] filled = new int[10];
+        for (int i = 0; i < s.heldOutCount() && java.util.Arrays.stream(filled).min().getAsInt() < perClass; i++) {
+            int y = s.heldOutLabels()[i];
+            if (filled[y] < perClass) {
+                System.arraycopy(s.heldOut(), i * 784, inTurn, (filled[y] * 10 + y) * 784, 784);
+                filled[y]++;
+            }
+        }
+        try (ClassifierBundle b = ClassifierBundle.shipped("mnist")) {
+            DomainClassifier.Output out = b.classifier().run(inTurn, n);
+            int right = 0;
+            for (int i = 0; i < n; i++) {
+                right += out.argmax(i) == i % 10 ? 1 : 0;
+            }
+            EvalReport r = Evaluator.evaluate(b, inTurn, n, null, 0, null, "held-out digits in turn", 1, 10);
+            assertThat(r.classAgreement()).isEqualTo(right / (double) n).isGreaterThan(0.97);
+            // asked for classes one later, the same images agree with almost none
+            float[] shifted = new float[n * 784];
+            System.arraycopy(inTurn, 784, shifted, 0, (n - 1) * 784);
+            assertThat(Evaluator.evaluate(b, shifted, n - 1, null, 0, null, "shifted", 1, 10).classAgreement())
+                    .isLessThan(0.05);
+            assertThat(Evaluator.evaluate(b, inTurn, n, null, 0, null, "unconditional", 1).classAgreement()).isNull();
+        }
+    }
+
+    @Test
     void theReaderRejectsMismatchedWeightsAndStatistics() throws Exception {
         Path mnist = copyShipped("mnist", tmp.resolve("mnist"));
         Path fashion = copyShipped("fashion", tmp.resolve("fashion"));
