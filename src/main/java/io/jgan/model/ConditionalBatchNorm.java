@@ -15,6 +15,7 @@ import org.bytedeco.pytorch.Tensor;
 public final class ConditionalBatchNorm extends Block {
 
     private final int classes;
+    private final Init gammaInit;
     private final BatchNorm normalise;
     private Tensor gamma; // (K, C)
     private Tensor beta; // (K, C)
@@ -23,14 +24,23 @@ public final class ConditionalBatchNorm extends Block {
      * @param classes K
      */
     public ConditionalBatchNorm(int classes) {
+        this(classes, Init.ONES);
+    }
+
+    /**
+     * @param classes K
+     * @param gammaInit the per-class gains' start (DCGAN draws its batch-norm scales from N(1, 0.02))
+     */
+    public ConditionalBatchNorm(int classes, Init gammaInit) {
         this.classes = classes;
+        this.gammaInit = gammaInit;
         this.normalise = addChild(BatchNorm.withoutAffine());
     }
 
     @Override
     protected void prepare(long[] inputShape) {
         long[] kc = {classes, inputShape[1]};
-        gamma = addParameter("gamma", kc, Init.ONES, true);
+        gamma = addParameter("gamma", kc, gammaInit, true);
         beta = addParameter("beta", kc, Init.ZEROS, true);
     }
 

@@ -168,6 +168,6 @@ public final class Dcgan {
 
     /** G's batch norm: the paper's, or a conditional one for K classes (its gains start at 1). */
     private static Block batchNorm(int classes) {
-        return classes == 0 ? batchNorm() : new ConditionalBatchNorm(classes);
+        return classes == 0 ? batchNorm() : new ConditionalBatchNorm(classes, Init.normal(1, 0.02));
     }
 }
