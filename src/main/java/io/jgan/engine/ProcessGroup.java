@@ -148,7 +148,13 @@ public final class ProcessGroup implements AutoCloseable {
         }
     }
 
-    /** Every rank publishes its settings; each compares with rank 0's, and rank 0 with every rank's. */
+    /**
+     * Every rank publishes its settings; each compares with rank 0's, and rank 0 with every rank's.
+     * A rank other than 0 acknowledges that it has read rank 0's settings; rank 0, which serves
+     * the store, waits for those acknowledgements before it stops over a difference, so that the
+     * others can still read what it published and name the difference too (stopping at once left
+     * them a closed connection and a wrong "did not join", seen on a busy machine).
+     */
     private static void compareSettings(TCPStore store, Rendezvous where, String settings) {
         store.set("jgan/settings/" + where.rank(), settings);
         List<Integer> others = new ArrayList<>();
@@ -169,10 +175,27 @@ public final class ProcessGroup implements AutoCloseable {
                         + where.worldSize() + " ranks (or fix the world size)");
             }
             String theirs = store.get_to_str(key);
+            if (where.rank() != 0) {
+                store.set("jgan/settings-read/" + where.rank(), "1");
+            }
             if (!theirs.equals(settings)) {
+                if (where.rank() == 0) {
+                    awaitReaders(store, r);
+                }
                 throw new JganException(JganException.USAGE, "rank " + where.rank() + " and rank " + r + " were started"
                         + " with different settings (" + difference(settings, theirs) + "): start every rank with the"
                         + " same command");
+            }
+        }
+    }
+
+    /** Rank 0, about to stop: gives ranks 1..last up to 10 s each to read its settings. */
+    private static void awaitReaders(TCPStore store, int last) {
+        for (int r = 1; r <= last; r++) {
+            try {
+                store._wait(new StringVector("jgan/settings-read/" + r), millis(Duration.ofSeconds(10)));
+            } catch (RuntimeException e) {
+                return; // that rank is gone or stuck: it will time out on its own
             }
         }
     }
