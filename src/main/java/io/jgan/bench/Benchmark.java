@@ -64,6 +64,7 @@ public final class Benchmark {
      * Runs the benchmark.
      *
      * @param config a validated config (its maxSteps is replaced by warmup + iterations)
+     * @param samples its training samples, read from {@code config.data()}
      * @param warmup iterations not measured
      * @param iterations iterations measured
      * @param rssEvery sample resident memory every this many iterations (0: at the end only)
@@ -77,6 +78,7 @@ public final class Benchmark {
      * Runs the benchmark, optionally followed by the GEMM-floor replay (MLP models only).
      *
      * @param config a validated config (its maxSteps is replaced by warmup + iterations)
+     * @param samples its training samples, read from {@code config.data()}
      * @param warmup iterations not measured
      * @param iterations iterations measured
      * @param rssEvery sample resident memory every this many iterations (0: at the end only)
@@ -84,7 +86,8 @@ public final class Benchmark {
      * @return the measurements
      */
     public static Result run(GanConfig config, int warmup, int iterations, int rssEvery, boolean gemmFloor) {
-        return run(config, warmup, iterations, rssEvery, gemmFloor, null);
+        return run(config, TrainingData.load(config.data(), config.model(), config.train().seed()), warmup, iterations,
+                rssEvery, gemmFloor, null);
     }
 
     /**
@@ -92,6 +95,7 @@ public final class Benchmark {
      * what they cost).
      *
      * @param config a validated config (its maxSteps is replaced by warmup + iterations)
+     * @param samples its training samples, read from {@code config.data()}
      * @param warmup iterations not measured
      * @param iterations iterations measured
      * @param rssEvery sample resident memory every this many iterations (0: at the end only)
@@ -99,11 +103,10 @@ public final class Benchmark {
      * @param tensorboard a folder for event files, or null for none
      * @return the measurements
      */
-    public static Result run(GanConfig config, int warmup, int iterations, int rssEvery, boolean gemmFloor,
-            Path tensorboard) {
+    public static Result run(GanConfig config, Samples samples, int warmup, int iterations, int rssEvery,
+            boolean gemmFloor, Path tensorboard) {
         long total = (long) warmup + iterations;
         GanConfig timed = config.withSchedule(s -> s.maxSteps(total)).validate();
-        Samples samples = TrainingData.load(timed.data(), timed.model(), timed.train().seed());
         double[] ms = new double[iterations];
         Map<Long, Long> rss = new LinkedHashMap<>();
         Map<Long, Long> heap = new LinkedHashMap<>();

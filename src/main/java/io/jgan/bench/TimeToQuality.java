@@ -65,6 +65,7 @@ public final class TimeToQuality {
      * Trains until FCD falls below the target or the config's length is reached.
      *
      * @param config the run (its schedule's max-steps caps it)
+     * @param images its training images, read from {@code config.data()}
      * @param classifier a classifier folder, or null for the shipped one of the data's domain
      * @param target FCD to reach
      * @param every iterations between measurements
@@ -74,25 +75,15 @@ public final class TimeToQuality {
      * @param onPoint called after each measurement (progress)
      * @return the measurements
      */
-    public static Result run(GanConfig config, Path classifier, double target, int every, int samples, double seconds,
-            Consumer<Point> onPoint) {
-        TrainingData.LabelledImages read = TrainingData.read(config.data());
-        Samples data = TrainingData.samples(read, config.model());
-        String domain = EvalInputs.detectDomain(config.data(), ClassifierBuilder.fingerprint(read.images()));
-        if (classifier == null && domain == null) {
-            throw new JganException(JganException.USAGE, "jgan has no quality classifier for " + config.data().source()
-                    + ": make one with `jgan classifier --domain NAME --data DIR --out CLS` and give --classifier CLS");
-        }
+    public static Result run(GanConfig config, TrainingData.LabelledImages images, Path classifier, double target,
+            int every, int samples, double seconds, Consumer<Point> onPoint) {
+        Samples data = TrainingData.samples(images, config.model());
         List<Point> points = new ArrayList<>();
         boolean[] reached = {false};
-        try (ClassifierBundle digits = classifier != null ? ClassifierBundle.load(classifier)
-                : ClassifierBundle.shipped(domain);
+        try (ClassifierBundle digits = classifier != null ? ClassifierBundle.load(classifier) : shipped(config, images);
                 Trainer trainer = Trainer.gan(config, data)) {
             ModelConfig m = config.model();
-            if (digits.classifier().inputSize() != m.dataDim()) {
-                throw new JganException(JganException.USAGE, "the samples are " + m.channels() + "x" + m.height() + "x"
-                        + m.width() + " images, but the classifier reads " + digits.classifier().inputShape() + " ones");
-            }
+            EvalInputs.requireFits(digits, m.dataDim(), m.imageShape(), "the samples");
             trainer.addListener(new TrainingListener() {
                 double trainingMs;
 
@@ -118,5 +109,15 @@ public final class TimeToQuality {
             trainer.fit();
         }
         return new Result(target, reached[0], points);
+    }
+
+    /** The shipped classifier of the data's domain. */
+    private static ClassifierBundle shipped(GanConfig config, TrainingData.LabelledImages images) {
+        String domain = EvalInputs.detectDomain(config.data(), ClassifierBuilder.fingerprint(images.images()));
+        if (domain == null) {
+            throw new JganException(JganException.USAGE, "jgan has no quality classifier for " + config.data().source()
+                    + ": make one with `jgan classifier --domain NAME --data DIR --out CLS` and give --classifier CLS");
+        }
+        return ClassifierBundle.shipped(domain);
     }
 }

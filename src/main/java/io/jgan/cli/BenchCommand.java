@@ -8,8 +8,10 @@ import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.config.TrainConfig;
+import io.jgan.data.TrainingData;
 import io.jgan.format.Json;
 import io.jgan.model.Family;
+import io.jgan.session.TrainingSession;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -30,9 +32,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Mixin
     EngineOptions engine;
-
-    /** The embedded digits' classes, for --conditional. */
-    private static final int DIGIT_CLASSES = 10;
 
     @Spec
     CommandSpec spec;
@@ -100,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path json;
 
     /** {@code --to-fcd}: train until FCD falls below the target and report the training time. */
-    private int timeToQuality(GanConfig config, PrintWriter w) throws IOException {
+    private int timeToQuality(GanConfig config, TrainingData.LabelledImages images, PrintWriter w) throws IOException {
         if (!(toFcd > 0) || evalEvery < 1 || evalSamples < 100 || evalSamples > 10_000 || !(trainingSeconds >= 0)) {
             throw new JganException(JganException.USAGE, "--to-fcd must be > 0, --eval-every >= 1, --eval-samples in"
                     + " 100..10000 and --training-seconds >= 0");
@@ -112,7 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
                 trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
         w.println("step\ttraining_s\tFCD" + (conditional ? "\tclass_agreement" : ""));
         w.flush();
-        TimeToQuality.Result r = TimeToQuality.run(run, classifier, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
+        TimeToQuality.Result r = TimeToQuality.run(run, images, classifier, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
             w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%s%n", p.step(), p.trainingSeconds(), p.fcd(),
                     p.classAgreement() != null ? String.format(java.util.Locale.ROOT, "\t%.4f", p.classAgreement()) : "");
             w.flush();
@@ -178,27 +177,22 @@ public final class BenchCommand implements Callable<Integer> {
         TrainConfig train = recipe.over(preset.train());
         int batch = train.batchSize();
         double ema = train.emaDecay();
-        ModelConfig pm = preset.model();
-        ModelConfig m = new ModelConfig(pm.family(), pm.latentDim(), pm.channels(), pm.height(), pm.width(), pm.range(),
-                0, featureMaps != null ? featureMaps : pm.featureMaps(),
-                recipe.projection && Family.DCGAN.id().equals(model)); // as train: projection D, class-norm G
+        ModelConfig m = TrainCommand.requestedModel(model, preset.model(), null, featureMaps, recipe.projection);
         DataConfig source = data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
                 : DataConfig.embedded(0);
-        ModelConfig shape = conditional ? m.shaped(m.channels(), m.height(), m.width(), DIGIT_CLASSES) : m;
-        if (data != null) { // the model takes the data's shape and classes, as train's does
-            io.jgan.data.TrainingData.LabelledImages read = io.jgan.data.TrainingData.read(source);
-            io.jgan.data.ImageSet images = read.images();
-            shape = m.shaped(images.channels(), images.rows(), images.cols(), conditional ? read.classes().size() : 0);
-        }
-        GanConfig config = Family.validate(new GanConfig(source, shape, train, preset.schedule()));
+        GanConfig requested = Family.validate(new GanConfig(source, m, train, preset.schedule())); // before any data
+        // the model takes the data's shape and classes, as train's does (read once, also for --to-fcd)
+        TrainingData.LabelledImages images = TrainingData.read(source);
+        GanConfig config = Family.validate(requested.withModel(TrainingSession.shapedTo(m, images, conditional)));
         PrintWriter w = spec.commandLine().getOut();
         if (toFcd != null) {
-            return timeToQuality(config, w);
+            return timeToQuality(config, images, w);
         }
         w.printf("jgan bench: %s%s, loss %s%s, batch %d, %d warm-up + %d measured iterations%n", model,
                 conditional ? " conditional" : "", train.loss(), ema > 0 ? ", ema " + ema : "", batch, warmup, iterations);
         w.flush();
-        Benchmark.Result r = Benchmark.run(config, warmup, iterations, rssEvery, gemmFloor, tensorboard);
+        Benchmark.Result r = Benchmark.run(config, TrainingData.samples(images, config.model()), warmup, iterations,
+                rssEvery, gemmFloor, tensorboard);
         Benchmark.describe(r).forEach(w::println);
         w.println("cpu: " + KernelReport.cpu());
         if (kernels) {

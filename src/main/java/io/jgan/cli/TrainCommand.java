@@ -239,11 +239,25 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private GanConfig requested(Family family) {
         GanConfig preset = family.preset(family.defaultEpochs());
-        ModelConfig pm = preset.model();
-        ModelConfig m = new ModelConfig(model, latent != null ? latent : pm.latentDim(), pm.channels(), pm.height(),
-                pm.width(), pm.range(), 0, featureMaps != null ? featureMaps : pm.featureMaps(),
-                recipe.projection && Family.DCGAN.id().equals(model)); // projection D's partner: class-norm G
-        return new GanConfig(data.config(family), m, recipe.over(preset.train()),
-                schedule.schedule(family.defaultEpochs()));
+        return new GanConfig(data.config(family), requestedModel(model, preset.model(), latent, featureMaps,
+                recipe.projection), recipe.over(preset.train()), schedule.schedule(family.defaultEpochs()));
+    }
+
+    /**
+     * The model as asked for, before the data gives it its image shape and classes (train and bench).
+     *
+     * @param family the family's id
+     * @param preset the family's preset model
+     * @param latent --latent, or null for the preset's
+     * @param featureMaps --feature-maps, or null for the preset's
+     * @param projection --projection: a dcgan's G then takes the class through conditional batch
+     *     norm, the projection D's partner
+     * @return the model
+     */
+    static ModelConfig requestedModel(String family, ModelConfig preset, Integer latent, Integer featureMaps,
+            boolean projection) {
+        return new ModelConfig(family, latent != null ? latent : preset.latentDim(), preset.channels(), preset.height(),
+                preset.width(), preset.range(), 0, featureMaps != null ? featureMaps : preset.featureMaps(),
+                projection && Family.DCGAN.id().equals(family));
     }
 }

@@ -89,6 +89,11 @@ public record ModelConfig(
         return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps, classNorm);
     }
 
+    /** @return the image shape as the messages write it, e.g. {@code 1x28x28} */
+    public String imageShape() {
+        return channels + "x" + height + "x" + width;
+    }
+
     /** @return whether G and D see a class label */
     public boolean conditional() {
         return classes > 0;
@@ -122,13 +127,13 @@ public record ModelConfig(
         if (channels < 1 || height < 1 || width < 1) {
             throw new JganException(
                     JganException.USAGE,
-                    "image shape " + channels + "x" + height + "x" + width + " is empty");
+                    "image shape " + imageShape() + " is empty");
         }
         if ((channels != 1 && channels != 3) || height > MAX_SIDE || width > MAX_SIDE) {
             // bounded before any weights exist: an MLP over a huge image would exhaust memory
             throw new JganException(
                     JganException.USAGE,
-                    "image shape " + channels + "x" + height + "x" + width + " is not supported: use 1 or 3"
+                    "image shape " + imageShape() + " is not supported: use 1 or 3"
                             + " channels and sides up to " + MAX_SIDE);
         }
         if (featureMaps != 0 && (featureMaps < MIN_FEATURE_MAPS || featureMaps > MAX_FEATURE_MAPS)) {

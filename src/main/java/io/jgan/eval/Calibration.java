@@ -1,7 +1,6 @@
 package io.jgan.eval;
 
 import io.jgan.JganException;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

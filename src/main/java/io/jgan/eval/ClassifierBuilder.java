@@ -4,6 +4,7 @@ import io.jgan.JganException;
 import io.jgan.Version;
 import io.jgan.checkpoint.TensorFile;
 import io.jgan.config.DataConfig;
+import io.jgan.config.ModelConfig;
 import io.jgan.config.PixelRange;
 import io.jgan.data.IdxReader;
 import io.jgan.data.ImageSet;
@@ -105,9 +106,9 @@ public final class ClassifierBuilder {
             throw new JganException(JganException.BAD_DATA, dataDir + " has no classes: a classifier needs labelled"
                     + " images (a subfolder per class, an IDX labels file, or CIFAR-10's batches)");
         }
-        if (s.rows() != s.cols() || s.rows() < DomainClassifier.MIN_SIDE || s.rows() > 128) {
+        if (s.rows() != s.cols() || s.rows() < DomainClassifier.MIN_SIDE || s.rows() > ModelConfig.MAX_SIDE) {
             throw new JganException(JganException.USAGE, "the classifier reads square images of side "
-                    + DomainClassifier.MIN_SIDE + " to 128, and " + dataDir + " holds " + s.rows() + "x" + s.cols()
+                    + DomainClassifier.MIN_SIDE + " to " + ModelConfig.MAX_SIDE + ", and " + dataDir + " holds " + s.rows() + "x" + s.cols()
                     + ": give --image-size");
         }
         int n = s.count();

@@ -37,12 +37,25 @@ public final class EvalInputs {
          * @throws JganException (usage) naming both shapes and the way to a fitting classifier
          */
         public void requireFits(ClassifierBundle bundle, String what) {
-            if ((long) n * bundle.classifier().inputSize() != pixels.length) {
-                throw new JganException(JganException.USAGE, what + " are " + shape + " images, but the "
-                        + bundle.info().domain() + " classifier reads " + bundle.classifier().inputShape() + " ones:"
-                        + " train one on your data with `jgan classifier --domain NAME --data DIR --out CLS` and"
-                        + " give --classifier CLS");
-            }
+            EvalInputs.requireFits(bundle, pixels.length / n, shape, what);
+        }
+    }
+
+    /**
+     * Checks that a classifier reads images of a given size.
+     *
+     * @param bundle the classifier
+     * @param valuesPerImage C*H*W of the images to measure
+     * @param shape their shape, for the message, e.g. {@code 3x32x32}
+     * @param what the images, for the message
+     * @throws JganException (usage) naming both shapes and the way to a fitting classifier
+     */
+    public static void requireFits(ClassifierBundle bundle, int valuesPerImage, String shape, String what) {
+        if (valuesPerImage != bundle.classifier().inputSize()) {
+            throw new JganException(JganException.USAGE, what + " are " + shape + " images, but the "
+                    + bundle.info().domain() + " classifier reads " + bundle.classifier().inputShape() + " ones:"
+                    + " train one on your data with `jgan classifier --domain NAME --data DIR --out CLS` and"
+                    + " give --classifier CLS");
         }
     }
 
@@ -122,7 +135,7 @@ public final class EvalInputs {
         ModelConfig m = sampler.model();
         float[] x = asSaved(sampler.sample(n, seed), m.range());
         return new ImageBatch(x, n, String.format("%s (step %d), %d samples, noise seed %d", sampler.checkpoint(),
-                sampler.manifest().step(), n, seed), null, m.channels() + "x" + m.height() + "x" + m.width());
+                sampler.manifest().step(), n, seed), null, m.imageShape());
     }
 
     /**

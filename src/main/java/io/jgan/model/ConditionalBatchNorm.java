@@ -5,8 +5,9 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * Conditional batch normalisation (de Vries et al. 2017; the class-conditional G of Miyato and
  * Koyama 2018): batch norm without a scale and shift of its own, then a per-class gain and bias,
- * {@code gamma[y] * BN(x) + beta[y]}. gamma starts at ones and beta at zeros, so a new layer is
- * plain batch norm for every class.
+ * {@code gamma[y] * BN(x) + beta[y]}. beta starts at zeros and gamma at ones (SNGAN's G), so a new
+ * layer is plain batch norm for every class, or drawn around one (DCGAN's G), so classes differ
+ * from the first step.
  *
  * <p>The class comes from the {@link ClassConditional} block around the generator (the
  * current batch's one-hot codes, (N, K)), not through the layer's input, so it can sit anywhere

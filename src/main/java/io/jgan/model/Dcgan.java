@@ -166,7 +166,11 @@ public final class Dcgan {
         return new BatchNorm(Init.normal(1, 0.02));
     }
 
-    /** G's batch norm: the paper's, or a conditional one for K classes (its gains start at 1). */
+    /**
+     * G's batch norm: the paper's, or a conditional one for K classes whose gains are drawn from
+     * N(1, 0.02) as the paper's scales are (all starting at 1, the projection pair's G ignored the
+     * class and faded to gray).
+     */
     private static Block batchNorm(int classes) {
         return classes == 0 ? batchNorm() : new ConditionalBatchNorm(classes, Init.normal(1, 0.02));
     }

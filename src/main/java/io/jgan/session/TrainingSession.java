@@ -188,20 +188,9 @@ public final class TrainingSession implements AutoCloseable {
         GanConfig config = requested;
         if (data.pairs() != null) {
             ImageSet in = data.pairs().inputs();
-            config = requested.withModel(shaped(requested.model(), in.channels(), in.rows(), in.cols(), 0));
+            config = requested.withModel(requested.model().shaped(in.channels(), in.rows(), in.cols(), 0));
         } else if (data.images() != null) {
-            TrainingData.LabelledImages images = data.images();
-            int classes = 0;
-            if (conditional) {
-                if (images.labels() == null) {
-                    throw new JganException(JganException.USAGE, "--conditional needs class labels, and "
-                            + images.description() + " has none: use IDX data with its labels file, or an image"
-                            + " folder with one subfolder per class");
-                }
-                classes = images.classes().size();
-            }
-            config = requested.withModel(shaped(requested.model(), images.images().channels(), images.images().rows(),
-                    images.images().cols(), classes));
+            config = requested.withModel(shapedTo(requested.model(), data.images(), conditional));
         } // the toy's drawn samples: its model is the preset's
         return open(Family.validate(config), data, options, null);
     }
@@ -303,9 +292,28 @@ public final class TrainingSession implements AutoCloseable {
         }
     }
 
-    /** The model reshaped to the data. */
-    private static ModelConfig shaped(ModelConfig m, int channels, int height, int width, int classes) {
-        return m.shaped(channels, height, width, classes);
+    /**
+     * A model reshaped to the images it will train on: their channels and size, and for a
+     * conditional model their classes.
+     *
+     * @param m the model as asked for (its image shape is the preset's)
+     * @param images the training images
+     * @param conditional whether G and D see the images' class labels
+     * @return the model
+     * @throws JganException (usage) for a conditional model of images without labels
+     */
+    public static ModelConfig shapedTo(ModelConfig m, TrainingData.LabelledImages images, boolean conditional) {
+        int classes = 0;
+        if (conditional) {
+            if (images.labels() == null) {
+                throw new JganException(JganException.USAGE, "--conditional needs class labels, and "
+                        + images.description() + " has none: use IDX data with its labels file, or an image"
+                        + " folder with one subfolder per class");
+            }
+            classes = images.classes().size();
+        }
+        ImageSet s = images.images();
+        return m.shaped(s.channels(), s.rows(), s.cols(), classes);
     }
 
     /** The domain classifier for {@code --eval-every}, or null when it is off. */
