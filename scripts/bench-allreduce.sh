@@ -5,13 +5,13 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-2}"; reps="${2:-40}"
-[ -f "$here/target/jgan.jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests package)
+[ -f "$here/core/target/jgan.jar" ] || (cd "$here" && ./mvnw -q -B -DskipTests -pl core package)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores"
 export OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=1 MASTER_ADDR=127.0.0.1 MASTER_PORT=$port WORLD_SIZE=$n
 pids=()
 for ((r = 0; r < n; r++)); do
-  RANK=$r java -cp "$here/target/jgan.jar" io.jgan.bench.AllReduceBench "$reps" 2>&1 | grep -v '^\[Gloo\]' &
+  RANK=$r java -cp "$here/core/target/jgan.jar" io.jgan.bench.AllReduceBench "$reps" 2>&1 | grep -v '^\[Gloo\]' &
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done

