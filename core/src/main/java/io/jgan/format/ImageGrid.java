@@ -145,9 +145,23 @@ public final class ImageGrid {
      * @throws IOException if writing fails
      */
     public static void writePng(Path file, BufferedImage image) throws IOException {
-        if (!ImageIO.write(image, "png", file.toFile())) {
+        java.nio.file.Files.write(file, pngBytes(image));
+    }
+
+    /**
+     * Encodes an image as PNG: the bytes {@link #writePng} writes (Spark's sampler puts them in a
+     * column, and they equal {@code jgan sample --format dir}'s files).
+     *
+     * @param image the image
+     * @return the PNG file's bytes
+     * @throws IOException if no PNG writer is available
+     */
+    public static byte[] pngBytes(BufferedImage image) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        if (!ImageIO.write(image, "png", out)) {
             throw new IOException("no PNG writer available");
         }
+        return out.toByteArray();
     }
 
     /**

@@ -25,7 +25,7 @@ public final class SampleFolder {
      * @param label its class, or -1 for an unconditional generator
      * @return the name
      */
-    public static String name(int index, int label) {
+    public static String name(long index, int label) {
         return label < 0 ? String.format("%06d.png", index) : String.format("%06d-class-%d.png", index, label);
     }
 
