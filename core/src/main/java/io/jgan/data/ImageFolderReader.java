@@ -230,6 +230,32 @@ public final class ImageFolderReader {
         }
     }
 
+    /**
+     * Decodes one encoded image (PNG or JPEG bytes) to pixels as {@link #read} reads a file of a
+     * folder: gray as ITU-R 601 luma, colour as R, G, B planes (Spark's evaluator decodes its
+     * image columns with this, so that they measure as {@code jgan eval --samples DIR} does).
+     *
+     * @param encoded the file's bytes
+     * @param channels 1 or 3
+     * @param name what the bytes are, for the message
+     * @return (channels, h, w) bytes and the image's height and width
+     * @throws JganException (exit 3) when the bytes are no image
+     */
+    public static ImageSet decodeOne(byte[] encoded, int channels, String name) {
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new java.io.ByteArrayInputStream(encoded));
+        } catch (IOException | RuntimeException e) {
+            throw new JganException(JganException.BAD_DATA, "cannot decode image " + name + ": " + e.getMessage(), e);
+        }
+        if (img == null || img.getWidth() < 1 || img.getHeight() < 1) {
+            throw new JganException(JganException.BAD_DATA, name + " is not a readable PNG or JPEG image");
+        }
+        byte[] px = new byte[channels * img.getHeight() * img.getWidth()];
+        copyPixels(img, channels, px, 0);
+        return new ImageSet(1, channels, img.getHeight(), img.getWidth(), px);
+    }
+
     static BufferedImage decode(Path f) {
         BufferedImage img;
         try {

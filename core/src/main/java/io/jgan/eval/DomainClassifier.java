@@ -166,13 +166,18 @@ public final class DomainClassifier implements AutoCloseable {
         float[] f = new float[n * FEATURES];
         float[] p = new float[n * classes];
         int batch = 500;
+        // Every batch is a whole 500 rows, the last padded with zero images: a row's features then
+        // depend on its image alone, not on how many images came with it (GEMM and convolution
+        // kernels differ by batch size), so images split over Spark partitions measure the same.
+        int d = inputSize();
         for (int start = 0; start < n; start += batch) {
             int b = Math.min(batch, n - start);
             try (Scope batchScope = Scope.open(); Torch.NoGrad off = Torch.noGrad()) {
-                int d = inputSize();
-                Tensor x = Torch.tensor(java.util.Arrays.copyOfRange(images, start * d, (start + b) * d), b, d);
-                Tensor feat = features.forward(x, false); // (b, 128)
-                Tensor logits = head.forward(feat, false); // (b, classes)
+                float[] rows = new float[batch * d];
+                System.arraycopy(images, start * d, rows, 0, b * d);
+                Tensor x = Torch.tensor(rows, batch, d);
+                Tensor feat = features.forward(x, false); // (500, 128)
+                Tensor logits = head.forward(feat, false); // (500, classes)
                 System.arraycopy(Torch.floats(feat), 0, f, start * FEATURES, b * FEATURES);
                 System.arraycopy(Torch.floats(torch.softmax(logits, 1, new org.bytedeco.pytorch.ScalarTypeOptional())), 0,
                         p, start * classes, b * classes);

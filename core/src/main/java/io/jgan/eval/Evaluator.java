@@ -65,43 +65,65 @@ public final class Evaluator {
         if (n < 2) {
             throw new IllegalArgumentException("need at least 2 samples");
         }
-        int d = DomainClassifier.FEATURES;
         DomainClassifier.Output out = bundle.classifier().run(samples, n);
-        float[] f = out.features();
-        double fcd = FeatureMath.frechet(FeatureMath.mean(f, n, d), FeatureMath.covariance(f, n, d), bundle.mu(),
-                bundle.sigma());
+        int[] askedClass = null;
+        if (askedClasses > 0 && askedClasses == out.classes()) { // the classifier knows the generator's classes
+            askedClass = new int[n];
+            for (int i = 0; i < n; i++) {
+                askedClass[i] = i % askedClasses; // sample i was asked for class i mod K
+            }
+        }
+        FeatureStatistics stats = new FeatureStatistics(DomainClassifier.FEATURES, out.classes());
+        stats.add(out, askedClass);
+        EvalReport.Memorisation mem = training == null ? null
+                : memorisation(samples, Math.min(n, MEMORISATION_SAMPLES), samples.length / n, training, trainingCount,
+                        trainingSet);
+        return fromStatistics(bundle, stats, out.features(), n, mem, samplesFrom, seed);
+    }
+
+    /**
+     * The report from merged statistics and a subsample of the features: what {@code jgan eval}
+     * and Spark's evaluator both end in. FCD, the class scores and the class agreement come from
+     * the statistics (all images); KID and precision/recall/density/coverage from the kept
+     * features (jgan eval keeps all of them, in sample order).
+     *
+     * @param bundle the domain classifier and its reference
+     * @param stats the images' statistics, at least 2 images
+     * @param kept kept features (keptCount, 128) row-major
+     * @param keptCount how many were kept
+     * @param mem the memorisation check, or null
+     * @param samplesFrom where the samples came from, for the protocol
+     * @param seed KID's subset draws
+     * @return the report
+     */
+    public static EvalReport fromStatistics(ClassifierBundle bundle, FeatureStatistics stats, float[] kept,
+            int keptCount, EvalReport.Memorisation mem, String samplesFrom, long seed) {
+        if (stats.count() < 2 || keptCount < 2) {
+            throw new IllegalArgumentException("need at least 2 samples");
+        }
+        int d = DomainClassifier.FEATURES;
+        double fcd = FeatureMath.frechet(stats.mean(), stats.covariance(), bundle.mu(), bundle.sigma());
         float[] ref = bundle.referenceFeatures();
         int r = ref.length / d;
-        double[] kid = FeatureMath.kid(f, n, ref, r, d, KID_SUBSETS, KID_SUBSET, seed);
-        int c = Math.min(Math.min(n, r), ClassifierBuilder.KEPT_FEATURES);
+        double[] kid = FeatureMath.kid(kept, keptCount, ref, r, d, KID_SUBSETS, KID_SUBSET, seed);
+        int c = Math.min(Math.min(keptCount, r), ClassifierBuilder.KEPT_FEATURES);
         double[] prdc = FeatureMath.precisionRecallDensityCoverage(normalised(Arrays.copyOf(ref, c * d), d), c,
-                normalised(Arrays.copyOf(f, c * d), d), c, d, PRDC_K);
-        double[] scores = classScores(out);
-        int k = out.classes();
+                normalised(Arrays.copyOf(kept, c * d), d), c, d, PRDC_K);
+        double[] scores = stats.classScores();
+        int k = stats.classes();
         List<Double> shares = new ArrayList<>();
         for (int i = 0; i < k; i++) {
             shares.add(scores[3 + i]);
         }
-        EvalReport.Memorisation mem = training == null ? null
-                : memorisation(samples, Math.min(n, MEMORISATION_SAMPLES), samples.length / n, training, trainingCount,
-                        trainingSet);
         ClassifierInfo info = bundle.info();
         EvalReport.Protocol protocol = new EvalReport.Protocol(samplesFrom, info.domain(),
                 String.format(java.util.Locale.ROOT, "%s (%s, weights sha256 %s, %.2f%% on %s)", info.architecture(),
                         bundle.source(), info.weightsSha256().substring(0, 12), 100 * info.heldOutAccuracy(),
                         info.heldOutSplit()),
-                n, info.referenceSplit(), info.referenceCount(), KID_SUBSETS, (int) kid[2], PRDC_K, c, seed,
-                info.classes());
-        Double agreement = null;
-        if (askedClasses > 0 && askedClasses == k) { // the classifier knows the generator's classes
-            int right = 0;
-            for (int i = 0; i < n; i++) {
-                right += out.argmax(i) == i % askedClasses ? 1 : 0;
-            }
-            agreement = right / (double) n;
-        }
+                (int) Math.min(Integer.MAX_VALUE, stats.count()), info.referenceSplit(), info.referenceCount(),
+                KID_SUBSETS, (int) kid[2], PRDC_K, c, seed, info.classes());
         return new EvalReport(protocol, fcd, kid[0], kid[1], scores[0], scores[1], shares, scores[2], prdc[0], prdc[1],
-                prdc[2], prdc[3], mem, agreement);
+                prdc[2], prdc[3], mem, stats.agreement());
     }
 
     /**
