@@ -93,7 +93,16 @@ public final class ClassifierBundle implements AutoCloseable {
         }
     }
 
-    private static ClassifierBundle load(byte[] json, byte[] weights, byte[] reference, String source) {
+    /**
+     * Loads a classifier from its three files' bytes (Spark ships them to the executors so).
+     *
+     * @param json classifier.json
+     * @param weights classifier.tensors
+     * @param reference reference.tensors
+     * @param source where they came from, for messages and the report
+     * @return the bundle
+     */
+    public static ClassifierBundle load(byte[] json, byte[] weights, byte[] reference, String source) {
         ClassifierInfo info;
         try {
             info = Json.MAPPER.readValue(json, ClassifierInfo.class);

@@ -1,0 +1,77 @@
+package io.jgan.spark;
+
+import io.jgan.JganException;
+import io.jgan.engine.Natives;
+import io.jgan.eval.ClassifierBundle;
+import io.jgan.eval.ClassifierInfo;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The quality classifier that Spark's evaluator runs on the executors: a domain that ships inside
+ * jgan's jar (read there from the jar), or a folder of the user's ({@code jgan classifier}),
+ * whose three files travel as bytes.
+ */
+public final class ShippedClassifier implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String domain;
+    private final byte[] json;
+    private final byte[] weights;
+    private final byte[] reference;
+    private final String source;
+
+    private ShippedClassifier(String domain, byte[] json, byte[] weights, byte[] reference, String source) {
+        this.domain = domain;
+        this.json = json;
+        this.weights = weights;
+        this.reference = reference;
+        this.source = source;
+    }
+
+    /**
+     * A shipped domain's classifier ({@code mnist}, {@code fashion}).
+     *
+     * @param domain the domain
+     * @return the classifier
+     * @throws JganException (usage) for a domain jgan has no classifier of
+     */
+    public static ShippedClassifier domain(String domain) {
+        ClassifierBundle.shipped(domain).close(); // checks the name, on the driver
+        return new ShippedClassifier(domain, null, null, null, "jgan's " + domain + " classifier");
+    }
+
+    /**
+     * A classifier folder of the user's, read on the driver.
+     *
+     * @param dir the folder {@code jgan classifier} wrote
+     * @return the classifier
+     * @throws JganException (bad checkpoint) when the folder is not a classifier
+     */
+    public static ShippedClassifier folder(Path dir) {
+        ClassifierBundle.load(dir).close(); // every check the core makes, before any task
+        try {
+            return new ShippedClassifier(null, Files.readAllBytes(dir.resolve("classifier.json")),
+                    Files.readAllBytes(dir.resolve("classifier.tensors")),
+                    Files.readAllBytes(dir.resolve("reference.tensors")), dir.toString());
+        } catch (IOException e) {
+            throw new JganException(JganException.IO, "cannot read classifier " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** @return the bundle, loaded where this runs; close it */
+    public ClassifierBundle load() {
+        Natives.load();
+        return domain != null ? ClassifierBundle.shipped(domain) : ClassifierBundle.load(json, weights, reference, source);
+    }
+
+    /** @return what it is, without loading the network */
+    public ClassifierInfo info() {
+        try (ClassifierBundle b = load()) {
+            return b.info();
+        }
+    }
+}
