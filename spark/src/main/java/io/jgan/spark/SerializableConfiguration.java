@@ -7,7 +7,7 @@ import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
 /** A Hadoop configuration that travels to the executors (Hadoop's own class is not Serializable). */
-final class SerializableConfiguration implements Serializable {
+public final class SerializableConfiguration implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -17,7 +17,18 @@ final class SerializableConfiguration implements Serializable {
         this.conf = conf;
     }
 
-    Configuration get() {
+    /**
+     * Wraps a configuration.
+     *
+     * @param conf Hadoop's configuration
+     * @return it, serializable
+     */
+    public static SerializableConfiguration of(Configuration conf) {
+        return new SerializableConfiguration(conf);
+    }
+
+    /** @return the configuration */
+    public Configuration get() {
         return conf;
     }
 
