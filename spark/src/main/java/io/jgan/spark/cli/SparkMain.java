@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jgan-spark", mixinStandardHelpOptions = true, version = "jgan-spark 0.1.0",
         description = "jgan on Apache Spark: samples as a Dataset, evaluation over one, sweeps, data-parallel training.",
-        subcommands = {SparkSampleCommand.class, SparkEvalCommand.class, SweepCommand.class},
+        subcommands = {SparkSampleCommand.class, SparkEvalCommand.class, SweepCommand.class, SparkTrainCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:internal error (a bug)", "2:bad usage or setting", "3:bad data",
             "4:bad checkpoint", "5:cannot read or write a file"})
