@@ -80,6 +80,13 @@ public final class RunIndex {
                     // a folder that cannot be listed shows no runs
                 }
             }
+            for (Path sweep : sweepFolders(root)) { // a sweep's kept runs, beside its leaderboard
+                try (Stream<Path> s = Files.list(sweep.resolve("runs"))) {
+                    s.filter(RunIndex::isRun).forEach(found::add);
+                } catch (IOException e) {
+                    // a sweep without kept runs yet
+                }
+            }
         }
         found.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
         for (Path p : found) {
@@ -108,6 +115,105 @@ public final class RunIndex {
             throw ApiError.notFound("no run '" + id + "' (GET /api/runs lists the runs served)");
         }
         return p;
+    }
+
+    /**
+     * A sweep of jgan-spark: its leaderboard, best first, and which of its trials are served.
+     *
+     * @param id the sweep's folder name
+     * @param name its name (from sweep.json)
+     * @param rows the leaderboard's rows: rank, trial, status, fcd, steps, seconds, settings,
+     *     error, and whether the trial's run is served ("served": "true"/"false")
+     */
+    public record Sweep(String id, String name, List<Map<String, String>> rows) {}
+
+    /**
+     * Lists the sweeps under the roots: folders holding jgan-spark's {@code sweep.json} and
+     * {@code leaderboard.csv}.
+     *
+     * @return the sweeps, by folder name
+     */
+    public List<Sweep> sweeps() {
+        List<Sweep> out = new ArrayList<>();
+        Map<String, Path> served = runs();
+        for (Path root : roots) {
+            for (Path dir : sweepFolders(root)) {
+                try {
+                    List<String> lines = Files.readAllLines(dir.resolve("leaderboard.csv"));
+                    String[] header = lines.isEmpty() ? new String[0] : lines.get(0).split(",");
+                    List<Map<String, String>> rows = new ArrayList<>();
+                    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                        List<String> f = csvFields(line);
+                        Map<String, String> row = new LinkedHashMap<>();
+                        for (int i = 0; i < header.length; i++) {
+                            row.put(header[i], i < f.size() ? f.get(i) : "");
+                        }
+                        Path run = served.get(row.getOrDefault("trial", ""));
+                        row.put("served", Boolean.toString(run != null && run.startsWith(dir)));
+                        rows.add(row);
+                    }
+                    String name = dir.getFileName().toString();
+                    try {
+                        name = io.jgan.format.Json.MAPPER.readTree(dir.resolve("sweep.json").toFile()).path("name")
+                                .asText(name);
+                    } catch (IOException e) {
+                        // the folder's name will do
+                    }
+                    out.add(new Sweep(dir.getFileName().toString(), name, rows));
+                } catch (IOException e) {
+                    // a leaderboard being written: shown at the next poll
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A root that is a sweep, or the sweeps among its children. */
+    private static List<Path> sweepFolders(Path root) {
+        List<Path> out = new ArrayList<>();
+        if (isSweep(root)) {
+            out.add(root);
+        } else if (Files.isDirectory(root)) {
+            try (Stream<Path> s = Files.list(root)) {
+                s.filter(RunIndex::isSweep).sorted().forEach(out::add);
+            } catch (IOException e) {
+                // a folder that cannot be listed shows no sweeps
+            }
+        }
+        return out;
+    }
+
+    private static boolean isSweep(Path p) {
+        return Files.isRegularFile(p.resolve("sweep.json")) && Files.isRegularFile(p.resolve("leaderboard.csv"));
+    }
+
+    /** A CSV line's fields, with "quoted, fields" as the leaderboard writes them. */
+    static List<String> csvFields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    f.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    f.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        out.add(f.toString());
+        return out;
     }
 
     private static boolean isRun(Path p) {

@@ -67,6 +67,7 @@ public final class Server implements AutoCloseable {
             config.routes.get("/style.css", ctx -> ctx.contentType("text/css; charset=utf-8")
                     .result(resource("style.css")));
             config.routes.get("/api/runs", ctx -> Responses.json(ctx, runs()));
+            config.routes.get("/api/sweeps", ctx -> Responses.json(ctx, index.sweeps()));
             config.routes.get("/api/runs/{id}", ctx -> Responses.json(ctx, index.summary(ctx.pathParam("id"))));
             config.routes.get("/api/runs/{id}/metrics", this::metrics);
             config.routes.get("/api/runs/{id}/grid.png", this::grid);

@@ -51,9 +51,26 @@ async function runsPage() {
   reset('');
   const table = el('table', {class: 'runs', id: 'runs'});
   const status = el('p', {class: 'error'});
-  view.append(el('h2', {}, 'Runs'), table, status);
+  const sweeps = el('div', {id: 'sweeps'});
+  view.append(el('h2', {}, 'Runs'), table, status, sweeps);
+  // sweeps of jgan-spark: the leaderboard, best first, its kept runs linked to their live views
+  async function refreshSweeps() {
+    const list = await (await api('/api/sweeps')).json();
+    sweeps.replaceChildren(...list.map(s => {
+      const head = el('tr', {}, ...['rank', 'trial', 'status', 'FCD', 'steps', 'seconds', 'settings', 'error']
+        .map(h => el('th', {}, h)));
+      const rows = s.rows.map(r => el('tr', {'data-trial': r.trial},
+        el('td', {class: 'num'}, r.rank),
+        el('td', {}, r.served === 'true' ? el('a', {href: '#/run/' + r.trial}, r.trial) : r.trial),
+        el('td', {}, r.status), el('td', {class: 'num'}, r.fcd || '-'), el('td', {class: 'num'}, r.steps),
+        el('td', {class: 'num'}, r.seconds), el('td', {}, r.settings), el('td', {class: 'error'}, r.error)));
+      return el('section', {class: 'sweep', 'data-sweep': s.id}, el('h2', {}, 'Sweep ' + s.name),
+        el('table', {class: 'runs leaderboard'}, head, ...rows));
+    }));
+  }
   async function refresh() {
     try {
+      await refreshSweeps();
       const runs = await (await api('/api/runs')).json();
       const head = el('tr', {}, ...['run', 'model', 'step', 'newest grid', 'lossD', 'lossG', 'D(x)', 'D(G(z))',
         'best FCD', ''].map(h => el('th', {}, h)));

@@ -186,6 +186,41 @@ class ServePageTest {
         assertThat(result.get().exitCode()).as(result.get().err()).isZero();
     }
 
+    @Test
+    void aSweepsLeaderboardShowsBesideItsRunsAndLinksTheKeptOnes() throws Exception {
+        // a sweep folder as jgan-spark sweep writes it: sweep.json, leaderboard.csv, runs/<kept trial>
+        Path sweep = Files.createDirectories(runs.resolve("seeds"));
+        Files.writeString(sweep.resolve("sweep.json"), "{\"name\": \"seed sweep\", \"trials\": 2}");
+        Files.writeString(sweep.resolve("leaderboard.csv"), "rank,trial,status,fcd,steps,seconds,settings,error\n"
+                + "1,t000,done,123.4500,8,1.5,--seed 1,\n"
+                + "2,t001,failed,,0,0.4,--seed 2,\"training diverged at step 1: lossD=0.5, lossG=4E10\"\n");
+        Path kept = sweep.resolve("runs").resolve("t000");
+        try (var files = Files.walk(runs.resolve("digits"))) {
+            for (Path f : files.toList()) {
+                Path to = kept.resolve(runs.resolve("digits").relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        browser.get(url("#/"));
+        WebElement board = waitUpTo(30).until(d -> d.findElement(By.cssSelector("section[data-sweep='seeds']")));
+        assertThat(board.findElement(By.tagName("h2")).getText()).isEqualTo("Sweep seed sweep");
+        List<WebElement> rows = board.findElements(By.cssSelector("tr[data-trial]"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).getText()).contains("t000", "done", "123.4500", "--seed 1");
+        assertThat(rows.get(1).getText()).contains("t001", "failed", "training diverged at step 1: lossD=0.5, lossG=4E10");
+        assertThat(rows.get(1).findElements(By.tagName("a"))).isEmpty(); // a failed trial has no run to open
+        // the kept trial is also a served run: its link opens its live view
+        assertThat(browser.findElements(By.cssSelector("tr[data-run='t000']"))).hasSize(1);
+        page("sweep");
+        rows.get(0).findElement(By.tagName("a")).click();
+        WebElement step = waitUpTo(30).until(d -> d.findElement(By.id("step")));
+        waitUpTo(30).until(d -> stepOf(step) == 8);
+    }
+
     static long stepOf(WebElement step) {
         String t = step.getText().split(" ")[0];
         return t.matches("\\d+") ? Long.parseLong(t) : -1;
