@@ -21,7 +21,7 @@ class SparkEvaluatorTest extends SparkTestBase {
 
     @Test
     void samplesOfACheckpointMeasureAsJganEvalMeasuresThem() throws Exception {
-        Path run = train(tmp.resolve("cond"), "--conditional");
+        Path run = trained("--conditional");
         Path want = tmp.resolve("want.json");
         Run r = jgan("eval", "--checkpoint", run.toString(), "--n", "300", "--seed", "2", "--domain", "mnist",
                 "--json", want.toString());
@@ -47,7 +47,7 @@ class SparkEvaluatorTest extends SparkTestBase {
 
     @Test
     void aFolderOfPngFilesMeasuresAsJganEvalMeasuresIt() throws Exception {
-        Path run = train(tmp.resolve("mlp"));
+        Path run = trained();
         Path dir = tmp.resolve("pngs");
         assertThat(jgan("sample", "--checkpoint", run.toString(), "--n", "150", "--seed", "5", "--format", "dir",
                 "--out", dir.toString()).exitCode()).isZero();

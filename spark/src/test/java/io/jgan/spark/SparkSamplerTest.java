@@ -20,7 +20,7 @@ class SparkSamplerTest extends SparkTestBase {
 
     @Test
     void partitionsGiveJganSamplesBytes() throws Exception {
-        Path run = train(tmp.resolve("mlp"));
+        Path run = trained();
         int n = 200; // blocks of 64: 64, 64, 64, 8 ids; 3 partitions get 1, 1 and 2 blocks
         Path dir = tmp.resolve("dir");
         assertThat(jgan("sample", "--checkpoint", run.toString(), "--n", "" + n, "--seed", "7", "--format", "dir",
@@ -50,7 +50,7 @@ class SparkSamplerTest extends SparkTestBase {
 
     @Test
     void conditionalSamplesCarryTheirClassAndWriteAsFilesAndParquet() throws Exception {
-        Path run = train(tmp.resolve("cond"), "--conditional");
+        Path run = trained("--conditional");
         Path dir = tmp.resolve("dir");
         assertThat(jgan("sample", "--checkpoint", run.toString(), "--n", "70", "--format", "dir", "--out",
                 dir.toString()).exitCode()).isZero();
@@ -76,7 +76,7 @@ class SparkSamplerTest extends SparkTestBase {
 
     @Test
     void badInputIsOneLineBeforeAnyTask() throws Exception {
-        Path run = train(tmp.resolve("mlp"));
+        Path run = trained();
         Run r = jganSpark("sample", "--checkpoint", tmp.resolve("nowhere").toString(), "--n", "10", "--out",
                 tmp.resolve("o1").toString());
         assertThat(r.exitCode()).isEqualTo(4);

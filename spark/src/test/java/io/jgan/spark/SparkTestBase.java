@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import picocli.CommandLine;
@@ -21,17 +20,17 @@ abstract class SparkTestBase {
     /** What a command printed and returned. */
     record Run(int exitCode, String out, String err) {}
 
+    /** Trained runs by their arguments: each trained once for all test classes of this JVM. */
+    private static final java.util.Map<String, Path> TRAINED = new java.util.concurrent.ConcurrentHashMap<>();
+
     @BeforeAll
     void startSpark() {
         System.setProperty("java.awt.headless", "true");
         Natives.load();
-        spark = SparkSession.builder().master("local[2]").appName(getClass().getSimpleName())
+        // one local[2] session for every test class of this JVM (a new one costs seconds);
+        // Spark stops it at exit
+        spark = SparkSession.builder().master("local[2]").appName("jgan-spark tests")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    }
-
-    @AfterAll
-    void stopSpark() {
-        spark.stop();
     }
 
     /** {@code jgan ...} (the core CLI). */
@@ -51,6 +50,21 @@ abstract class SparkTestBase {
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /**
+     * A tiny trained run (the tutorial's MLP, or any model the extra arguments name), trained once
+     * per JVM: tests only read it.
+     */
+    static Path trained(String... extra) {
+        return TRAINED.computeIfAbsent(String.join(" ", extra), k -> {
+            try {
+                java.nio.file.Files.createDirectories(Path.of("target"));
+                return train(java.nio.file.Files.createTempDirectory(Path.of("target"), "trained-").resolve("run"), extra);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     /** A tiny trained run: the tutorial's MLP, or any model the extra arguments name. */
