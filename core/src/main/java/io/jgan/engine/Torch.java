@@ -169,6 +169,18 @@ public final class Torch {
     }
 
     /**
+     * One thread for each of many tasks sharing this process (a Spark executor runs one task a
+     * core): libtorch's intra-op threads for the calling thread, and OpenBLAS's own pool, which
+     * is process-wide. With OpenBLAS's default pool (a thread a core) two tasks' matrix products
+     * fought over the same cores: 40,000 DCGAN samples took 25.1 s in local[2] against 20.6 s with
+     * it at one thread (BENCHMARKS.md, "jgan on Spark").
+     */
+    public static void useOneThreadPerTask() {
+        torch.set_num_threads(1);
+        org.bytedeco.openblas.global.openblas_nolapack.blas_set_num_threads(1);
+    }
+
+    /**
      * Seeds libtorch's generators (CPU, and CUDA where present).
      *
      * @param seed the seed

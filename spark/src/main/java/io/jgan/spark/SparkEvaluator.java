@@ -174,7 +174,7 @@ public final class SparkEvaluator {
                 return part;
             }
             try (ClassifierBundle bundle = shipped.load()) {
-                Torch.useThreads(1); // one task, one thread
+                Torch.useOneThreadPerTask(); // one task, one thread
                 ClassifierInfo info = bundle.info();
                 int c = info.channels();
                 int side = info.side();

@@ -172,7 +172,7 @@ public final class SparkSampler {
             this.to = to;
             this.next = from;
             this.sampler = shipped.load();
-            Torch.useThreads(1); // one task, one thread: the executor's cores go to its tasks
+            Torch.useOneThreadPerTask(); // one task, one thread: the executor's cores go to its tasks
             this.m = sampler.model();
             TaskContext task = TaskContext.get();
             if (task != null) {

@@ -42,7 +42,7 @@ final class TrialRunner {
 
     static TrialResult run(SweepSpec spec, Trial t, int rung, String out, Configuration conf) {
         Natives.load();
-        Torch.useThreads(1); // one task, one thread: the executor's cores go to its tasks
+        Torch.useOneThreadPerTask(); // one task, one thread: the executor's cores go to its tasks
         long t0 = System.nanoTime();
         Path local = null;
         try {
