@@ -4,7 +4,6 @@ import io.jgan.JganException;
 import java.io.File;
 import java.io.IOException;
 import java.io.Serializable;
-import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -56,17 +55,16 @@ public final class DistributedTraining {
         for (int i = 0; i < ranks; i++) {
             slots.add(i);
         }
-        List<String> classpath = classpath();
         scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<RankResult>> task =
                 (scala.Function1<scala.collection.Iterator<Integer>, scala.collection.Iterator<RankResult>> & Serializable)
-                        it -> scala.jdk.javaapi.CollectionConverters.asScala(rankOrFail(trainArgs, classpath));
+                        it -> scala.jdk.javaapi.CollectionConverters.asScala(rankOrFail(trainArgs));
         return jsc.parallelize(slots, ranks).rdd().barrier()
                 .mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(RankResult.class)).toJavaRDD().collect();
     }
 
-    private static java.util.Iterator<RankResult> rankOrFail(List<String> trainArgs, List<String> classpath) {
+    private static java.util.Iterator<RankResult> rankOrFail(List<String> trainArgs) {
         try {
-            return List.of(rank(trainArgs, classpath)).iterator();
+            return List.of(rank(trainArgs)).iterator();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -76,7 +74,7 @@ public final class DistributedTraining {
     }
 
     /** One barrier task: agree on the rendezvous, start the rank, wait for it. */
-    private static RankResult rank(List<String> trainArgs, List<String> classpath) throws IOException,
+    private static RankResult rank(List<String> trainArgs) throws IOException,
             InterruptedException {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
@@ -99,22 +97,12 @@ public final class DistributedTraining {
                 local += i < rank ? 1 : 0;
             }
         }
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("-Xmx") || a.startsWith("-Djava.awt")) {
-                command.add(a);
-            }
-        }
-        command.add("-Djava.awt.headless=true");
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, classpath));
-        command.add("io.jgan.cli.Main");
-        command.add("train");
-        command.addAll(trainArgs);
+        List<String> args = new ArrayList<>(List.of("train"));
+        args.addAll(trainArgs);
         if (rank != 0 && !trainArgs.contains("--no-progress")) {
-            command.add("--no-progress"); // one progress bar: rank 0's
+            args.add("--no-progress"); // one progress bar: rank 0's
         }
+        List<String> command = ChildMain.command(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
         env.put("RANK", Integer.toString(rank));
@@ -168,7 +156,7 @@ public final class DistributedTraining {
      * This JVM's classpath as a child process needs it: java.class.path and the jars Spark added to
      * the context class loader ({@code spark-submit --jars} on an executor).
      */
-    static List<String> classpath() {
+    public static List<String> classpath() {
         Set<String> out = new LinkedHashSet<>(List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
         for (ClassLoader cl = Thread.currentThread().getContextClassLoader(); cl != null; cl = cl.getParent()) {
             if (cl instanceof URLClassLoader u) {

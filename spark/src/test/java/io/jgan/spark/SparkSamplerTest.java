@@ -104,6 +104,11 @@ class SparkSamplerTest extends SparkTestBase {
             assertThat(r.exitCode()).isEqualTo(5);
             assertThat(r.err()).contains("cannot write").hasLineCount(1);
         }
+        // a folder that cannot be made (its parent is a file): refused even for root
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        r = jganSpark("sample", "--checkpoint", run.toString(), "--n", "10", "--out", file.resolve("out").toString());
+        assertThat(r.exitCode()).isEqualTo(5);
+        assertThat(r.err()).startsWith("jgan-spark: error: cannot write").hasLineCount(1);
         r = jganSpark("sample", "--checkpoint", run.toString(), "--n", "0", "--out", tmp.resolve("o4").toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("--n must be");

@@ -1,12 +1,7 @@
 package io.jgan.spark.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jgan.cli.Main;
-import io.jgan.engine.Natives;
-import io.jgan.engine.Torch;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +36,6 @@ final class TrialRunner {
     }
 
     static TrialResult run(SweepSpec spec, Trial t, int rung, String out, Configuration conf) {
-        Natives.load();
-        Torch.useOneThreadPerTask(); // one task, one thread: the executor's cores go to its tasks
         long t0 = System.nanoTime();
         Path local = null;
         try {
@@ -66,17 +59,33 @@ final class TrialRunner {
                     String.format("attempt-%08d-%d.txt", rung, System.nanoTime())), true)) {
                 o.write(String.join(" ", args).getBytes(StandardCharsets.UTF_8));
             }
-            StringWriter err = new StringWriter();
-            picocli.CommandLine cl = Main.commandLine();
-            cl.setOut(new PrintWriter(new StringWriter(), true));
-            cl.setErr(new PrintWriter(err, true));
-            int code = cl.execute(args.toArray(String[]::new));
+            // jgan train in its own process: libtorch's seeded generator and its other process-wide
+            // state are the trial's alone, so it trains as jgan train with these options does
+            Path log = local.resolve("train.log");
+            ProcessBuilder pb = new ProcessBuilder(io.jgan.spark.ChildMain.command(args));
+            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads()));
+            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads()));
+            pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            pb.redirectErrorStream(true).redirectOutput(log.toFile());
+            Process p = pb.start();
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroy();
+                Thread.currentThread().interrupt();
+                throw new IOException("trial " + t.id() + " was cancelled", e);
+            }
+            List<String> lines = Files.readAllLines(log);
+            fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(log.toUri()),
+                    new org.apache.hadoop.fs.Path(trialDir(out, t.id()), String.format("train-%08d.log", rung)));
             double secs = (System.nanoTime() - t0) / 1e9;
             TrialResult result;
             if (code != 0) {
-                String line = err.toString().lines().filter(l -> l.startsWith("jgan: error: ")).findFirst()
-                        .orElse(err.toString().lines().reduce((a, b) -> b).orElse("exit code " + code))
-                        .replaceFirst("^jgan: error: ", "");
+                String line = lines.stream().filter(l -> l.startsWith("jgan: error: ")).findFirst()
+                        .map(l -> l.replaceFirst("^jgan: error: ", ""))
+                        .orElse("exit code " + code + " (its output: " + trialDir(out, t.id()) + "/"
+                                + String.format("train-%08d.log", rung) + ")");
                 result = new TrialResult(t.id(), rung, "failed", Double.NaN, -1, secs, line);
             } else {
                 double[] last = lastMeasurement(run.resolve("eval.csv"));
@@ -97,6 +106,12 @@ final class TrialRunner {
                 delete(local);
             }
         }
+    }
+
+    /** The task's cores (spark.task.cpus): the trial's threads. */
+    private static int threads() {
+        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+        return task == null ? 1 : Math.max(1, task.cpus());
     }
 
     /** Writes a result next to its final name, then renames it: never half a file. */

@@ -1,0 +1,61 @@
+package io.jgan.spark;
+
+import io.jgan.cli.Main;
+import io.jgan.engine.Natives;
+
+/**
+ * {@code jgan} in a process a Spark task started (a sweep's trial, a data-parallel rank), which
+ * ends when its task's JVM ends: its standard input is a pipe from that JVM, and when the pipe
+ * closes (the executor or driver died, even by kill -9) it stops rather than train on as an orphan.
+ * Training in its own process also gives each trial libtorch's process-wide state (its seeded
+ * generator above all) to itself, so a trial trains exactly as {@code jgan train} with its options.
+ */
+public final class ChildMain {
+
+    private ChildMain() {}
+
+    /**
+     * Runs one jgan command line.
+     *
+     * @param args jgan's arguments
+     */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        Thread watchdog = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is sent: only the end of the pipe matters
+                }
+            } catch (java.io.IOException e) {
+                // a broken pipe is an end too
+            }
+            Runtime.getRuntime().halt(143); // the task's JVM is gone
+        }, "jgan-parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Natives.load();
+        System.exit(Main.commandLine().execute(args));
+    }
+
+    /**
+     * The command that starts this class in a new JVM: this JVM's java, its module and heap
+     * options, and its classpath (with the jars Spark added to the task's class loader).
+     *
+     * @param args jgan's arguments
+     * @return the command
+     */
+    public static java.util.List<String> command(java.util.List<String> args) {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("-Xmx")) {
+                command.add(a);
+            }
+        }
+        command.add("-cp");
+        command.add(String.join(java.io.File.pathSeparator, DistributedTraining.classpath()));
+        command.add(ChildMain.class.getName());
+        command.addAll(args);
+        return command;
+    }
+}
