@@ -90,6 +90,9 @@ public final class FeatureMath {
      */
     public static double frechet(double[] mu1, double[][] s1, double[] mu2, double[][] s2) {
         int d = mu1.length;
+        if (!finite(mu1, s1) || !finite(mu2, s2)) {
+            return Double.NaN; // features of a diverged G: no distance, and no reason to stop a run
+        }
         double diff = 0;
         for (int i = 0; i < d; i++) {
             diff += (mu1[i] - mu2[i]) * (mu1[i] - mu2[i]);
@@ -109,12 +112,52 @@ public final class FeatureMath {
         return Math.max(0, fd);
     }
 
-    private static double[] symmetricEigenvalues(DMatrixRMaj m) {
-        DMatrixRMaj s = symmetrised(m);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(s.numRows, false, true);
-        if (!eig.decompose(s)) {
-            throw new ArithmeticException("eigendecomposition did not converge");
+    private static boolean finite(double[] mu, double[][] s) {
+        for (double v : mu) {
+            if (!Double.isFinite(v)) {
+                return false;
+            }
         }
+        for (double[] row : s) {
+            for (double v : row) {
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A symmetric eigendecomposition that converges: EJML's QR iteration failed to converge on the
+     * near-singular covariance of a collapsed generator (every sample alike), and that stopped a
+     * training run at its --eval-every. Then, as pytorch-fid does for a singular product, a small
+     * multiple of the identity (1e-6 of the mean diagonal, then 10 and 100 times that) is added to
+     * the diagonal; it moves the eigenvalues by that much and no eigenvector.
+     */
+    private static EigenDecomposition_F64<DMatrixRMaj> decomposed(DMatrixRMaj m, boolean vectors) {
+        DMatrixRMaj s = symmetrised(m);
+        int d = s.numRows;
+        double scale = Math.max(1e-12, Math.abs(CommonOps_DDRM.trace(s)) / d);
+        for (int attempt = 0; attempt < 4; attempt++) {
+            DMatrixRMaj t = s.copy();
+            if (attempt > 0) {
+                double eps = 1e-6 * scale * Math.pow(10, attempt - 1);
+                for (int i = 0; i < d; i++) {
+                    t.add(i, i, eps);
+                }
+            }
+            EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, vectors, true);
+            if (eig.decompose(t)) {
+                return eig;
+            }
+        }
+        throw new ArithmeticException("eigendecomposition did not converge, even with 1e-4 of the mean diagonal added");
+    }
+
+    private static double[] symmetricEigenvalues(DMatrixRMaj m) {
+        EigenDecomposition_F64<DMatrixRMaj> eig = decomposed(m, false);
+        DMatrixRMaj s = m;
         double[] out = new double[s.numRows];
         for (int i = 0; i < out.length; i++) {
             out[i] = eig.getEigenvalue(i).getReal();
@@ -124,12 +167,8 @@ public final class FeatureMath {
 
     /** V diag(max(lambda, 0)^p) V^T of a symmetric matrix. */
     private static DMatrixRMaj symmetricPower(DMatrixRMaj m, double p) {
-        DMatrixRMaj s = symmetrised(m);
-        int d = s.numRows;
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
-        if (!eig.decompose(s)) {
-            throw new ArithmeticException("eigendecomposition did not converge");
-        }
+        int d = m.numRows;
+        EigenDecomposition_F64<DMatrixRMaj> eig = decomposed(m, true);
         DMatrixRMaj out = new DMatrixRMaj(d, d);
         for (int k = 0; k < d; k++) {
             double w = Math.pow(Math.max(0, eig.getEigenvalue(k).getReal()), p);

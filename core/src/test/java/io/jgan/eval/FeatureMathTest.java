@@ -120,4 +120,16 @@ class FeatureMathTest {
         double[][] withSelf = FeatureMath.nearest(pts, 1, pts, 3, 2, 1, false);
         assertThat(withSelf[0][0]).isCloseTo(0.0, within(1e-6));
     }
+
+    @Test
+    void aDivergedGeneratorsFeaturesGiveNoDistanceRatherThanAnError() {
+        double[] mu = {1, Double.NaN};
+        double[][] s = {{1, 0}, {0, 1}};
+        org.assertj.core.api.Assertions.assertThat(FeatureMath.frechet(mu, s, new double[] {0, 0}, s)).isNaN();
+        // a collapsed generator: every sample alike, a zero covariance; the distance is the mean's
+        // plus the other set's trace (1 + 2 + 4 = 7 here), not an error
+        double[][] zero = new double[2][2];
+        org.assertj.core.api.Assertions.assertThat(FeatureMath.frechet(new double[] {1, 2}, zero, new double[] {1, 0},
+                new double[][] {{2, 0}, {0, 1}})).isCloseTo(7, org.assertj.core.api.Assertions.within(1e-5));
+    }
 }
