@@ -38,6 +38,21 @@ public final class ChildMain {
     }
 
     /**
+     * What a jgan process that stopped says went wrong: its "jgan: error:" line (a user's mistake,
+     * a diverged run), else what to read.
+     *
+     * @param output its output lines
+     * @param exitCode its exit code
+     * @param where where its whole output is kept, for the message
+     * @return one line
+     */
+    public static String errorLine(java.util.List<String> output, int exitCode, String where) {
+        return output.stream().filter(l -> l.startsWith("jgan: error: ")).findFirst()
+                .map(l -> l.substring("jgan: error: ".length()))
+                .orElse("exit code " + exitCode + " (its output: " + where + ")");
+    }
+
+    /**
      * The command that starts this class in a new JVM: this JVM's java, its module and heap
      * options, and its classpath (with the jars Spark added to the task's class loader).
      *

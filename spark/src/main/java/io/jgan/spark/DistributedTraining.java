@@ -137,10 +137,10 @@ public final class DistributedTraining {
             throw e;
         }
         List<String> lines = Files.readAllLines(log);
-        Files.deleteIfExists(log);
-        String error = code == 0 ? "" : lines.stream().filter(l -> l.startsWith("jgan: error: ")).findFirst()
-                .orElse(lines.isEmpty() ? "exit code " + code : lines.get(lines.size() - 1))
-                .replaceFirst("^jgan: error: ", "");
+        String error = code == 0 ? "" : ChildMain.errorLine(lines, code, log + " on " + myHost);
+        if (code == 0) {
+            Files.deleteIfExists(log); // a failed rank's output stays, for its message
+        }
         if (code != 0) { // fails the barrier stage, so Spark kills the other ranks' tasks
             throw new JganException(code, "rank " + rank + " on " + myHost + ": " + error);
         }

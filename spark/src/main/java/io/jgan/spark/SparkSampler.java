@@ -85,7 +85,19 @@ public final class SparkSampler {
      *     any task starts
      */
     public static Dataset<Row> samples(SparkSession spark, Path checkpoint, SampleSpec spec) {
-        ShippedCheckpoint shipped = ShippedCheckpoint.of(checkpoint);
+        return samples(spark, ShippedCheckpoint.of(checkpoint), spec);
+    }
+
+    /**
+     * Samples ids 0..n-1 of a checkpoint already read on the driver.
+     *
+     * @param spark the session
+     * @param shipped the checkpoint ({@link ShippedCheckpoint#of})
+     * @param spec what to sample
+     * @return the samples
+     * @throws JganException for a label the generator lacks, before any task starts
+     */
+    public static Dataset<Row> samples(SparkSession spark, ShippedCheckpoint shipped, SampleSpec spec) {
         ModelConfig m = shipped.model();
         if (spec.label() != null && (!m.conditional() || spec.label() < 0 || spec.label() >= m.classes())) {
             throw new JganException(JganException.USAGE, !m.conditional()

@@ -2,6 +2,7 @@ package io.jgan.spark.cli;
 
 import io.jgan.JganException;
 import io.jgan.spark.SampleSpec;
+import io.jgan.spark.ShippedCheckpoint;
 import io.jgan.spark.SparkSampler;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,11 +64,13 @@ public final class SparkSampleCommand implements Callable<Integer> {
                         + " or png,pixels");
             }
         }
+        new SampleSpec(n, seed, 1, label, columns.contains("png"), columns.contains("pixels")); // checks, before Spark
+        ShippedCheckpoint shipped = ShippedCheckpoint.of(checkpoint); // a bad checkpoint stops here, before Spark
         SparkSession session = spark.session("sample");
         int p = partitions != null ? partitions : session.sparkContext().defaultParallelism();
         SampleSpec s = new SampleSpec(n, seed, p, label, columns.contains("png"), columns.contains("pixels"));
         long t0 = System.nanoTime();
-        Dataset<Row> rows = SparkSampler.samples(session, checkpoint, s);
+        Dataset<Row> rows = SparkSampler.samples(session, shipped, s);
         SparkSampler.write(rows, out, format);
         double secs = (System.nanoTime() - t0) / 1e9;
         spec.commandLine().getOut().printf("jgan-spark: wrote %d samples of %s to %s (%s, %d partitions) in %.1f s"

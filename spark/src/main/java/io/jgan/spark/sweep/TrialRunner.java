@@ -82,10 +82,8 @@ final class TrialRunner {
             double secs = (System.nanoTime() - t0) / 1e9;
             TrialResult result;
             if (code != 0) {
-                String line = lines.stream().filter(l -> l.startsWith("jgan: error: ")).findFirst()
-                        .map(l -> l.replaceFirst("^jgan: error: ", ""))
-                        .orElse("exit code " + code + " (its output: " + trialDir(out, t.id()) + "/"
-                                + String.format("train-%08d.log", rung) + ")");
+                String line = io.jgan.spark.ChildMain.errorLine(lines, code, trialDir(out, t.id()) + "/"
+                        + String.format("train-%08d.log", rung));
                 result = new TrialResult(t.id(), rung, "failed", Double.NaN, -1, secs, line);
             } else {
                 double[] last = lastMeasurement(run.resolve("eval.csv"));
