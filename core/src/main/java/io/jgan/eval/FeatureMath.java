@@ -157,8 +157,7 @@ public final class FeatureMath {
 
     private static double[] symmetricEigenvalues(DMatrixRMaj m) {
         EigenDecomposition_F64<DMatrixRMaj> eig = decomposed(m, false);
-        DMatrixRMaj s = m;
-        double[] out = new double[s.numRows];
+        double[] out = new double[m.numRows];
         for (int i = 0; i < out.length; i++) {
             out[i] = eig.getEigenvalue(i).getReal();
         }

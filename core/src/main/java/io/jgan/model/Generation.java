@@ -65,13 +65,11 @@ public final class Generation {
             long first = b * block;
             float[] z = LatentNoise.forIds(seed, first, block, model.latentDim()); // (64, latentDim)
             int[] y = null;
-            if (model.conditional()) {
+            if (model.conditional() && label != null) {
                 y = new int[block];
-                if (label != null) {
-                    java.util.Arrays.fill(y, label);
-                } else {
-                    y = LatentNoise.cyclicLabels(first, block, model.classes());
-                }
+                java.util.Arrays.fill(y, label);
+            } else if (model.conditional()) {
+                y = LatentNoise.cyclicLabels(first, block, model.classes());
             }
             float[] x = run(generator, model, z, y); // (64, dataDim)
             long lo = Math.max(from, first);

@@ -164,7 +164,14 @@ public final class Sampler implements AutoCloseable {
         return Generation.inBlocks(generator, model, z, model.conditional() ? LatentNoise.cyclicLabels(n, model.classes()) : null, n);
     }
 
-    private static void requireLabel(ModelConfig m, int y) {
+    /**
+     * Checks that a generator takes a class, and this one.
+     *
+     * @param m the generator's model
+     * @param y the class asked for
+     * @throws JganException (usage) for an unconditional generator or a class it lacks
+     */
+    public static void requireLabel(ModelConfig m, int y) {
         if (!m.conditional()) {
             throw new JganException(JganException.USAGE, "this generator is not conditional: it takes no --label");
         }

@@ -23,13 +23,17 @@ public final class ShippedClassifier implements Serializable {
     private final byte[] weights;
     private final byte[] reference;
     private final String source;
+    /** What it is, read by the load that checked it on the driver (not shipped). */
+    private final transient ClassifierInfo info;
 
-    private ShippedClassifier(String domain, byte[] json, byte[] weights, byte[] reference, String source) {
+    private ShippedClassifier(String domain, byte[] json, byte[] weights, byte[] reference, String source,
+            ClassifierInfo info) {
         this.domain = domain;
         this.json = json;
         this.weights = weights;
         this.reference = reference;
         this.source = source;
+        this.info = info;
     }
 
     /**
@@ -40,8 +44,9 @@ public final class ShippedClassifier implements Serializable {
      * @throws JganException (usage) for a domain jgan has no classifier of
      */
     public static ShippedClassifier domain(String domain) {
-        ClassifierBundle.shipped(domain).close(); // checks the name, on the driver
-        return new ShippedClassifier(domain, null, null, null, "jgan's " + domain + " classifier");
+        try (ClassifierBundle checked = ClassifierBundle.shipped(domain)) { // checks the name, on the driver
+            return new ShippedClassifier(domain, null, null, null, "jgan's " + domain + " classifier", checked.info());
+        }
     }
 
     /**
@@ -52,11 +57,10 @@ public final class ShippedClassifier implements Serializable {
      * @throws JganException (bad checkpoint) when the folder is not a classifier
      */
     public static ShippedClassifier folder(Path dir) {
-        ClassifierBundle.load(dir).close(); // every check the core makes, before any task
-        try {
+        try (ClassifierBundle checked = ClassifierBundle.load(dir)) { // every check the core makes, before any task
             return new ShippedClassifier(null, Files.readAllBytes(dir.resolve("classifier.json")),
                     Files.readAllBytes(dir.resolve("classifier.tensors")),
-                    Files.readAllBytes(dir.resolve("reference.tensors")), dir.toString());
+                    Files.readAllBytes(dir.resolve("reference.tensors")), dir.toString(), checked.info());
         } catch (IOException e) {
             throw new JganException(JganException.IO, "cannot read classifier " + dir + ": " + e.getMessage());
         }
@@ -68,10 +72,8 @@ public final class ShippedClassifier implements Serializable {
         return domain != null ? ClassifierBundle.shipped(domain) : ClassifierBundle.load(json, weights, reference, source);
     }
 
-    /** @return what it is, without loading the network */
+    /** @return what it is (on the driver, where it was checked) */
     public ClassifierInfo info() {
-        try (ClassifierBundle b = load()) {
-            return b.info();
-        }
+        return info;
     }
 }

@@ -215,12 +215,9 @@ public final class SparkEvaluator {
             for (int i = 0; i < b; i++) {
                 long h = textKeys[i] != null ? mix(seed, textKeys[i].hashCode() * 0x9E3779B97F4A7C15L + textKeys[i].length())
                         : mix(seed, numberKeys[i]);
-                if (kept.size() < KEPT || h < kept.peek().hash) {
-                    kept.add(new Kept(h, numberKeys[i], textKeys[i],
+                if (wanted(h)) {
+                    offer(new Kept(h, numberKeys[i], textKeys[i],
                             java.util.Arrays.copyOfRange(out.features(), i * d, (i + 1) * d)));
-                    if (kept.size() > KEPT) {
-                        kept.poll();
-                    }
                 }
             }
         }
@@ -230,14 +227,24 @@ public final class SparkEvaluator {
                 stats = stats == null ? o.stats : stats.merge(o.stats);
             }
             for (Kept x : o.kept) {
-                if (kept.size() < KEPT || x.hash < kept.peek().hash) {
-                    kept.add(x);
-                    if (kept.size() > KEPT) {
-                        kept.poll();
-                    }
-                }
+                offer(x);
             }
             return this;
+        }
+
+        /** Whether a row of this hash would be kept (checked before its features are copied). */
+        private boolean wanted(long hash) {
+            return kept.size() < KEPT || hash < kept.peek().hash;
+        }
+
+        /** Keeps a row if its hash is among the KEPT smallest so far. */
+        private void offer(Kept x) {
+            if (wanted(x.hash)) {
+                kept.add(x);
+                if (kept.size() > KEPT) {
+                    kept.poll();
+                }
+            }
         }
     }
 

@@ -99,10 +99,8 @@ public final class SparkSampler {
      */
     public static Dataset<Row> samples(SparkSession spark, ShippedCheckpoint shipped, SampleSpec spec) {
         ModelConfig m = shipped.model();
-        if (spec.label() != null && (!m.conditional() || spec.label() < 0 || spec.label() >= m.classes())) {
-            throw new JganException(JganException.USAGE, !m.conditional()
-                    ? "this generator is not conditional: it takes no --label"
-                    : "--label " + spec.label() + " is not a class of this generator: use 0.." + (m.classes() - 1));
+        if (spec.label() != null) {
+            Sampler.requireLabel(m, spec.label()); // jgan sample's check and message
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Broadcast<ShippedCheckpoint> g = jsc.broadcast(shipped);

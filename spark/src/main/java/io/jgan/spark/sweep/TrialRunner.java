@@ -15,7 +15,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Runs one trial to one rung inside a Spark task: {@code jgan train} in this JVM on one thread,
+ * Runs one trial to one rung inside a Spark task: {@code jgan train} in a process of its own
+ * ({@link io.jgan.spark.ChildMain}) on the task's cores,
  * into a local folder, resumed from the trial's run folder at the sweep's output location when an
  * earlier rung made one (any executor may run the next rung); then the run folder goes back to the
  * output location and, last, the rung's result file, so that a sweep killed at any point finds
