@@ -74,8 +74,7 @@ public final class Dcgan {
         Sequential d = new Sequential()
                 .add(classes == 0 ? Lambda.reshape(channels, side, side) // (N, C, side, side)
                         : withLabelMaps(channels, side, classes)) // (N, C + K, side, side)
-                .add(classes == 0 ? conv(width, 4, 2, 1) // (N, width, side/2, side/2)
-                        : conv(width, 4, 2, 1).constantTrailingMaps(classes)) // the same sum, the label maps' part per class
+                .add(conv(width, 4, 2, 1)) // (N, width, side/2, side/2)
                 .add(Lambda.leakyRelu(0.2));
         for (int i = 1; i < downs; i++) {
             width *= 2;
@@ -157,7 +156,7 @@ public final class Dcgan {
         return new Upsample2x(filters);
     }
 
-    static Conv2d conv(int filters, int kernel, int stride, int pad) {
+    static Block conv(int filters, int kernel, int stride, int pad) {
         // not transposedInputGradient(): in the whole DCGAN step it measured slower (Conv2d's comment)
         return new Conv2d(filters, kernel, stride, pad, Init.normal(0, 0.02), null);
     }
