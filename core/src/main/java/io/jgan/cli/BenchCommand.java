@@ -173,6 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new JganException(JganException.USAGE,
                     "--warmup must be >= 0, --iterations >= 1 and --rss-every >= 0");
         }
+        Presets.check(recipe.preset, model);
         GanConfig preset = Family.of(model).preset(1_000_000);
         TrainConfig train = recipe.over(preset.train());
         int batch = train.batchSize();

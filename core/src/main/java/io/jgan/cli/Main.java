@@ -60,7 +60,7 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int execute(String... args) {
-        return commandLine().execute(args);
+        return commandLine().execute(Presets.expand(args)); // --preset NAME: its options, where not given
     }
 
     /**

@@ -159,6 +159,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Options that do not apply to the family. */
     private void check(ParseResult given, Family family) {
+        Presets.check(recipe.preset, model);
         if (given.hasMatchedOption("--projection") && !conditional) {
             throw new JganException(JganException.USAGE, Family.PROJECTION_NEEDS_CLASSES);
         }

@@ -38,7 +38,7 @@ public class CliSmokeTest {
         CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
+        int code = cl.execute(Presets.expand(args)); // as Main.execute
         return new Run(code, out.toString(), err.toString());
     }
 

@@ -34,7 +34,7 @@ public final class ChildMain {
         watchdog.setDaemon(true);
         watchdog.start();
         Natives.load();
-        System.exit(Main.commandLine().execute(args));
+        System.exit(Main.execute(args)); // as jgan itself: --preset expanded
     }
 
     /**

@@ -1,0 +1,59 @@
+package io.jgan.cli;
+
+import static io.jgan.cli.CliSmokeTest.jgan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.jgan.JganException;
+import io.jgan.format.Json;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --preset NAME: its options where the user gave none, the user's where given, refusals. */
+class PresetsTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void bestAddsItsOptionsAndKeepsTheUsers() {
+        List<String> best = List.of(Presets.expand(new String[] {"train", "--preset", "best", "--conditional"}));
+        assertThat(best).containsSubsequence("train", "--model", "dcgan", "--batch-size", "32", "--ema", "0.995",
+                "--preset", "best", "--conditional");
+        List<String> mine = List.of(Presets.expand(new String[] {"bench", "--preset=best", "--batch-size=16"}));
+        assertThat(mine).containsSubsequence("bench", "--model", "dcgan", "--ema", "0.995", "--preset=best",
+                "--batch-size=16");
+        assertThat(Collections.frequency(mine, "--batch-size")).isZero(); // the user's --batch-size=16 only
+        String[] none = {"train", "--model", "dcgan"};
+        assertThat(Presets.expand(none)).isSameAs(none);
+        String[] sample = {"sample", "--preset", "best"}; // not a command with presets: picocli refuses it
+        assertThat(Presets.expand(sample)).isSameAs(sample);
+    }
+
+    @Test
+    void aRunRecordsThePresetsValues() throws IOException {
+        Path run = tmp.resolve("run");
+        CliSmokeTest.Run r = jgan("train", "--preset", "best", "--limit", "128", "--max-steps", "2", "--no-progress",
+                "--no-tensorboard", "--out", run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode config = Json.MAPPER.readTree(run.resolve("config.json").toFile());
+        assertThat(config.at("/model/family").asText()).isEqualTo("dcgan");
+        assertThat(config.at("/train/batchSize").asInt()).isEqualTo(32);
+        assertThat(config.at("/train/emaDecay").asDouble()).isEqualTo(0.995);
+    }
+
+    @Test
+    void unknownPresetsAndOtherModelsAreRefused() {
+        CliSmokeTest.Run r = jgan("train", "--preset", "fastest");
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(r.err()).startsWith("jgan: error: unknown --preset 'fastest': the presets are best")
+                .doesNotContain("\tat ");
+        r = jgan("bench", "--preset", "best", "--model", "mlp");
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(r.err()).contains("--preset best is a --model dcgan recipe", "leave out --model");
+    }
+}
