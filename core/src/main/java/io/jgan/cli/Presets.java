@@ -10,8 +10,8 @@ import java.util.Map;
  * Named recipes for {@code train} and {@code bench}: {@code --preset NAME} stands for a list of
  * options, each of which the user may still give to override it. The list is spliced into the
  * command line before parsing (only the options not already given), so a run records the values
- * it really used, ranks of a data-parallel job re-expand it identically, and a resume needs
- * nothing new.
+ * it really used, and ranks of a data-parallel job re-expand it identically. A resumed run keeps
+ * its own settings: with {@code --resume} the preset is not expanded, and train refuses it by name.
  */
 final class Presets {
 
@@ -52,8 +52,8 @@ final class Presets {
             }
         }
         List<String> options = name == null ? null : PRESETS.get(name);
-        if (options == null) {
-            return args; // none, or an unknown name, which the command refuses with the list
+        if (options == null || given(args, "--resume")) {
+            return args; // none, an unknown name (refused with the list), or a resume (refused: it keeps its settings)
         }
         List<String> out = new ArrayList<>(List.of(args[0]));
         for (int i = 0; i < options.size(); i += 2) {

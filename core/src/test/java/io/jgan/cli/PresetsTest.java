@@ -52,6 +52,9 @@ class PresetsTest {
         assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
         assertThat(r.err()).startsWith("jgan: error: unknown --preset 'fastest': the presets are best")
                 .doesNotContain("\tat ");
+        r = jgan("train", "--resume", tmp.resolve("none").toString(), "--preset", "best");
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(r.err()).startsWith("jgan: error: --preset cannot be given with --resume");
         r = jgan("bench", "--preset", "best", "--model", "mlp");
         assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
         assertThat(r.err()).contains("--preset best is a --model dcgan recipe", "leave out --model");
