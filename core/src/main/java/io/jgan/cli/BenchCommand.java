@@ -48,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
             + " classifier` (default: the shipped one of the data's domain)")
     Path classifier;
 
-    @Option(names = "--feature-maps", paramLabel = "N", description = "sngan's width, as for train (default 64)")
+    @Option(names = "--feature-maps", paramLabel = "N", description = "dcgan's or sngan's width, as for train (32, 64)")
     Integer featureMaps;
 
     @Mixin

@@ -56,8 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--latent", paramLabel = "N", description = "noise size (mlp 100, mlp-bn 10)")
     Integer latent;
 
-    @Option(names = "--feature-maps", paramLabel = "N", description = "feature maps in each of G's and D's blocks, for"
-            + " --model sngan (default 64; the SNGAN paper's 128 to 256 need a GPU; cost grows with N squared)")
+    @Option(names = "--feature-maps", paramLabel = "N", description = "width of G and D: --model sngan's"
+            + " maps in every block (default 64; the SNGAN paper's 128 to 256 need a GPU), --model dcgan's in G's last"
+            + " and D's first layer, doubling inwards (default 32); cost grows with N squared")
     Integer featureMaps;
 
     @Mixin

@@ -17,8 +17,8 @@ import io.jgan.JganException;
  * @param classes for a conditional GAN (Mirza and Osindero 2014; D(x, condition) of 'An Intuitive way to
  *     understand GANs'):
  *     the number of classes whose one-hot code both networks also see; 0 = unconditional
- * @param featureMaps feature maps in each of G's and D's blocks, for the families whose width is
- *     a choice (sngan); 0 = the family's own (left out of the saved config, so that configs from
+ * @param featureMaps the width, for the families whose width is
+ *     a choice (dcgan, sngan); 0 = the family's own (left out of the saved config, so that configs from
  *     before it and the tutorials' models read and write as they did)
  * @param classNorm for a conditional dcgan: G takes the class through conditional batch norm (a
  *     gain and a bias per class in every batch norm; z alone enters the first layer) instead of

@@ -13,18 +13,27 @@ import org.bytedeco.pytorch.global.torch;
  * <p>The networks keep jgan's flat interface: G maps (N, latent) to (N, C*S*S), D maps
  * (N, C*S*S) to (N, 1) logits; the reshapes happen inside.
  *
- * <p>Widths are {@code G_WIDTH} / {@code D_WIDTH} feature maps at the finest convolutional
- * layer, doubling towards the 4x4 (7x7 for 28) end, half of the paper's 128/64 so that a
- * 2-core CPU trains it in minutes.
+ * <p>Widths are {@code width} feature maps at the finest convolutional layer of each network,
+ * doubling towards the 4x4 (7x7 for 28) end: by default {@link #DEFAULT_WIDTH}, a quarter of the
+ * paper's 128 for G and half of its 64 for D, so that a 2-core CPU trains it in minutes;
+ * {@code --feature-maps N} chooses another.
  */
 public final class Dcgan {
 
-    /** Generator feature maps in its last hidden layer. */
-    static final int G_WIDTH = 32;
-    /** Discriminator feature maps in its first layer. */
-    static final int D_WIDTH = 32;
+    /** Feature maps of G's last hidden layer and of D's first layer unless a model says otherwise. */
+    public static final int DEFAULT_WIDTH = 32;
 
     private Dcgan() {}
+
+    /**
+     * A model's width: the feature maps of G's last hidden layer and of D's first layer.
+     *
+     * @param m the model
+     * @return its feature maps, or {@link #DEFAULT_WIDTH} when it names none
+     */
+    public static int width(io.jgan.config.ModelConfig m) {
+        return m.featureMaps() == 0 ? DEFAULT_WIDTH : m.featureMaps();
+    }
 
     /**
      * The generator.
@@ -34,12 +43,13 @@ public final class Dcgan {
      * @param side 28, 32 or 64
      * @param classes 0 for batch norm, or K for conditional batch norm ({@link ConditionalBatchNorm},
      *     inside a {@link ClassConditional})
+     * @param finest feature maps of the last hidden layer (doubling towards the first)
      * @return the block
      */
-    public static Block generator(int latentDim, int channels, int side, int classes) {
+    public static Block generator(int latentDim, int channels, int side, int classes, int finest) {
         int ups = upsamplings(side); // stride-2 layers after the first
         int start = side == 28 ? 7 : 4; // side of the first feature map
-        int width = G_WIDTH << (ups - 1);
+        int width = finest << (ups - 1);
         // A transposed convolution from a 1x1 input is exactly a linear map: z to start x start maps
         Linear project = new Linear((long) width * start * start, Init.normal(0, 0.02), null);
         Sequential g = new Sequential()
@@ -65,12 +75,12 @@ public final class Dcgan {
      * @param side 28, 32 or 64
      * @param classes 0, or the number of classes of a conditional D: its input then ends in a
      *     one-hot code, which becomes K constant feature maps beside the image's channels
+     * @param first feature maps of the first layer (doubling with each halving of the side)
      * @return the block, returning logits (N, 1)
      */
-    public static Block discriminator(int channels, int side, int classes) {
+    public static Block discriminator(int channels, int side, int classes, int first) {
         int downs = upsamplings(side);
-        int end = side == 28 ? 7 : 4;
-        int width = D_WIDTH;
+        int width = first;
         Sequential d = new Sequential()
                 .add(classes == 0 ? Lambda.reshape(channels, side, side) // (N, C, side, side)
                         : withLabelMaps(channels, side, classes)) // (N, C + K, side, side)
@@ -94,11 +104,12 @@ public final class Dcgan {
      * @param channels 1 or 3
      * @param side 28, 32 or 64
      * @param classes K, at least 2
+     * @param first feature maps of phi's first layer
      * @return the block, (N, C*side*side + K) to logits (N, 1)
      */
-    public static Block projectionDiscriminator(int channels, int side, int classes) {
+    public static Block projectionDiscriminator(int channels, int side, int classes, int first) {
         int downs = upsamplings(side);
-        int width = D_WIDTH;
+        int width = first;
         Sequential phi = new Sequential()
                 .add(Lambda.reshape(channels, side, side)) // (N, C, side, side)
                 .add(conv(width, 4, 2, 1))

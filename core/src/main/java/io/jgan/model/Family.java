@@ -109,19 +109,19 @@ public enum Family {
         public Block generator(ModelConfig m) {
             if (m.classNorm() && m.conditional()) { // z alone into the body; the class through its batch norms
                 return new ClassConditional(m.latentDim(), m.classes(),
-                        Dcgan.generator(m.latentDim(), m.channels(), m.height(), m.classes()));
+                        Dcgan.generator(m.latentDim(), m.channels(), m.height(), m.classes(), Dcgan.width(m)));
             }
-            return Dcgan.generator(generatorInputDim(m), m.channels(), m.height(), 0);
+            return Dcgan.generator(generatorInputDim(m), m.channels(), m.height(), 0, Dcgan.width(m));
         }
 
         @Override
         public Block discriminator(ModelConfig m) {
-            return Dcgan.discriminator(m.channels(), m.height(), m.classes());
+            return Dcgan.discriminator(m.channels(), m.height(), m.classes(), Dcgan.width(m));
         }
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes());
+            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Dcgan.width(m));
         }
 
         @Override
@@ -145,7 +145,7 @@ public enum Family {
         public long[] generatorMacs(ModelConfig m, Network g) {
             int ups = Dcgan.upsamplings(m.height());
             long s = m.height() == 28 ? 7 : 4;
-            long width = (long) Dcgan.G_WIDTH << (ups - 1);
+            long width = (long) Dcgan.width(m) << (ups - 1);
             long[] macs = new long[ups + 1];
             macs[0] = generatorInputDim(m) * width * s * s;
             for (int i = 1; i <= ups; i++) {
@@ -163,7 +163,7 @@ public enum Family {
             int downs = Dcgan.upsamplings(m.height());
             long[] macs = new long[downs + 1];
             long in = m.channels() + m.classes();
-            long width = Dcgan.D_WIDTH;
+            long width = Dcgan.width(m);
             long s = m.height();
             for (int i = 0; i < downs; i++) {
                 s /= 2;
@@ -532,9 +532,9 @@ public enum Family {
             throw new JganException(JganException.USAGE, "conditional batch norm in G is chosen for dcgan (with"
                     + " --projection); " + id + " has its own way with classes");
         }
-        if (m.featureMaps() != 0 && this != SNGAN) {
-            throw new JganException(JganException.USAGE, "--feature-maps sets sngan's width; " + id + " has fixed"
-                    + " layer sizes: leave it out, or use --model sngan");
+        if (m.featureMaps() != 0 && this != SNGAN && this != DCGAN) {
+            throw new JganException(JganException.USAGE, "--feature-maps sets dcgan's and sngan's width; " + id
+                    + " has fixed layer sizes: leave it out, or use --model dcgan or sngan");
         }
         if (m.latentDim() < 1 || m.latentDim() > 4096) {
             throw new JganException(JganException.USAGE, "latent size " + m.latentDim() + " is out of range: use"

@@ -3,6 +3,8 @@ package io.jgan.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.jgan.config.ModelConfig;
+import io.jgan.config.PixelRange;
 import io.jgan.engine.Scope;
 import io.jgan.engine.Torch;
 import io.jgan.format.NamedTensor;
@@ -118,7 +120,7 @@ class DcganTest {
         assertThat(Upsample2x.formerName("01SequentialBlock_01Linear_weight")).isEqualTo("01SequentialBlock_01Linear_weight");
         assertThat(Upsample2x.formerName("01SequentialBlock_02Conv2d_weight")).isEqualTo("01SequentialBlock_02Conv2d_weight");
         // a generator whose up-sampling weights come under the former names loads them
-        try (Network g = new Network("g", Dcgan.generator(100, 1, 28, 0), 100)) {
+        try (Network g = new Network("g", Dcgan.generator(100, 1, 28, 0, Dcgan.DEFAULT_WIDTH), 100)) {
             loadsUnderFormerNames(g);
         }
     }
@@ -198,9 +200,51 @@ class DcganTest {
         assertThat(Dcgan.formerName("08WholeMapConv_weight")).isEqualTo("08Conv2d_weight");
         assertThat(Dcgan.formerName("05Upsample2x_weight")).isEqualTo("05SequentialBlock_02Conv2d_weight");
         assertThat(Dcgan.formerName("01Conv2d_weight")).isEqualTo("01Conv2d_weight");
-        try (Network d = new Network("d", Dcgan.discriminator(1, 28, 0), 784)) {
+        try (Network d = new Network("d", Dcgan.discriminator(1, 28, 0, Dcgan.DEFAULT_WIDTH), 784)) {
             loadsUnderFormerNames(d);
         }
+    }
+
+    /**
+     * --feature-maps w sets G's last hidden and D's first width, doubling inwards; parameter
+     * counts by hand for 28x28 (no biases but the batch norms' shifts): G = projection 100 x 2w x 7 x 7
+     * + batch norm 2 x 2w + up-sampling 2w x w x 4 x 4 + batch norm 2 x w + up-sampling w x 1 x 4 x 4;
+     * D = conv 1 x w x 4 x 4 + conv w x 2w x 4 x 4 + batch norm 2 x 2w + whole-map conv 2w x 7 x 7.
+     */
+    @ParameterizedTest(name = "width {0}")
+    @ValueSource(ints = {16, 32, 48})
+    void widthSetsTheFeatureMaps(int w) {
+        long g = 100L * 2 * w * 49 + 2 * 2 * w + 2L * w * w * 16 + 2 * w + w * 16L;
+        long d = w * 16L + w * 2L * w * 16 + 2 * 2 * w + 2 * w * 49L;
+        ModelConfig m = new ModelConfig("dcgan", 100, 1, 28, 28, PixelRange.SYMMETRIC, 0, w == 32 ? 0 : w);
+        assertThat(Dcgan.width(m)).isEqualTo(w);
+        try (Network gen = Family.DCGAN.newGenerator("generator", m);
+                Network dis = Family.DCGAN.newDiscriminator("discriminator", m, true, false)) {
+            assertThat(gen.parameterCount()).isEqualTo(g);
+            assertThat(dis.parameterCount()).isEqualTo(d);
+        }
+        // the MAC counts of the kernel report follow the width: G's first up-sampling is 2w x 4w x 2 x 2 x 8 x 8
+        assertThat(Family.DCGAN.generatorMacs(m, null)[1]).isEqualTo(2L * w * 4 * w * 2 * 2 * 8 * 8);
+        assertThat(Family.DCGAN.discriminatorMacs(m, null)[1]).isEqualTo(w * 2L * w * 16 * 7 * 7);
+    }
+
+    /** A narrow DCGAN trains, records its width, samples and resumes through the command line. */
+    @Test
+    void featureMapsTrainSampleAndResumeThroughTheCli(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path run = tmp.resolve("narrow");
+        io.jgan.cli.CliSmokeTest.Run r = io.jgan.cli.CliSmokeTest.jgan("train", "--model", "dcgan", "--feature-maps",
+                "8", "--limit", "64", "--batch-size", "16", "--max-steps", "2", "--no-progress", "--no-tensorboard",
+                "--out", run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(io.jgan.format.Json.MAPPER.readTree(run.resolve("config.json").toFile()).get("model")
+                .get("featureMaps").asInt()).isEqualTo(8);
+        r = io.jgan.cli.CliSmokeTest.jgan("sample", "--checkpoint", run.toString(), "--n", "4", "--out",
+                tmp.resolve("s.png").toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        r = io.jgan.cli.CliSmokeTest.jgan("train", "--resume", run.toString(), "--max-steps", "3", "--no-progress",
+                "--no-tensorboard");
+        assertThat(r.exitCode()).as(r.err()).isZero();
     }
 
     @Test
@@ -208,8 +252,8 @@ class DcganTest {
         for (int[] cs : new int[][] {{1, 28}, {3, 32}, {3, 64}}) {
             int c = cs[0];
             int side = cs[1];
-            try (Scope m = Scope.open(); Network g = new Network("generator", Dcgan.generator(16, c, side, 0), 16);
-                    Network d = new Network("discriminator", Dcgan.discriminator(c, side, 0), c * side * side)) {
+            try (Scope m = Scope.open(); Network g = new Network("generator", Dcgan.generator(16, c, side, 0, Dcgan.DEFAULT_WIDTH), 16);
+                    Network d = new Network("discriminator", Dcgan.discriminator(c, side, 0, Dcgan.DEFAULT_WIDTH), c * side * side)) {
                 Tensor x = g.forward(Torch.randn(5, 16), true);
                 assertThat(Torch.shape(x)).containsExactly(5, (long) c * side * side);
                 assertThat(Torch.item(x.max())).isLessThanOrEqualTo(1f); // tanh
