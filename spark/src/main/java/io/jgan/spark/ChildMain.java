@@ -53,6 +53,24 @@ public final class ChildMain {
     }
 
     /**
+     * A child's threads: the task's cores (spark.task.cpus, 1 by default; 1 outside a task) for
+     * libtorch and OpenBLAS, replacing what the executor's environment says, which describes the
+     * executor rather than this task (N tasks each taking all its cores would oversubscribe them);
+     * and the launcher's idle settings (threads sleep rather than spin) where the environment gives
+     * none. Ranks and sweep trials both start their processes through this.
+     *
+     * @param env the child's environment, changed
+     * @param task the task starting it, or null
+     */
+    public static void useTaskCores(java.util.Map<String, String> env, org.apache.spark.TaskContext task) {
+        String threads = Integer.toString(task == null ? 1 : Math.max(1, task.cpus()));
+        env.put("OMP_NUM_THREADS", threads);
+        env.put("OPENBLAS_NUM_THREADS", threads);
+        env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        env.putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");
+    }
+
+    /**
      * The command that starts this class in a new JVM: this JVM's java, its module and heap
      * options, and its classpath (with the jars Spark added to the task's class loader).
      *

@@ -111,11 +111,7 @@ public final class DistributedTraining {
         env.put("LOCAL_WORLD_SIZE", Integer.toString(localWorld));
         env.put("MASTER_ADDR", masterHost);
         env.put("MASTER_PORT", masterPort);
-        // the task's cores (spark.task.cpus, 1 by default) are the rank's threads, libtorch's and OpenBLAS's
-        env.putIfAbsent("OMP_NUM_THREADS", Integer.toString(Math.max(1, ctx.cpus())));
-        env.putIfAbsent("OPENBLAS_NUM_THREADS", env.get("OMP_NUM_THREADS"));
-        env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-        env.putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");
+        ChildMain.useTaskCores(env, ctx); // the task's cores are the rank's threads
         Path log = Files.createTempFile("jgan-rank-" + rank + "-", ".log");
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         Process p = pb.start();

@@ -64,9 +64,7 @@ final class TrialRunner {
             // state are the trial's alone, so it trains as jgan train with these options does
             Path log = local.resolve("train.log");
             ProcessBuilder pb = new ProcessBuilder(io.jgan.spark.ChildMain.command(args));
-            pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads()));
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads()));
-            pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+            io.jgan.spark.ChildMain.useTaskCores(pb.environment(), org.apache.spark.TaskContext.get());
             pb.redirectErrorStream(true).redirectOutput(log.toFile());
             Process p = pb.start();
             int code;
@@ -105,12 +103,6 @@ final class TrialRunner {
                 delete(local);
             }
         }
-    }
-
-    /** The task's cores (spark.task.cpus): the trial's threads. */
-    private static int threads() {
-        org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
-        return task == null ? 1 : Math.max(1, task.cpus());
     }
 
     /** Writes a result next to its final name, then renames it: never half a file. */
