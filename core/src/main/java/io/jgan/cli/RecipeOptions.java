@@ -55,6 +55,10 @@ public final class RecipeOptions {
             description = "keep an exponential moving average of G's weights (e.g. 0.999); grids, sample and eval use it (default 0: off)")
     double ema;
 
+    @Option(names = "--lr-decay", paramLabel = "K", description = "both learning rates fall linearly towards 0 over"
+            + " the run's last K steps (pix2pix's schedule: constant, then linear decay; default 0: constant)")
+    long lrDecay;
+
     @Option(names = "--spectral-norm", description = "spectral normalisation of every layer of D (Miyato et al."
             + " 2018, as PyTorch's spectral_norm): D's weights divided by their largest singular value, one power"
             + " iteration per pass; keeps D 1-Lipschitz per layer")
@@ -101,6 +105,7 @@ public final class RecipeOptions {
                 .loss(loss != null ? loss : preset.loss())
                 .seed(seed)
                 .emaDecay(ema)
+                .lrDecaySteps(lrDecay)
                 .l1Weight(l1Weight != null ? l1Weight : preset.l1Weight())
                 .spectralNorm(spectralNorm || preset.spectralNorm())
                 .r1Gamma(r1 > 0 ? r1 : preset.r1Gamma())

@@ -34,6 +34,9 @@ import java.util.List;
  *     comma-separated; empty (or absent from a run's config) for none
  * @param projection a class-conditional D with a projection (Miyato and Koyama 2018) instead of label maps;
  *     absent from a run's config when off
+ * @param lrDecaySteps K: both learning rates fall linearly towards 0 over the run's last K steps
+ *     (pix2pix's schedule, Isola et al. 2017: constant, then linear decay); 0 (absent from a run's
+ *     config) for constant rates
  */
 public record TrainConfig(
         int batchSize,
@@ -54,7 +57,8 @@ public record TrainConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double r1Gamma,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.EveryStep.class) int r1Every,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) String augment,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean projection) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean projection,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) long lrDecaySteps) {
 
     /** Leaves r1Every out of a run's config when it is 1 (or 0, as configs without it read): every step. */
     static final class EveryStep {
@@ -109,12 +113,26 @@ public record TrainConfig(
         require(r1Gamma >= 0 && r1Gamma <= 10_000, "--r1 must be in 0..10000 (0: off; 10 is StyleGAN's, 0.1-1 suit"
                 + " MNIST), got " + r1Gamma);
         require(r1Every >= 0 && r1Every <= 1000, "--r1-every must be in 1..1000, got " + r1Every);
+        require(lrDecaySteps >= 0, "--lr-decay must be >= 0 (0: constant learning rates), got " + lrDecaySteps);
         if (!augment.isBlank()) { // never null: the constructor reads an absent one as ""
             for (String p : augment.split(",")) {
                 require(AUGMENT_POLICIES.contains(p.trim()), "unknown --augment policy '" + p.trim() + "': use a"
                         + " comma-separated list of " + String.join(", ", AUGMENT_POLICIES));
             }
         }
+    }
+
+    /**
+     * The learning rates' factor for an iteration: 1, then over the last K steps of the run
+     * (K/(K+1), (K-1)/(K+1), ..., 1/(K+1)), pix2pix's linear decay counted in steps; it never
+     * reaches 0, so the last step still learns. A decay longer than the run starts below 1.
+     *
+     * @param step iterations done before this one, from 0
+     * @param totalSteps the run's length in iterations
+     * @return the factor in (0, 1]
+     */
+    public double lrFactor(long step, long totalSteps) {
+        return lrDecaySteps == 0 ? 1.0 : Math.min(1.0, (double) (totalSteps - step) / (lrDecaySteps + 1));
     }
 
     static void require(boolean ok, String message) {
@@ -144,6 +162,7 @@ public record TrainConfig(
         b.seed = seed;
         b.fixedNoiseCount = fixedNoiseCount;
         b.emaDecay = emaDecay;
+        b.lrDecaySteps = lrDecaySteps;
         b.l1Weight = l1Weight;
         b.spectralNorm = spectralNorm;
         b.r1Gamma = r1Gamma;
@@ -168,6 +187,7 @@ public record TrainConfig(
         private long seed;
         private int fixedNoiseCount = 16;
         private double emaDecay;
+        private long lrDecaySteps;
         private double l1Weight;
         private boolean spectralNorm;
         private double r1Gamma;
@@ -295,6 +315,12 @@ public record TrainConfig(
             return this;
         }
 
+        /** @param v the learning rates' linear decay over the run's last v steps (0: none) @return this */
+        public Builder lrDecaySteps(long v) {
+            lrDecaySteps = v;
+            return this;
+        }
+
         /** @param v spectral normalisation of every layer of D @return this */
         public Builder spectralNorm(boolean v) {
             spectralNorm = v;
@@ -305,7 +331,7 @@ public record TrainConfig(
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
                     fixedNoiseCount, emaDecay, l1Weight, spectralNorm, r1Gamma, r1Every,
-                    augment, projection);
+                    augment, projection, lrDecaySteps);
         }
     }
 }

@@ -31,6 +31,7 @@ public abstract class Adam implements AutoCloseable {
     /** The hyper-parameters. */
     protected final Settings settings;
     private long t;
+    private double lrFactor = 1.0;
 
     /**
      * Remembers the parameters and settings.
@@ -61,7 +62,18 @@ public abstract class Adam implements AutoCloseable {
         t++;
         double c1 = 1.0 - Math.pow(settings.beta1(), t);
         double c2 = 1.0 - Math.pow(settings.beta2(), t);
-        update((float) (settings.learningRate() / c1), (float) Math.sqrt(c2));
+        update((float) (settings.learningRate() * lrFactor / c1), (float) Math.sqrt(c2));
+    }
+
+    /**
+     * Scales the learning rate of the steps that follow (a schedule's factor for the iteration:
+     * {@link io.jgan.config.TrainConfig#lrFactor}); the moments are untouched, as PyTorch's
+     * schedulers leave them.
+     *
+     * @param factor the learning rate's multiplier, 1 for the settings' own
+     */
+    public final void scaleLearningRate(double factor) {
+        lrFactor = factor;
     }
 
     /**

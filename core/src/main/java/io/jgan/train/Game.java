@@ -64,6 +64,13 @@ public interface Game extends AutoCloseable {
      */
     Outcome play(List<Tensor> shuffled, int iteration);
 
+    /**
+     * Scales both players' learning rates for the iterations that follow (the run's schedule).
+     *
+     * @param factor the multiplier of the configured rates
+     */
+    void scaleLearningRates(double factor);
+
     /** @return a loss magnitude above which the run has diverged (the losses' finiteness is always checked) */
     double divergedAbove();
 

@@ -205,6 +205,7 @@ public final class Trainer implements RunView, AutoCloseable {
     private void iterate(List<Tensor> shuffled, int epoch, int iteration) {
         long start = System.nanoTime();
         Torch.seed(Seeds.mix(config.train().seed(), step + 1));
+        game.scaleLearningRates(config.train().lrFactor(step, totalSteps)); // a function of the step: resumes exactly
         Game.Outcome r;
         try (Scope it = Scope.open()) {
             r = game.play(shuffled, iteration);

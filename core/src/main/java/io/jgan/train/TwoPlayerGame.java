@@ -68,6 +68,12 @@ public abstract class TwoPlayerGame implements Game {
     }
 
     @Override
+    public void scaleLearningRates(double factor) {
+        players.optimizerG().scaleLearningRate(factor);
+        players.optimizerD().scaleLearningRate(factor);
+    }
+
+    @Override
     public List<Tensor> columns() {
         return columns;
     }
