@@ -145,6 +145,10 @@ public final class BenchCommand implements Callable<Integer> {
         TrainConfig t = c.train();
         StringBuilder b = new StringBuilder("loss " + t.loss() + ", batch " + t.batchSize() + ", lr G " + plain(t.lrG())
                 + " D " + plain(t.lrD()) + ", betas (" + plain(t.beta1()) + ", " + plain(t.beta2()) + ")");
+        if (t.lrDecaySteps() > 0) {
+            b.append(", lr decay over the last ").append(t.lrDecaySteps())
+                    .append(c.schedule().maxSteps() > 0 ? " of " + c.schedule().maxSteps() : "").append(" steps");
+        }
         if (c.model().featureMaps() > 0) {
             b.append(", feature maps ").append(c.model().featureMaps());
         }
