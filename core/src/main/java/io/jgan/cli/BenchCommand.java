@@ -51,6 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--feature-maps", paramLabel = "N", description = "dcgan's or sngan's width, as for train (32, 64)")
     Integer featureMaps;
 
+    @Option(names = "--d-feature-maps", paramLabel = "N", description = "D's width where it differs from G's, as for train")
+    Integer dFeatureMaps;
+
     @Mixin
     RecipeOptions recipe;
 
@@ -152,6 +155,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (c.model().featureMaps() > 0) {
             b.append(", feature maps ").append(c.model().featureMaps());
         }
+        if (c.model().dFeatureMaps() > 0) {
+            b.append(", D feature maps ").append(c.model().dFeatureMaps());
+        }
         if (t.spectralNorm()) {
             b.append(", spectral norm");
         }
@@ -182,7 +188,8 @@ public final class BenchCommand implements Callable<Integer> {
         TrainConfig train = recipe.over(preset.train());
         int batch = train.batchSize();
         double ema = train.emaDecay();
-        ModelConfig m = TrainCommand.requestedModel(model, preset.model(), null, featureMaps, recipe.projection);
+        ModelConfig m = TrainCommand.requestedModel(model, preset.model(), null, featureMaps, dFeatureMaps,
+                recipe.projection);
         DataConfig source = data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
                 : DataConfig.embedded(0);
         GanConfig requested = Family.validate(new GanConfig(source, m, train, preset.schedule())); // before any data

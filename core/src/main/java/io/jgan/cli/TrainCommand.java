@@ -61,6 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
             + " and D's first layer, doubling inwards (default 32); cost grows with N squared")
     Integer featureMaps;
 
+    @Option(names = "--d-feature-maps", paramLabel = "N", description = "D's width where it differs from G's"
+            + " (--feature-maps); dcgan and sngan")
+    Integer dFeatureMaps;
+
     @Mixin
     DataOptions data;
 
@@ -96,7 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Options for noise-to-image models only. */
     private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
-            "--feature-maps",
+            "--feature-maps", "--d-feature-maps",
             "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size", "--r1",
             "--r1-every", "--augment", "--projection");
 
@@ -242,7 +246,7 @@ public final class TrainCommand implements Callable<Integer> {
     private GanConfig requested(Family family) {
         GanConfig preset = family.preset(family.defaultEpochs());
         return new GanConfig(data.config(family), requestedModel(model, preset.model(), latent, featureMaps,
-                recipe.projection), recipe.over(preset.train()), schedule.schedule(family.defaultEpochs()));
+                dFeatureMaps, recipe.projection), recipe.over(preset.train()), schedule.schedule(family.defaultEpochs()));
     }
 
     /**
@@ -252,14 +256,15 @@ public final class TrainCommand implements Callable<Integer> {
      * @param preset the family's preset model
      * @param latent --latent, or null for the preset's
      * @param featureMaps --feature-maps, or null for the preset's
+     * @param dFeatureMaps --d-feature-maps, or null for G's
      * @param projection --projection: a dcgan's G then takes the class through conditional batch
      *     norm, the projection D's partner
      * @return the model
      */
     static ModelConfig requestedModel(String family, ModelConfig preset, Integer latent, Integer featureMaps,
-            boolean projection) {
+            Integer dFeatureMaps, boolean projection) {
         return new ModelConfig(family, latent != null ? latent : preset.latentDim(), preset.channels(), preset.height(),
                 preset.width(), preset.range(), 0, featureMaps != null ? featureMaps : preset.featureMaps(),
-                projection && Family.DCGAN.id().equals(family));
+                projection && Family.DCGAN.id().equals(family), dFeatureMaps != null ? dFeatureMaps : 0);
     }
 }

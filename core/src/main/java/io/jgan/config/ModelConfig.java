@@ -23,11 +23,14 @@ import io.jgan.JganException;
  * @param classNorm for a conditional dcgan: G takes the class through conditional batch norm (a
  *     gain and a bias per class in every batch norm; z alone enters the first layer) instead of
  *     the tutorials' one-hot code beside z; left out of the saved config when false
+ * @param dFeatureMaps D's width where it differs from G's (dcgan, sngan); 0 = G's
+ *     ({@code featureMaps}), and left out of the saved config
  */
 public record ModelConfig(
         String family, int latentDim, int channels, int height, int width, PixelRange range, int classes,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int featureMaps,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean classNorm) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean classNorm,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int dFeatureMaps) {
 
     /**
      * A model whose class, if any, enters G beside z.
@@ -43,7 +46,7 @@ public record ModelConfig(
      */
     public ModelConfig(String family, int latentDim, int channels, int height, int width, PixelRange range,
             int classes, int featureMaps) {
-        this(family, latentDim, channels, height, width, range, classes, featureMaps, false);
+        this(family, latentDim, channels, height, width, range, classes, featureMaps, false, 0);
     }
 
     /**
@@ -59,7 +62,7 @@ public record ModelConfig(
      */
     public ModelConfig(
             String family, int latentDim, int channels, int height, int width, PixelRange range, int classes) {
-        this(family, latentDim, channels, height, width, range, classes, 0, false);
+        this(family, latentDim, channels, height, width, range, classes, 0, false, 0);
     }
 
     /**
@@ -86,7 +89,8 @@ public record ModelConfig(
      * @return the reshaped config
      */
     public ModelConfig shaped(int channels, int height, int width, int classes) {
-        return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps, classNorm);
+        return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps, classNorm,
+                dFeatureMaps);
     }
 
     /** @return the image shape as the messages write it, e.g. {@code 1x28x28} */
@@ -139,6 +143,10 @@ public record ModelConfig(
         if (featureMaps != 0 && (featureMaps < MIN_FEATURE_MAPS || featureMaps > MAX_FEATURE_MAPS)) {
             throw new JganException(JganException.USAGE, "--feature-maps must be in " + MIN_FEATURE_MAPS + ".."
                     + MAX_FEATURE_MAPS + ", got " + featureMaps);
+        }
+        if (dFeatureMaps != 0 && (dFeatureMaps < MIN_FEATURE_MAPS || dFeatureMaps > MAX_FEATURE_MAPS)) {
+            throw new JganException(JganException.USAGE, "--d-feature-maps must be in " + MIN_FEATURE_MAPS + ".."
+                    + MAX_FEATURE_MAPS + ", got " + dFeatureMaps);
         }
         if (classes < 0 || classes > 256) {
             throw new JganException(JganException.USAGE, "a conditional model needs 1..256 classes, got " + classes);

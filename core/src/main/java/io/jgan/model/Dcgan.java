@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch;
  * <p>Widths are {@code width} feature maps at the finest convolutional layer of each network,
  * doubling towards the 4x4 (7x7 for 28) end: by default {@link #DEFAULT_WIDTH}, a quarter of the
  * paper's 128 for G and half of its 64 for D, so that a 2-core CPU trains it in minutes;
- * {@code --feature-maps N} chooses another.
+ * {@code --feature-maps N} chooses another, and {@code --d-feature-maps N} another for D alone.
  */
 public final class Dcgan {
 
@@ -33,6 +33,16 @@ public final class Dcgan {
      */
     public static int width(io.jgan.config.ModelConfig m) {
         return m.featureMaps() == 0 ? DEFAULT_WIDTH : m.featureMaps();
+    }
+
+    /**
+     * D's width: the feature maps of its first layer.
+     *
+     * @param m the model
+     * @return its D's feature maps, or G's width when it names none
+     */
+    public static int dWidth(io.jgan.config.ModelConfig m) {
+        return m.dFeatureMaps() == 0 ? width(m) : m.dFeatureMaps();
     }
 
     /**

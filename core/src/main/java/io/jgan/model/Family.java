@@ -116,12 +116,12 @@ public enum Family {
 
         @Override
         public Block discriminator(ModelConfig m) {
-            return Dcgan.discriminator(m.channels(), m.height(), m.classes(), Dcgan.width(m));
+            return Dcgan.discriminator(m.channels(), m.height(), m.classes(), Dcgan.dWidth(m));
         }
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Dcgan.width(m));
+            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Dcgan.dWidth(m));
         }
 
         @Override
@@ -163,7 +163,7 @@ public enum Family {
             int downs = Dcgan.upsamplings(m.height());
             long[] macs = new long[downs + 1];
             long in = m.channels() + m.classes();
-            long width = Dcgan.width(m);
+            long width = Dcgan.dWidth(m);
             long s = m.height();
             for (int i = 0; i < downs; i++) {
                 s /= 2;
@@ -205,12 +205,12 @@ public enum Family {
 
         @Override
         public Block discriminator(ModelConfig m) {
-            return Sngan.discriminator(m.channels(), m.height(), m.classes(), Sngan.width(m));
+            return Sngan.discriminator(m.channels(), m.height(), m.classes(), Sngan.dWidth(m));
         }
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Sngan.width(m));
+            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Sngan.dWidth(m));
         }
 
         @Override
@@ -532,8 +532,8 @@ public enum Family {
             throw new JganException(JganException.USAGE, "conditional batch norm in G is chosen for dcgan (with"
                     + " --projection); " + id + " has its own way with classes");
         }
-        if (m.featureMaps() != 0 && this != SNGAN && this != DCGAN) {
-            throw new JganException(JganException.USAGE, "--feature-maps sets dcgan's and sngan's width; " + id
+        if ((m.featureMaps() != 0 || m.dFeatureMaps() != 0) && this != SNGAN && this != DCGAN) {
+            throw new JganException(JganException.USAGE, "--feature-maps and --d-feature-maps set dcgan's and sngan's width; " + id
                     + " has fixed layer sizes: leave it out, or use --model dcgan or sngan");
         }
         if (m.latentDim() < 1 || m.latentDim() > 4096) {

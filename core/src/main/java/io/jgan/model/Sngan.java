@@ -39,6 +39,16 @@ public final class Sngan {
     }
 
     /**
+     * D's block width.
+     *
+     * @param m the model
+     * @return its D's feature maps, or G's width when it names none
+     */
+    public static int dWidth(io.jgan.config.ModelConfig m) {
+        return m.dFeatureMaps() == 0 ? width(m) : m.dFeatureMaps();
+    }
+
+    /**
      * The generator. A conditional one (the design's) sees z alone and the class through
      * conditional batch norm ({@link ConditionalBatchNorm}: a gain and a bias per class) in place
      * of every batch norm.

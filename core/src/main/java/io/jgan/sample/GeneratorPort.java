@@ -104,6 +104,9 @@ public final class GeneratorPort {
         meta.put("channels", Integer.toString(model.channels()));
         meta.put("height", Integer.toString(model.height()));
         meta.put("width", Integer.toString(model.width()));
+        if (model.featureMaps() != 0) { // G's width where it is not the family's own (dcgan --feature-maps)
+            meta.put("feature_maps", Integer.toString(model.featureMaps()));
+        }
         meta.put("pixel_range", model.range() == PixelRange.UNIT ? "[0, 1]" : "[-1, 1]");
         meta.put("input", model.conditional() ? "z ~ N(0, 1) of latent_dim, then the one-hot class code" : "z ~ N(0, 1) of latent_dim");
         meta.put("weight_average", ema ? "ema.*" : "none");
@@ -202,7 +205,8 @@ public final class GeneratorPort {
             try {
                 model = new ModelConfig(family, Integer.parseInt(meta.get("latent_dim")),
                         Integer.parseInt(meta.get("channels")), Integer.parseInt(meta.get("height")),
-                        Integer.parseInt(meta.get("width")), Family.of(family).range(), Integer.parseInt(meta.get("classes")));
+                        Integer.parseInt(meta.get("width")), Family.of(family).range(), Integer.parseInt(meta.get("classes")),
+                        Integer.parseInt(meta.getOrDefault("feature_maps", "0")));
             } catch (NumberFormatException e) {
                 throw new JganException(JganException.BAD_CHECKPOINT, "bad weights file " + weights
                         + ": its jgan metadata has a field that is not a number (" + e.getMessage() + ")");
@@ -255,7 +259,9 @@ public final class GeneratorPort {
             long[] last = shapeOf(file, "main." + 3 * convs + ".weight", family, weights);
             int side = in.length == 4 && in[2] == 7 ? 28 : 4 << convs;
             int channels = (int) last[1];
-            return new ModelConfig(family, latent, channels, side, side, f.range(), o.classes());
+            int finest = (int) last[0]; // the last ConvTranspose2d's weight is (width, channels, 4, 4)
+            return new ModelConfig(family, latent, channels, side, side, f.range(), o.classes(),
+                    finest == io.jgan.model.Dcgan.DEFAULT_WIDTH ? 0 : finest);
         }
         long[] out = shapeOf(file, f.torchLastWeight(), family, weights);
         int channels = o.channels() != null ? o.channels() : 1;

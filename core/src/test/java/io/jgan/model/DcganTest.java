@@ -226,6 +226,13 @@ class DcganTest {
         // the MAC counts of the kernel report follow the width: G's first up-sampling is 2w x 4w x 2 x 2 x 8 x 8
         assertThat(Family.DCGAN.generatorMacs(m, null)[1]).isEqualTo(2L * w * 4 * w * 2 * 2 * 8 * 8);
         assertThat(Family.DCGAN.discriminatorMacs(m, null)[1]).isEqualTo(w * 2L * w * 16 * 7 * 7);
+        // --d-feature-maps gives D its own width: G as before, D at 8
+        ModelConfig narrowD = new ModelConfig("dcgan", 100, 1, 28, 28, PixelRange.SYMMETRIC, 0, w, false, 8);
+        try (Network gen = Family.DCGAN.newGenerator("generator", narrowD);
+                Network dis = Family.DCGAN.newDiscriminator("discriminator", narrowD, true, false)) {
+            assertThat(gen.parameterCount()).isEqualTo(g);
+            assertThat(dis.parameterCount()).isEqualTo(8 * 16L + 8 * 2L * 8 * 16 + 2 * 2 * 8 + 2 * 8 * 49L);
+        }
     }
 
     /** A narrow DCGAN trains, records its width, samples and resumes through the command line. */

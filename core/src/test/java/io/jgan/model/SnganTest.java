@@ -116,7 +116,7 @@ class SnganTest {
         CliSmokeTest.Run r = jgan("train", "--model", "mlp", "--feature-maps", "8", "--max-steps", "1",
                 "--out", tmp.resolve("x").toString());
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains("--feature-maps sets dcgan's and sngan's width; mlp has fixed layer sizes");
+        assertThat(r.err()).contains("--feature-maps and --d-feature-maps set dcgan's and sngan's width; mlp has fixed layer sizes");
         r = jgan("train", "--model", "sngan", "--feature-maps", "2", "--max-steps", "1", "--out",
                 tmp.resolve("y").toString());
         assertThat(r.exitCode()).isEqualTo(2);

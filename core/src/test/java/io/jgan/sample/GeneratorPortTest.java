@@ -128,6 +128,42 @@ class GeneratorPortTest {
         assertThat(resume.err()).contains("discriminator");
     }
 
+    /**
+     * A DCGAN of another width (--feature-maps 16, D at 8) exports with its width in the metadata
+     * and its shapes, and comes back the same, from the metadata or, without it, from the shapes.
+     */
+    @Test
+    void aWiderOrNarrowerDcganExportsAndImportsItsWidth() throws IOException {
+        Path run = tmp.resolve("narrow");
+        CliSmokeTest.Run trained = jgan("train", "--model", "dcgan", "--feature-maps", "16", "--d-feature-maps", "8",
+                "--limit", "200", "--batch-size", "50", "--max-steps", "2", "--grid-every", "0", "--no-progress",
+                "--no-tensorboard", "--out", run.toString());
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        Path file = tmp.resolve("narrow.safetensors");
+        CliSmokeTest.Run export = jgan("export", "--checkpoint", run.toString(), "--out", file.toString());
+        assertThat(export.exitCode()).as(export.err()).isZero();
+        SafeTensors.Contents out = SafeTensors.read(file);
+        assertThat(out.metadata()).containsEntry("feature_maps", "16");
+        assertThat(out.tensors().get("main.0.weight").shape()).containsExactly(100, 32, 7, 7); // 2 x 16 maps at 7x7
+        assertThat(out.tensors().get("main.6.weight").shape()).containsExactly(16, 1, 4, 4);
+        // the same tensors without jgan's metadata: the width is read off the last layer's shape
+        Path bare = tmp.resolve("bare.safetensors");
+        List<NamedTensor> tensors = new ArrayList<>();
+        for (SafeTensors.Entry e : out.tensors().values()) {
+            tensors.add(new NamedTensor(e.name(), e.shape(), e.data()));
+        }
+        SafeTensors.write(bare, tensors, Map.of());
+        for (Path weights : List.of(file, bare)) {
+            Path back = tmp.resolve("imported-" + weights.getFileName());
+            CliSmokeTest.Run imported = jgan("import", "--weights", weights.toString(), "--out", back.toString());
+            assertThat(imported.exitCode()).as(imported.err()).isZero();
+            try (Sampler a = Sampler.load(run); Sampler b = Sampler.load(back)) {
+                assertThat(b.model().featureMaps()).isEqualTo(16);
+                assertThat(b.sample(6, 2)).isEqualTo(a.sample(6, 2));
+            }
+        }
+    }
+
     /** The other direction, in PyTorch itself: only where Debian's python3-torch is installed. */
     @Test
     void pytorchLoadsAnExportAndGivesJgansSamples() throws Exception {
