@@ -93,6 +93,17 @@ public record ModelConfig(
                 dFeatureMaps);
     }
 
+    /**
+     * The same model at other widths (dcgan, sngan): {@code --feature-maps} and {@code --d-feature-maps}.
+     *
+     * @param g G's width (and D's, when d is 0); 0 for the family's own
+     * @param d D's width, or 0 for G's
+     * @return the config
+     */
+    public ModelConfig withFeatureMaps(int g, int d) {
+        return new ModelConfig(family, latentDim, channels, height, width, range, classes, g, classNorm, d);
+    }
+
     /** @return the image shape as the messages write it, e.g. {@code 1x28x28} */
     public String imageShape() {
         return channels + "x" + height + "x" + width;

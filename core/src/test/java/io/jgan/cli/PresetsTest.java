@@ -23,7 +23,7 @@ class PresetsTest {
     void bestAddsItsOptionsAndKeepsTheUsers() {
         List<String> best = List.of(Presets.expand(new String[] {"train", "--preset", "best", "--conditional"}));
         assertThat(best).containsSubsequence("train", "--model", "dcgan", "--batch-size", "32", "--ema", "0.995",
-                "--preset", "best", "--conditional");
+                "--lr", "3e-4", "--feature-maps", "64", "--d-feature-maps", "32", "--preset", "best", "--conditional");
         List<String> mine = List.of(Presets.expand(new String[] {"bench", "--preset=best", "--batch-size=16"}));
         assertThat(mine).containsSubsequence("bench", "--model", "dcgan", "--ema", "0.995", "--preset=best",
                 "--batch-size=16");
@@ -44,6 +44,10 @@ class PresetsTest {
         assertThat(config.at("/model/family").asText()).isEqualTo("dcgan");
         assertThat(config.at("/train/batchSize").asInt()).isEqualTo(32);
         assertThat(config.at("/train/emaDecay").asDouble()).isEqualTo(0.995);
+        assertThat(config.at("/train/lrG").asDouble()).isEqualTo(3e-4);
+        assertThat(config.at("/train/lrD").asDouble()).isEqualTo(3e-4);
+        assertThat(config.at("/model/featureMaps").asInt()).isEqualTo(64);
+        assertThat(config.at("/model/dFeatureMaps").asInt()).isEqualTo(32);
     }
 
     @Test
