@@ -104,6 +104,26 @@ public record ModelConfig(
         return new ModelConfig(family, latentDim, channels, height, width, range, classes, g, classNorm, d);
     }
 
+    /**
+     * G's width in a family whose width is a choice.
+     *
+     * @param familyWidth the family's own, used when {@code featureMaps} is 0
+     * @return the feature maps
+     */
+    public int gWidth(int familyWidth) {
+        return featureMaps == 0 ? familyWidth : featureMaps;
+    }
+
+    /**
+     * D's width in a family whose width is a choice: its own, or G's when {@code dFeatureMaps} is 0.
+     *
+     * @param familyWidth the family's own, used when neither width is given
+     * @return the feature maps
+     */
+    public int dWidth(int familyWidth) {
+        return dFeatureMaps == 0 ? gWidth(familyWidth) : dFeatureMaps;
+    }
+
     /** @return the image shape as the messages write it, e.g. {@code 1x28x28} */
     public String imageShape() {
         return channels + "x" + height + "x" + width;
@@ -151,16 +171,18 @@ public record ModelConfig(
                     "image shape " + imageShape() + " is not supported: use 1 or 3"
                             + " channels and sides up to " + MAX_SIDE);
         }
-        if (featureMaps != 0 && (featureMaps < MIN_FEATURE_MAPS || featureMaps > MAX_FEATURE_MAPS)) {
-            throw new JganException(JganException.USAGE, "--feature-maps must be in " + MIN_FEATURE_MAPS + ".."
-                    + MAX_FEATURE_MAPS + ", got " + featureMaps);
-        }
-        if (dFeatureMaps != 0 && (dFeatureMaps < MIN_FEATURE_MAPS || dFeatureMaps > MAX_FEATURE_MAPS)) {
-            throw new JganException(JganException.USAGE, "--d-feature-maps must be in " + MIN_FEATURE_MAPS + ".."
-                    + MAX_FEATURE_MAPS + ", got " + dFeatureMaps);
-        }
+        requireWidth("--feature-maps", featureMaps);
+        requireWidth("--d-feature-maps", dFeatureMaps);
         if (classes < 0 || classes > 256) {
             throw new JganException(JganException.USAGE, "a conditional model needs 1..256 classes, got " + classes);
+        }
+    }
+
+    /** A width is 0 (the default) or within MIN_FEATURE_MAPS..MAX_FEATURE_MAPS. */
+    private static void requireWidth(String option, int v) {
+        if (v != 0 && (v < MIN_FEATURE_MAPS || v > MAX_FEATURE_MAPS)) {
+            throw new JganException(JganException.USAGE, option + " must be in " + MIN_FEATURE_MAPS + ".."
+                    + MAX_FEATURE_MAPS + ", got " + v);
         }
     }
 }

@@ -32,17 +32,7 @@ public final class Dcgan {
      * @return its feature maps, or {@link #DEFAULT_WIDTH} when it names none
      */
     public static int width(io.jgan.config.ModelConfig m) {
-        return m.featureMaps() == 0 ? DEFAULT_WIDTH : m.featureMaps();
-    }
-
-    /**
-     * D's width: the feature maps of its first layer.
-     *
-     * @param m the model
-     * @return its D's feature maps, or G's width when it names none
-     */
-    public static int dWidth(io.jgan.config.ModelConfig m) {
-        return m.dFeatureMaps() == 0 ? width(m) : m.dFeatureMaps();
+        return m.gWidth(DEFAULT_WIDTH);
     }
 
     /**

@@ -116,12 +116,12 @@ public enum Family {
 
         @Override
         public Block discriminator(ModelConfig m) {
-            return Dcgan.discriminator(m.channels(), m.height(), m.classes(), Dcgan.dWidth(m));
+            return Dcgan.discriminator(m.channels(), m.height(), m.classes(), m.dWidth(Dcgan.DEFAULT_WIDTH));
         }
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Dcgan.dWidth(m));
+            return Dcgan.projectionDiscriminator(m.channels(), m.height(), m.classes(), m.dWidth(Dcgan.DEFAULT_WIDTH));
         }
 
         @Override
@@ -163,7 +163,7 @@ public enum Family {
             int downs = Dcgan.upsamplings(m.height());
             long[] macs = new long[downs + 1];
             long in = m.channels() + m.classes();
-            long width = Dcgan.dWidth(m);
+            long width = m.dWidth(Dcgan.DEFAULT_WIDTH);
             long s = m.height();
             for (int i = 0; i < downs; i++) {
                 s /= 2;
@@ -205,12 +205,12 @@ public enum Family {
 
         @Override
         public Block discriminator(ModelConfig m) {
-            return Sngan.discriminator(m.channels(), m.height(), m.classes(), Sngan.dWidth(m));
+            return Sngan.discriminator(m.channels(), m.height(), m.classes(), m.dWidth(Sngan.DEFAULT_WIDTH));
         }
 
         @Override
         Block projectionDiscriminator(ModelConfig m) {
-            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes(), Sngan.dWidth(m));
+            return Sngan.projectionDiscriminator(m.channels(), m.height(), m.classes(), m.dWidth(Sngan.DEFAULT_WIDTH));
         }
 
         @Override
@@ -533,8 +533,8 @@ public enum Family {
                     + " --projection); " + id + " has its own way with classes");
         }
         if ((m.featureMaps() != 0 || m.dFeatureMaps() != 0) && this != SNGAN && this != DCGAN) {
-            throw new JganException(JganException.USAGE, "--feature-maps and --d-feature-maps set dcgan's and sngan's width; " + id
-                    + " has fixed layer sizes: leave it out, or use --model dcgan or sngan");
+            throw new JganException(JganException.USAGE, "--feature-maps and --d-feature-maps set dcgan's and"
+                    + " sngan's width; " + id + " has fixed layer sizes: leave it out, or use --model dcgan or sngan");
         }
         if (m.latentDim() < 1 || m.latentDim() > 4096) {
             throw new JganException(JganException.USAGE, "latent size " + m.latentDim() + " is out of range: use"
