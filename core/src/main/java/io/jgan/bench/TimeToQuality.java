@@ -93,7 +93,7 @@ public final class TimeToQuality {
                     boolean outOfTime = seconds > 0 && trainingMs >= seconds * 1000;
                     if (r.step() % every == 0 || outOfTime) {
                         float[] x = EvalInputs.asSaved(t.generate(samples, NOISE_SEED), t.config().model().range());
-                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED, config.model().classes());
+                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED, config.model().dataClasses());
                         Point p = new Point(r.step(), trainingMs / 1000, e.fcd(), e.classAgreement());
                         points.add(p);
                         onPoint.accept(p);

@@ -70,6 +70,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--conditional", description = "class-conditional model (the digits' 10 labels), as train --conditional")
     boolean conditional;
 
+    @Option(names = "--clusters", paramLabel = "K", description = "self-conditioned model on K k-means clusters of the"
+            + " images, as train --clusters")
+    int clusters;
+
     @Option(names = "--gemm-floor", description = "then replay the iteration's matrix products alone (mlp models):"
             + " the time the loop would take if everything else were free")
     boolean gemmFloor;
@@ -110,7 +114,8 @@ public final class BenchCommand implements Callable<Integer> {
         long cap = spec.commandLine().getParseResult().hasMatchedOption("--iterations") ? iterations : 20_000;
         GanConfig run = config.withSchedule(s -> s.maxSteps(cap).gridEvery(0).checkpointEvery(0)).validate();
         w.printf("jgan bench --to-fcd %.1f%s: %s%s, %s, FCD of %d samples every %d iterations, at most %d iterations%s%n",
-                toFcd, data != null ? " on " + data : "", model, conditional ? " conditional" : "", recipe(run), evalSamples, evalEvery, cap,
+                toFcd, data != null ? " on " + data : "", model, conditional ? " conditional"
+                        : clusters > 0 ? " self-conditioned on " + clusters + " clusters" : "", recipe(run), evalSamples, evalEvery, cap,
                 trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
         w.println("step\ttraining_s\tFCD" + (conditional ? "\tclass_agreement" : ""));
         w.flush();
@@ -190,12 +195,15 @@ public final class BenchCommand implements Callable<Integer> {
         double ema = train.emaDecay();
         ModelConfig m = TrainCommand.requestedModel(model, preset.model(), null, featureMaps, dFeatureMaps,
                 recipe.projection);
-        DataConfig source = data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
-                : DataConfig.embedded(0);
+        if (conditional && clusters > 0) {
+            throw new JganException(JganException.USAGE, TrainCommand.CLUSTERS_OR_CLASSES);
+        }
+        DataConfig source = (data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
+                : DataConfig.embedded(0)).withClusters(clusters);
         GanConfig requested = Family.validate(new GanConfig(source, m, train, preset.schedule())); // before any data
         // the model takes the data's shape and classes, as train's does (read once, also for --to-fcd)
         TrainingData.LabelledImages images = TrainingData.read(source);
-        GanConfig config = Family.validate(requested.withModel(TrainingSession.shapedTo(m, images, conditional)));
+        GanConfig config = Family.validate(requested.withModel(TrainingSession.shapedTo(m, images, conditional, clusters > 0)));
         PrintWriter w = spec.commandLine().getOut();
         if (toFcd != null) {
             return timeToQuality(config, images, w);

@@ -72,7 +72,7 @@ public final class SampleCommand implements Callable<Integer> {
             try {
                 if (format.equals("dir")) {
                     int[] labels = !m.conditional() ? null : label != null ? filled(n, label)
-                            : LatentNoise.cyclicLabels(n, m.classes());
+                            : LatentNoise.unaskedLabels(m, 0, n);
                     SampleFolder.write(file.out, m, x, n, labels);
                 } else if (format.equals("idx")) {
                     byte[] px = new byte[x.length];

@@ -53,6 +53,12 @@ public final class TrainCommand implements Callable<Integer> {
             + " classes: MNIST's digits, an image folder's subfolders); the grids show one row per class")
     boolean conditional;
 
+    @Option(names = "--clusters", paramLabel = "K", description = "self-conditioned GAN (Liu et al. 2020, 'Diverse"
+            + " Image Generation via Self-Conditioned GANs'): the images are grouped by k-means on their pixels into K"
+            + " clusters, and G and D see the cluster as a conditional GAN sees the class; no labels needed. Samples"
+            + " draw their cluster in its share of the data; the grids show one row per cluster (default 0: off)")
+    int clusters;
+
     @Option(names = "--latent", paramLabel = "N", description = "noise size (mlp 100, mlp-bn 10)")
     Integer latent;
 
@@ -99,7 +105,7 @@ public final class TrainCommand implements Callable<Integer> {
     private static final Set<String> PER_RANK_OPTIONS = Set.of("--node-rank", "--no-progress");
 
     /** Options for noise-to-image models only. */
-    private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--loss", "--ema", "--latent",
+    private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--clusters", "--loss", "--ema", "--latent",
             "--feature-maps", "--d-feature-maps",
             "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size", "--r1",
             "--r1-every", "--augment", "--projection");
@@ -156,16 +162,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Family family = Family.of(model);
         check(given, family);
-        try (TrainingSession session = TrainingSession.start(requested(family), conditional,
+        try (TrainingSession session = TrainingSession.start(requested(family), conditional || clusters > 0,
                 options(out).inParallel(dp, parallel.syncBatchNorm))) {
             return train(session);
         }
     }
 
+    /** Why --clusters and --conditional exclude each other (train and bench). */
+    static final String CLUSTERS_OR_CLASSES = "--clusters conditions on k-means clusters in place of the data's"
+            + " labels: give --conditional (the labels) or --clusters K (no labels), not both";
+
     /** Options that do not apply to the family. */
     private void check(ParseResult given, Family family) {
         Presets.check(recipe.preset, model);
-        if (given.hasMatchedOption("--projection") && !conditional) {
+        if (conditional && clusters > 0) {
+            throw new JganException(JganException.USAGE, CLUSTERS_OR_CLASSES);
+        }
+        if (given.hasMatchedOption("--projection") && !conditional && clusters == 0) {
             throw new JganException(JganException.USAGE, Family.PROJECTION_NEEDS_CLASSES);
         }
         for (OptionSpec o : given.matchedOptions()) {
@@ -245,7 +258,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private GanConfig requested(Family family) {
         GanConfig preset = family.preset(family.defaultEpochs());
-        return new GanConfig(data.config(family), requestedModel(model, preset.model(), latent, featureMaps,
+        return new GanConfig(data.config(family).withClusters(clusters), requestedModel(model, preset.model(), latent, featureMaps,
                 dFeatureMaps, recipe.projection), recipe.over(preset.train()), schedule.schedule(family.defaultEpochs()));
     }
 

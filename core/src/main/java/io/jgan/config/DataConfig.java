@@ -18,10 +18,34 @@ import io.jgan.JganException;
  * @param direction for image pairs (pix2pix) stored side by side: {@code AtoB} (left half to right,
  *     the default) or {@code BtoA}; null for data that is not pairs (and for pix2pix runs made
  *     before it was kept here, whose side file {@code pix2pix.json} said it)
+ * @param clusters for a self-conditioned GAN: the images' labels are replaced by their k-means
+ *     cluster among this many, found on the pixels when the data is read (0 = the data's own
+ *     labels, if any; left out of the saved config, so that configs from before it read the same)
  */
 public record DataConfig(
         String source, int limit, double gaussianMean, double gaussianStd, int gaussianCount, int imageSize,
-        int channels, @JsonInclude(JsonInclude.Include.NON_NULL) String direction) {
+        int channels, @JsonInclude(JsonInclude.Include.NON_NULL) String direction,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int clusters) {
+
+    /**
+     * Every field but the clusters, which are 0 (the data's own labels).
+     *
+     * @param source see the record
+     * @param limit see the record
+     * @param gaussianMean see the record
+     * @param gaussianStd see the record
+     * @param gaussianCount see the record
+     * @param imageSize see the record
+     * @param channels see the record
+     * @param direction see the record
+     */
+    public DataConfig(String source, int limit, double gaussianMean, double gaussianStd, int gaussianCount,
+            int imageSize, int channels, String direction) {
+        this(source, limit, gaussianMean, gaussianStd, gaussianCount, imageSize, channels, direction, 0);
+    }
+
+    /** The most clusters {@code --clusters} takes (labels are bytes; a cluster needs images). */
+    public static final int MAX_CLUSTERS = 100;
 
     /** Side-by-side pairs: the left half is the input. */
     public static final String A_TO_B = "AtoB";
@@ -93,7 +117,18 @@ public record DataConfig(
      * @return the copy
      */
     public DataConfig withDirection(String newDirection) {
-        return new DataConfig(source, limit, gaussianMean, gaussianStd, gaussianCount, imageSize, channels, newDirection);
+        return new DataConfig(source, limit, gaussianMean, gaussianStd, gaussianCount, imageSize, channels, newDirection,
+                clusters);
+    }
+
+    /**
+     * A copy whose images are labelled by their k-means cluster (a self-conditioned GAN).
+     *
+     * @param k the number of clusters, or 0 for the data's own labels
+     * @return the copy
+     */
+    public DataConfig withClusters(int k) {
+        return new DataConfig(source, limit, gaussianMean, gaussianStd, gaussianCount, imageSize, channels, direction, k);
     }
 
     /**
@@ -114,6 +149,14 @@ public record DataConfig(
         }
         if (direction != null && !direction.equals(A_TO_B) && !direction.equals(B_TO_A)) {
             throw new JganException(JganException.USAGE, "unknown --direction '" + direction + "': use AtoB or BtoA");
+        }
+        if (clusters < 0 || clusters == 1 || clusters > MAX_CLUSTERS) {
+            throw new JganException(JganException.USAGE, "--clusters must be in 2.." + MAX_CLUSTERS
+                    + " (or 0 for the data's own labels), got " + clusters);
+        }
+        if (clusters > 0 && GAUSSIAN.equals(source)) {
+            throw new JganException(JganException.USAGE, "--clusters groups images: the toy's one-number samples"
+                    + " have no clusters to learn from");
         }
         if (GAUSSIAN.equals(source)) {
             if (!(gaussianStd > 0) || Math.abs(gaussianMean) + 3 * gaussianStd > 1.0) {

@@ -2,6 +2,7 @@ package io.jgan.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.jgan.JganException;
+import java.util.List;
 
 /**
  * What to build: the network family and its sizes. Saved in every checkpoint so that
@@ -25,12 +26,56 @@ import io.jgan.JganException;
  *     the tutorials' one-hot code beside z; left out of the saved config when false
  * @param dFeatureMaps D's width where it differs from G's (dcgan, sngan); 0 = G's
  *     ({@code featureMaps}), and left out of the saved config
+ * @param clusterShares for a self-conditioned GAN ({@code --clusters}): its classes are k-means
+ *     clusters of the training images, not classes of the data, and these are their shares of
+ *     the images; a sample whose class is not asked for draws its cluster in these shares (an
+ *     unconditional model to the user). Empty otherwise, and then left out of the saved config
  */
 public record ModelConfig(
         String family, int latentDim, int channels, int height, int width, PixelRange range, int classes,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int featureMaps,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean classNorm,
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int dFeatureMaps) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int dFeatureMaps,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Double> clusterShares) {
+
+    /**
+     * Normalises an absent {@code clusterShares} (configs from before it) to none.
+     *
+     * @param family see the record
+     * @param latentDim see the record
+     * @param channels see the record
+     * @param height see the record
+     * @param width see the record
+     * @param range see the record
+     * @param classes see the record
+     * @param featureMaps see the record
+     * @param classNorm see the record
+     * @param dFeatureMaps see the record
+     * @param clusterShares see the record
+     */
+    public ModelConfig {
+        clusterShares = clusterShares == null ? List.of() : List.copyOf(clusterShares);
+    }
+
+    /**
+     * A model without clusters.
+     *
+     * @param family family
+     * @param latentDim z size
+     * @param channels channels
+     * @param height height
+     * @param width width
+     * @param range pixel range
+     * @param classes 0, or the number of classes
+     * @param featureMaps 0, or G's width
+     * @param classNorm conditional batch norm in G
+     * @param dFeatureMaps 0, or D's width
+     */
+    public ModelConfig(String family, int latentDim, int channels, int height, int width, PixelRange range,
+            int classes, int featureMaps, boolean classNorm, int dFeatureMaps) {
+        this(family, latentDim, channels, height, width, range, classes, featureMaps, classNorm, dFeatureMaps,
+                List.of());
+    }
 
     /**
      * A model whose class, if any, enters G beside z.
@@ -90,7 +135,33 @@ public record ModelConfig(
      */
     public ModelConfig shaped(int channels, int height, int width, int classes) {
         return new ModelConfig(family, latentDim, channels, height, width, range, classes, featureMaps, classNorm,
-                dFeatureMaps);
+                dFeatureMaps, clusterShares);
+    }
+
+    /**
+     * The same model, self-conditioned: its classes are clusters with these shares.
+     *
+     * @param shares each cluster's share of the training images (their count is the classes')
+     * @return the config
+     */
+    public ModelConfig withClusterShares(List<Double> shares) {
+        return new ModelConfig(family, latentDim, channels, height, width, range, shares.size(), featureMaps,
+                classNorm, dFeatureMaps, shares);
+    }
+
+    /**
+     * The classes a sample can be asked for that are the data's own: those a domain classifier
+     * can check a sample against (class agreement).
+     *
+     * @return the classes, or 0 for an unconditional or a self-conditioned model (its clusters are not the data's classes)
+     */
+    public int dataClasses() {
+        return selfConditioned() ? 0 : classes;
+    }
+
+    /** @return whether the classes are k-means clusters of the data (a self-conditioned GAN) */
+    public boolean selfConditioned() {
+        return !clusterShares.isEmpty();
     }
 
     /**
@@ -101,7 +172,8 @@ public record ModelConfig(
      * @return the config
      */
     public ModelConfig withFeatureMaps(int g, int d) {
-        return new ModelConfig(family, latentDim, channels, height, width, range, classes, g, classNorm, d);
+        return new ModelConfig(family, latentDim, channels, height, width, range, classes, g, classNorm, d,
+                clusterShares);
     }
 
     /**
@@ -175,6 +247,10 @@ public record ModelConfig(
         requireWidth("--d-feature-maps", dFeatureMaps);
         if (classes < 0 || classes > 256) {
             throw new JganException(JganException.USAGE, "a conditional model needs 1..256 classes, got " + classes);
+        }
+        if (selfConditioned() && clusterShares.size() != classes) {
+            throw new JganException(JganException.BAD_DATA, "the config lists " + clusterShares.size()
+                    + " cluster shares for " + classes + " classes: the file is damaged");
         }
     }
 

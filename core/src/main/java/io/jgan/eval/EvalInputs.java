@@ -99,7 +99,7 @@ public final class EvalInputs {
                     + data.source() + "): give --domain mnist or --domain fashion, or a classifier of your own data"
                     + " with --classifier DIR (made by `jgan classifier --domain NAME --data DIR`)");
         }
-        return new Inputs(samples, training, d, sampler.model().classes());
+        return new Inputs(samples, training, d, sampler.model().dataClasses());
     }
 
     /**

@@ -31,7 +31,7 @@ public final class Generation {
         int n = z.length / latent;
         float[] in = z;
         if (model.conditional()) {
-            int[] y = labels != null ? labels : LatentNoise.cyclicLabels(n, model.classes());
+            int[] y = labels != null ? labels : LatentNoise.unaskedLabels(model, 0, n);
             in = LatentNoise.withOneHot(z, y, latent, model.classes()); // (n, latentDim + classes)
         }
         try (Scope scope = Scope.open(); Torch.NoGrad off = Torch.noGrad(); Torch.Autocast ac = Torch.autocast()) {
@@ -69,7 +69,7 @@ public final class Generation {
                 y = new int[block];
                 java.util.Arrays.fill(y, label);
             } else if (model.conditional()) {
-                y = LatentNoise.cyclicLabels(first, block, model.classes());
+                y = LatentNoise.unaskedLabels(model, first, block);
             }
             float[] x = run(generator, model, z, y); // (64, dataDim)
             long lo = Math.max(from, first);

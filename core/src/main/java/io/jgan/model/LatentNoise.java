@@ -91,6 +91,46 @@ public final class LatentNoise {
         return y;
     }
 
+    /** 1 / golden ratio: the fractions of i times it spread evenly over [0, 1) for every run of ids. */
+    private static final double GOLDEN = 0.6180339887498949;
+
+    /**
+     * The classes of samples whose class nobody asked for: for a conditional model, classes in
+     * turn ({@link #cyclicLabels(long, int, int)}, balanced); for a self-conditioned one, its
+     * clusters in their shares of the data, id {@code i} taking the cluster whose stretch of the
+     * cumulative shares holds the fraction of {@code i / golden ratio} (a low-discrepancy sequence:
+     * any run of n ids comes within a few samples of the shares, and each id's cluster is a
+     * function of the id alone, so that ids split over calls or processes agree).
+     *
+     * @param model the generator's model (conditional)
+     * @param from first id
+     * @param count how many
+     * @return the labels
+     */
+    public static int[] unaskedLabels(io.jgan.config.ModelConfig model, long from, int count) {
+        if (!model.selfConditioned()) {
+            return cyclicLabels(from, count, model.classes());
+        }
+        java.util.List<Double> shares = model.clusterShares();
+        double[] cumulative = new double[shares.size()];
+        double total = 0;
+        for (int c = 0; c < cumulative.length; c++) {
+            total += shares.get(c);
+            cumulative[c] = total;
+        }
+        int[] y = new int[count];
+        for (int i = 0; i < count; i++) {
+            double u = (from + i) * GOLDEN;
+            u = (u - Math.floor(u)) * total;
+            int c = 0;
+            while (c < cumulative.length - 1 && u >= cumulative[c]) {
+                c++;
+            }
+            y[i] = c;
+        }
+        return y;
+    }
+
     /**
      * Labels 0, 1, ..., k-1, 0, 1, ...: balanced classes for a conditional generator's samples.
      *

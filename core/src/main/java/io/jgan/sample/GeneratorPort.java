@@ -108,7 +108,13 @@ public final class GeneratorPort {
             meta.put("feature_maps", Integer.toString(model.featureMaps()));
         }
         meta.put("pixel_range", model.range() == PixelRange.UNIT ? "[0, 1]" : "[-1, 1]");
-        meta.put("input", model.conditional() ? "z ~ N(0, 1) of latent_dim, then the one-hot class code" : "z ~ N(0, 1) of latent_dim");
+        meta.put("input", model.selfConditioned() ? "z ~ N(0, 1) of latent_dim, then the one-hot code of a k-means"
+                + " cluster of the training images, drawn with the probabilities in cluster_shares"
+                : model.conditional() ? "z ~ N(0, 1) of latent_dim, then the one-hot class code" : "z ~ N(0, 1) of latent_dim");
+        if (model.selfConditioned()) {
+            meta.put("cluster_shares", model.clusterShares().stream().map(String::valueOf)
+                    .collect(java.util.stream.Collectors.joining(",")));
+        }
         meta.put("weight_average", ema ? "ema.*" : "none");
         meta.put("step", Long.toString(step));
         meta.put("jgan_version", Version.CURRENT);
@@ -207,6 +213,10 @@ public final class GeneratorPort {
                         Integer.parseInt(meta.get("channels")), Integer.parseInt(meta.get("height")),
                         Integer.parseInt(meta.get("width")), Family.of(family).range(), Integer.parseInt(meta.get("classes")),
                         Integer.parseInt(meta.getOrDefault("feature_maps", "0")));
+                String shares = meta.get("cluster_shares");
+                if (shares != null) { // self-conditioned: unasked samples draw clusters in these shares
+                    model = model.withClusterShares(java.util.Arrays.stream(shares.split(",")).map(Double::valueOf).toList());
+                }
             } catch (NumberFormatException e) {
                 throw new JganException(JganException.BAD_CHECKPOINT, "bad weights file " + weights
                         + ": its jgan metadata has a field that is not a number (" + e.getMessage() + ")");

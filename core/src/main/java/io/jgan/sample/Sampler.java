@@ -161,7 +161,7 @@ public final class Sampler implements AutoCloseable {
             throw new IllegalArgumentException("z has " + z.length + " values, expected " + n + " x " + latent);
         }
         // conditional: balanced classes 0, 1, ..., k-1, 0, ...
-        return Generation.inBlocks(generator, model, z, model.conditional() ? LatentNoise.cyclicLabels(n, model.classes()) : null, n);
+        return Generation.inBlocks(generator, model, z, model.conditional() ? LatentNoise.unaskedLabels(model, 0, n) : null, n);
     }
 
     /**

@@ -201,7 +201,7 @@ public final class Server implements AutoCloseable {
             float[] z = Requests.latentVectors(zs, m);
             float[] x;
             if (m.conditional()) {
-                x = s.generate(z, labelled ? Requests.labels(labelsNode, n, m) : LatentNoise.cyclicLabels(n, m.classes()));
+                x = s.generate(z, labelled ? Requests.labels(labelsNode, n, m) : LatentNoise.unaskedLabels(m, 0, n));
             } else if (labelled) {
                 throw ApiError.badRequest("this generator is not conditional: leave out \"labels\"");
             } else {

@@ -190,7 +190,8 @@ public final class TrainingSession implements AutoCloseable {
             ImageSet in = data.pairs().inputs();
             config = requested.withModel(requested.model().shaped(in.channels(), in.rows(), in.cols(), 0));
         } else if (data.images() != null) {
-            config = requested.withModel(shapedTo(requested.model(), data.images(), conditional));
+            config = requested.withModel(shapedTo(requested.model(), data.images(), conditional,
+                    requested.data().clusters() > 0));
         } // the toy's drawn samples: its model is the preset's
         return open(Family.validate(config), data, options, null);
     }
@@ -256,6 +257,7 @@ public final class TrainingSession implements AutoCloseable {
             return create(config, new GanGame(config, data.drawn(), dp, options.syncBatchNorm()), null,
                     data.drawn().description(), options, from);
         }
+        requireSameClusters(config.model(), data.images());
         Samples samples = TrainingData.samples(data.images(), config.model());
         ClassifierBundle quality = dp.leader() ? qualityClassifier(config, data.images()) : null;
         try {
@@ -299,10 +301,26 @@ public final class TrainingSession implements AutoCloseable {
      * @param m the model as asked for (its image shape is the preset's)
      * @param images the training images
      * @param conditional whether G and D see the images' class labels
+     * @param clustered whether those labels are k-means clusters ({@code --clusters}, a
+     *     self-conditioned model, whose config then keeps the clusters' shares)
      * @return the model
      * @throws JganException (usage) for a conditional model of images without labels
      */
-    public static ModelConfig shapedTo(ModelConfig m, TrainingData.LabelledImages images, boolean conditional) {
+    public static ModelConfig shapedTo(ModelConfig m, TrainingData.LabelledImages images, boolean conditional,
+            boolean clustered) {
+        ImageSet s = images.images();
+        if (clustered) { // self-conditioned: the labels are clusters (TrainingData.read), kept with their shares
+            int k = images.classes().size();
+            int[] count = new int[k];
+            for (byte y : images.labels()) {
+                count[y & 0xff]++;
+            }
+            List<Double> shares = new ArrayList<>();
+            for (int c : count) {
+                shares.add(Math.round(1e6 * c / s.count()) / 1e6); // 6 decimals: config.json stays readable
+            }
+            return m.shaped(s.channels(), s.rows(), s.cols(), 0).withClusterShares(shares);
+        }
         int classes = 0;
         if (conditional) {
             if (images.labels() == null) {
@@ -312,8 +330,23 @@ public final class TrainingSession implements AutoCloseable {
             }
             classes = images.classes().size();
         }
-        ImageSet s = images.images();
         return m.shaped(s.channels(), s.rows(), s.cols(), classes);
+    }
+
+    /**
+     * A self-conditioned run's clusters, found again on its data (a resume, another rank), must be
+     * the ones it was trained on: their shares are checked against the config's.
+     */
+    private static void requireSameClusters(ModelConfig m, TrainingData.LabelledImages images) {
+        if (!m.selfConditioned()) {
+            return;
+        }
+        ModelConfig found = shapedTo(m, images, true, true);
+        if (!found.clusterShares().equals(m.clusterShares())) {
+            throw new JganException(JganException.BAD_DATA, "the run's " + m.classes() + " clusters are not those of "
+                    + images.description() + " (their shares differ from config.json's): the data changed since the"
+                    + " run started; give the run its own data again, or start a new run");
+        }
     }
 
     /** The domain classifier for {@code --eval-every}, or null when it is off. */

@@ -21,6 +21,27 @@ class GanConfigJsonTest {
         assertThat(back).isEqualTo(c);
     }
 
+    /**
+     * A self-conditioned run keeps its clusters (data) and their shares (model); a config without
+     * them, as every earlier one, reads with none and writes neither field.
+     */
+    @Test
+    void clustersRoundTripAndAreAbsentByDefault() throws Exception {
+        GanConfig plain = Family.DCGAN.preset(7);
+        String json = new String(Json.MAPPER.writeValueAsBytes(plain), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).doesNotContain("clusters").doesNotContain("clusterShares");
+        assertThat(Json.MAPPER.readValue(json, GanConfig.class).model().clusterShares()).isEmpty();
+
+        GanConfig clustered = new GanConfig(plain.data().withClusters(3),
+                plain.model().withClusterShares(java.util.List.of(0.5, 0.3, 0.2)), plain.train(), plain.schedule());
+        GanConfig back = Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(clustered), GanConfig.class);
+        assertThat(back).isEqualTo(clustered);
+        assertThat(back.data().clusters()).isEqualTo(3);
+        assertThat(back.model().classes()).isEqualTo(3);
+        assertThat(back.model().selfConditioned()).isTrue();
+        assertThat(back.model().dataClasses()).as("clusters are not classes a classifier checks").isZero();
+    }
+
     /** config.json of a 600-step default run written by the version before this layout. */
     @Test
     void readsTheLayoutWrittenBeforeTheSchedule() throws Exception {

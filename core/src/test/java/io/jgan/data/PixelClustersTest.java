@@ -1,0 +1,90 @@
+package io.jgan.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.jgan.JganException;
+import io.jgan.config.DataConfig;
+import org.junit.jupiter.api.Test;
+
+/** k-means on pixels for the self-conditioned GAN: it finds planted groups, in a fixed order, the same every time. */
+class PixelClustersTest {
+
+    /**
+     * 4x4 gray images of three shapes, each pixel a little noisy: a left bar (60 images), a top
+     * bar (30) and a dot in the middle (10), interleaved. k-means with k = 3 must give each shape
+     * its own cluster, numbered by size.
+     */
+    private static ImageSet planted() {
+        int n = 100;
+        byte[] px = new byte[n * 16];
+        java.util.Random r = new java.util.Random(5);
+        int[] shape = new int[n];
+        for (int i = 0; i < n; i++) {
+            shape[i] = i % 10 < 6 ? 0 : i % 10 < 9 ? 1 : 2; // 60 : 30 : 10
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 4; x++) {
+                    boolean on = switch (shape[i]) {
+                        case 0 -> x == 0;
+                        case 1 -> y == 0;
+                        default -> (x == 1 || x == 2) && (y == 1 || y == 2);
+                    };
+                    px[i * 16 + y * 4 + x] = (byte) ((on ? 220 : 20) + r.nextInt(20));
+                }
+            }
+        }
+        return new ImageSet(n, 1, 4, 4, px);
+    }
+
+    @Test
+    void findsPlantedShapesLargestFirst() {
+        PixelClusters.Result c = PixelClusters.of(planted(), 3);
+        assertThat(c.sizes()).containsExactly(60, 30, 10);
+        assertThat(c.shares()).containsExactly(0.6, 0.3, 0.1);
+        for (int i = 0; i < 100; i++) {
+            int expected = i % 10 < 6 ? 0 : i % 10 < 9 ? 1 : 2;
+            assertThat(c.labels()[i]).as("image %d", i).isEqualTo((byte) expected);
+        }
+    }
+
+    @Test
+    void sameClustersEveryTime() {
+        ImageSet digits = TrainingData.read(DataConfig.embedded(2000)).images();
+        PixelClusters.Result a = PixelClusters.of(digits, 12);
+        PixelClusters.Result b = PixelClusters.of(digits, 12);
+        assertThat(a.labels()).isEqualTo(b.labels());
+        assertThat(a.sizes()).isSortedAccordingTo((p, q) -> Integer.compare(q, p));
+        assertThat(java.util.Arrays.stream(a.sizes()).sum()).isEqualTo(2000);
+        assertThat(a.sizes()[11]).as("no cluster left empty").isPositive();
+    }
+
+    @Test
+    void dotProductAsWrittenOut() {
+        float[] a = {1, 2, 3, 4, 5, 6, 7};
+        float[] b = {0, 7, 1, 2, 3, 4, 5, 6, 7};
+        // a . b[2..9) = 1*1 + 2*2 + 3*3 + 4*4 + 5*5 + 6*6 + 7*7 = 140
+        assertThat(PixelClusters.dot(a, 0, b, 2, 7)).isEqualTo(140f);
+    }
+
+    @Test
+    void tooFewImagesIsTheUsersToFix() {
+        assertThatThrownBy(() -> PixelClusters.of(planted().limit(5), 3))
+                .isInstanceOf(JganException.class).hasMessageContaining("--clusters 3 needs at least 6 images");
+    }
+
+    @Test
+    void readingWithClustersReplacesTheLabels() {
+        TrainingData.LabelledImages read = TrainingData.read(DataConfig.embedded(500).withClusters(5));
+        assertThat(read.classes()).containsExactly("cluster 0", "cluster 1", "cluster 2", "cluster 3", "cluster 4");
+        assertThat(read.labels()).isEqualTo(PixelClusters.of(read.images(), 5).labels());
+        assertThat(read.description()).contains("in 5 k-means clusters");
+    }
+
+    @Test
+    void clusterCountIsChecked() {
+        assertThatThrownBy(() -> DataConfig.embedded(0).withClusters(1).validate())
+                .isInstanceOf(JganException.class).hasMessageContaining("--clusters must be in 2..100");
+        assertThatThrownBy(() -> DataConfig.gaussian(0, 0.2, 100).withClusters(3).validate())
+                .isInstanceOf(JganException.class).hasMessageContaining("the toy's one-number samples");
+    }
+}
