@@ -23,6 +23,8 @@ public final class PixelClusters {
     static final int FIT_IMAGES = 10_000;
     /** Lloyd iterations at most; they stop earlier when no image changes cluster. */
     static final int MAX_ITERATIONS = 50;
+    /** Image sides clustered at full resolution at most; larger images are averaged down first. */
+    static final int MAX_SIDE = 32;
     private static final long SEED = 20200617L;
 
     private PixelClusters() {}
@@ -57,12 +59,8 @@ public final class PixelClusters {
             throw new JganException(JganException.USAGE, "--clusters " + k + " needs at least " + 2 * k
                     + " images and the data has " + n + ": use fewer clusters or more images");
         }
-        int dim = images.imageSize();
-        float[] x = new float[Math.multiplyExact(n, dim)]; // (n, dim), pixels in [0, 1]
-        byte[] px = images.pixels();
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (px[i] & 0xff) / 255f;
-        }
+        float[] x = features(images); // (n, dim), pixels in [0, 1]
+        int dim = x.length / n;
         float[] norms = new float[n]; // |x_i|^2
         for (int i = 0; i < n; i++) {
             norms[i] = dot(x, i * dim, x, i * dim, dim);
@@ -105,6 +103,45 @@ public final class PixelClusters {
             labels[i] = (byte) rank[all[i]];
         }
         return new Result(labels, sorted, iterations);
+    }
+
+    /**
+     * The pixels in [0, 1], (n, channels x rows x cols); sides above {@link #MAX_SIDE} are first
+     * averaged over f x f blocks (f = ceil(side / MAX_SIDE)), so that 64x64 colour images cost
+     * what 32x32 ones do: the modes k-means separates are coarse shapes and colours.
+     */
+    static float[] features(ImageSet images) {
+        int n = images.count();
+        int ch = images.channels();
+        int f = Math.max(1, (Math.max(images.rows(), images.cols()) + MAX_SIDE - 1) / MAX_SIDE);
+        int rows = (images.rows() + f - 1) / f;
+        int cols = (images.cols() + f - 1) / f;
+        int dim = ch * rows * cols;
+        float[] x = new float[Math.multiplyExact(n, dim)];
+        float[] count = new float[dim]; // pixels per block (edge blocks may be partial)
+        byte[] px = images.pixels();
+        int size = images.imageSize();
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < ch; c++) {
+                for (int r = 0; r < images.rows(); r++) {
+                    for (int q = 0; q < images.cols(); q++) {
+                        int o = (c * rows + r / f) * cols + q / f;
+                        x[i * dim + o] += (px[i * size + (c * images.rows() + r) * images.cols() + q] & 0xff) / 255f;
+                        if (i == 0) {
+                            count[o]++;
+                        }
+                    }
+                }
+            }
+        }
+        if (f > 1) {
+            for (int i = 0; i < n; i++) {
+                for (int o = 0; o < dim; o++) {
+                    x[i * dim + o] /= count[o];
+                }
+            }
+        }
+        return x;
     }
 
     /** k-means++: each next centre drawn with probability proportional to the squared distance to the nearest. */

@@ -58,6 +58,29 @@ class PixelClustersTest {
         assertThat(a.sizes()[11]).as("no cluster left empty").isPositive();
     }
 
+    /** 28x28 is clustered as it is; a 66x66 RGB image is averaged over 3x3 blocks first (22x22 per channel). */
+    @Test
+    void largeImagesAreAveragedDownFirst() {
+        ImageSet digits = TrainingData.read(DataConfig.embedded(2)).images();
+        float[] f = PixelClusters.features(digits);
+        assertThat(f).hasSize(2 * 784);
+        assertThat(f[1 * 784 + 14 * 28 + 14]).isEqualTo((digits.pixels()[784 + 14 * 28 + 14] & 0xff) / 255f);
+
+        int side = 66;
+        byte[] px = new byte[3 * side * side];
+        for (int c = 0; c < 3; c++) {
+            for (int r = 0; r < side; r++) {
+                for (int q = 0; q < side; q++) {
+                    px[(c * side + r) * side + q] = (byte) (c * 100 + (r % 3) * 10 + q % 3); // 3x3 blocks: mean c*100 + 11
+                }
+            }
+        }
+        float[] g = PixelClusters.features(new ImageSet(1, 3, side, side, px));
+        assertThat(g).hasSize(3 * 22 * 22);
+        assertThat(g[0]).isCloseTo(11 / 255f, org.assertj.core.data.Offset.offset(1e-6f));
+        assertThat(g[2 * 484 + 21 * 22 + 21]).isCloseTo(211 / 255f, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+
     @Test
     void dotProductAsWrittenOut() {
         float[] a = {1, 2, 3, 4, 5, 6, 7};
