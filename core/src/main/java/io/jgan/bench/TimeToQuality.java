@@ -41,10 +41,12 @@ public final class TimeToQuality {
      * @param fcd FCD at that step
      * @param classAgreement for a conditional G: the share of samples classified as the class
      *     asked for; else null
+     * @param smallestClassShare the share of samples in the class the classifier gives fewest
+     *     (mode dropping: 0.1 for ten balanced classes)
      */
     public record Point(long step, double trainingSeconds, double fcd,
             @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-            Double classAgreement) {}
+            Double classAgreement, double smallestClassShare) {}
 
     /**
      * The run's outcome.
@@ -93,8 +95,10 @@ public final class TimeToQuality {
                     boolean outOfTime = seconds > 0 && trainingMs >= seconds * 1000;
                     if (r.step() % every == 0 || outOfTime) {
                         float[] x = EvalInputs.asSaved(t.generate(samples, NOISE_SEED), t.config().model().range());
-                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED, config.model().dataClasses());
-                        Point p = new Point(r.step(), trainingMs / 1000, e.fcd(), e.classAgreement());
+                        EvalReport e = Evaluator.evaluate(digits, x, samples, null, 0, null, "step " + r.step(), NOISE_SEED,
+                                config.model().dataClasses());
+                        Point p = new Point(r.step(), trainingMs / 1000, e.fcd(), e.classAgreement(),
+                                e.classShares().stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN));
                         points.add(p);
                         onPoint.accept(p);
                         if (e.fcd() < target) {

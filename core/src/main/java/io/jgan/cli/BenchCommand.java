@@ -117,10 +117,11 @@ public final class BenchCommand implements Callable<Integer> {
                 toFcd, data != null ? " on " + data : "", model, conditional ? " conditional"
                         : clusters > 0 ? " self-conditioned on " + clusters + " clusters" : "", recipe(run), evalSamples, evalEvery, cap,
                 trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
-        w.println("step\ttraining_s\tFCD" + (conditional ? "\tclass_agreement" : ""));
+        w.println("step\ttraining_s\tFCD\tsmallest_class" + (conditional ? "\tclass_agreement" : ""));
         w.flush();
         TimeToQuality.Result r = TimeToQuality.run(run, images, classifier, toFcd, evalEvery, evalSamples, trainingSeconds, p -> {
-            w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f%s%n", p.step(), p.trainingSeconds(), p.fcd(),
+            w.printf(java.util.Locale.ROOT, "%d\t%.1f\t%.2f\t%.3f%s%n", p.step(), p.trainingSeconds(), p.fcd(),
+                    p.smallestClassShare(),
                     p.classAgreement() != null ? String.format(java.util.Locale.ROOT, "\t%.4f", p.classAgreement()) : "");
             w.flush();
         });
@@ -140,8 +141,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static String agreement(TimeToQuality.Point p) {
-        return p.classAgreement() == null ? ""
-                : String.format(java.util.Locale.ROOT, ", class agreement %.4f", p.classAgreement());
+        return String.format(java.util.Locale.ROOT, ", smallest class share %.3f", p.smallestClassShare())
+                + (p.classAgreement() == null ? ""
+                : String.format(java.util.Locale.ROOT, ", class agreement %.4f", p.classAgreement()));
     }
 
     private static String plain(double x) {

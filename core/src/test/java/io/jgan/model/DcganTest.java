@@ -316,4 +316,57 @@ class DcganTest {
             }
         }
     }
+
+    /**
+     * A conditional D's first layer with constant label maps equals the plain convolution over
+     * image and maps: the output, the gradient reaching the flat input (image pixels and class
+     * code), and the weight and bias gradients, with and without a bias, on an even and an odd
+     * side (zero padding makes a constant map's border outputs differ from its inner ones).
+     */
+    @ParameterizedTest(name = "side {0}")
+    @ValueSource(ints = {28, 7})
+    void constantLabelMapsGiveThePlainConvolution(int side) {
+        int c = 2;
+        int k = 3;
+        for (boolean withBias : new boolean[] {false, true}) {
+            try (Scope m = Scope.open()) {
+                Torch.seed(21);
+                Init bias = withBias ? Init.normal(0, 0.5) : null;
+                Conv2d fast = new Conv2d(5, 4, 2, 1, Init.normal(0, 0.5), bias).constantTrailingMaps(k);
+                Conv2d plain = new Conv2d(5, 4, 2, 1, Init.normal(0, 0.5), bias);
+                long inDim = (long) c * side * side + k;
+                Network a = new Network("a", new Sequential().add(Dcgan.withLabelMaps(c, side, k)).add(fast), (int) inDim);
+                Network b = new Network("b", new Sequential().add(Dcgan.withLabelMaps(c, side, k)).add(plain), (int) inDim);
+                b.copyFrom(a.toTensors());
+                Tensor image = Torch.randn(4, (long) c * side * side);
+                Tensor code = torch.one_hot(Torch.indices(new long[] {0, 2, 1, 2}), k).to(torch.ScalarType.Float);
+                Tensor x = torch.cat(new TensorVector(image, code), 1); // (4, C*S*S + K)
+                Tensor upstream = null;
+                float[][] out = new float[2][];
+                float[][] gradIn = new float[2][];
+                float[][][] gradParams = new float[2][][];
+                int n = 0;
+                for (Network net : new Network[] {a, b}) {
+                    Tensor in = x.detach().clone().set_requires_grad(true);
+                    Tensor y = net.forward(in, true); // (4, 5, S', S')
+                    if (upstream == null) {
+                        upstream = Torch.randn(Torch.shape(y));
+                    }
+                    y.mul(upstream).sum().backward();
+                    out[n] = Torch.floats(y);
+                    gradIn[n] = Torch.floats(in.grad());
+                    gradParams[n] = net.trainableParameters().stream()
+                            .map(p -> Torch.floats(p.tensor().grad())).toArray(float[][]::new);
+                    n++;
+                }
+                assertThat(out[0]).containsExactly(out[1], within(1e-4f));
+                assertThat(gradIn[0]).containsExactly(gradIn[1], within(1e-4f));
+                assertThat(gradParams[0].length).isEqualTo(withBias ? 2 : 1);
+                for (int i = 0; i < gradParams[0].length; i++) {
+                    assertThat(gradParams[0][i]).containsExactly(gradParams[1][i], within(1e-3f));
+                }
+                assertThat(a.toTensors().get(0).shape()).containsExactly(5, c + k, 4, 4); // the plain layer's weight
+            }
+        }
+    }
 }
