@@ -1,6 +1,7 @@
 package io.jgan.data;
 
 import io.jgan.JganException;
+import io.jgan.engine.HostWorkers;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -176,25 +177,28 @@ public final class PixelClusters {
         return c;
     }
 
-    /** Each listed image's nearest centre (ties to the lower index); images in parallel, each on its own. */
+    /** Each listed image's nearest centre (ties to the lower index); images over jgan's host threads, each on its own. */
     private static int[] assign(float[] x, float[] norms, int dim, int[] images, float[] c, int k) {
         float[] cn = new float[k];
         for (int j = 0; j < k; j++) {
             cn[j] = dot(c, j * dim, c, j * dim, dim);
         }
         int[] out = new int[images.length];
-        IntStream.range(0, images.length).parallel().forEach(t -> {
-            int i = images[t];
-            int best = 0;
-            float bestD = Float.POSITIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                float d = norms[i] - 2 * dot(x, i * dim, c, j * dim, dim) + cn[j]; // |x - c|^2
-                if (d < bestD) {
-                    bestD = d;
-                    best = j;
+        int parts = HostWorkers.threads() * 4;
+        HostWorkers.run(parts, part -> {
+            for (int t = (int) ((long) part * images.length / parts); t < (long) (part + 1) * images.length / parts; t++) {
+                int i = images[t];
+                int best = 0;
+                float bestD = Float.POSITIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    float d = norms[i] - 2 * dot(x, i * dim, c, j * dim, dim) + cn[j]; // |x - c|^2
+                    if (d < bestD) {
+                        bestD = d;
+                        best = j;
+                    }
                 }
+                out[t] = best;
             }
-            out[t] = best;
         });
         return out;
     }
