@@ -70,9 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--conditional", description = "class-conditional model (the digits' 10 labels), as train --conditional")
     boolean conditional;
 
-    @Option(names = "--clusters", paramLabel = "K", description = "self-conditioned model on K k-means clusters of the"
-            + " images, as train --clusters")
-    int clusters;
+    @Option(names = "--clusters", paramLabel = "K|auto", description = "self-conditioned model on K k-means clusters of"
+            + " the images, as train --clusters")
+    String clusters;
 
     @Option(names = "--gemm-floor", description = "then replay the iteration's matrix products alone (mlp models):"
             + " the time the loop would take if everything else were free")
@@ -115,7 +115,8 @@ public final class BenchCommand implements Callable<Integer> {
         GanConfig run = config.withSchedule(s -> s.maxSteps(cap).gridEvery(0).checkpointEvery(0)).validate();
         w.printf("jgan bench --to-fcd %.1f%s: %s%s, %s, FCD of %d samples every %d iterations, at most %d iterations%s%n",
                 toFcd, data != null ? " on " + data : "", model, conditional ? " conditional"
-                        : clusters > 0 ? " self-conditioned on " + clusters + " clusters" : "", recipe(run), evalSamples, evalEvery, cap,
+                        : run.model().selfConditioned() ? " self-conditioned on " + run.model().classes() + " clusters" : "",
+                recipe(run), evalSamples, evalEvery, cap,
                 trainingSeconds > 0 ? " or " + trainingSeconds + " s of training" : "");
         w.println("step\ttraining_s\tFCD\tsmallest_class" + (conditional ? "\tclass_agreement" : ""));
         w.flush();
@@ -197,15 +198,19 @@ public final class BenchCommand implements Callable<Integer> {
         double ema = train.emaDecay();
         ModelConfig m = TrainCommand.requestedModel(model, preset.model(), null, featureMaps, dFeatureMaps,
                 recipe.projection);
-        if (conditional && clusters > 0) {
+        if (conditional && TrainCommand.clusters(clusters) != 0) {
             throw new JganException(JganException.USAGE, TrainCommand.CLUSTERS_OR_CLASSES);
         }
         DataConfig source = (data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
-                : DataConfig.embedded(0)).withClusters(clusters);
+                : DataConfig.embedded(0)).withClusters(TrainCommand.clusters(clusters));
         GanConfig requested = Family.validate(new GanConfig(source, m, train, preset.schedule())); // before any data
         // the model takes the data's shape and classes, as train's does (read once, also for --to-fcd)
         TrainingData.LabelledImages images = TrainingData.read(source);
-        GanConfig config = Family.validate(requested.withModel(TrainingSession.shapedTo(m, images, conditional, clusters > 0)));
+        if (source.clustered()) { // auto resolved on the data, as train records it
+            requested = requested.withData(source.withClusters(images.classes().size()));
+        }
+        GanConfig config = Family.validate(requested.withModel(TrainingSession.shapedTo(m, images, conditional,
+                source.clustered())));
         PrintWriter w = spec.commandLine().getOut();
         if (toFcd != null) {
             return timeToQuality(config, images, w);

@@ -10,8 +10,9 @@ import picocli.CommandLine.Option;
 public final class RecipeOptions {
 
     @Option(names = Presets.OPTION, paramLabel = "NAME", description = "a named recipe: best (--model dcgan --batch-size"
-            + " 32 --ema 0.995 --lr 3e-4 --feature-maps 64 --d-feature-maps 32: the lowest FCD in 10 minutes measured"
-            + " on a 2-core CPU, with or without --conditional); options given beside it override its values")
+            + " 32 --ema 0.995 --lr 3e-4 --feature-maps 64 --d-feature-maps 32, and --clusters auto unless --conditional:"
+            + " the lowest FCD in 10 minutes measured on a 2-core CPU, with or without --conditional); options given"
+            + " beside it override its values (--clusters 0: plain unconditional)")
     String preset;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "samples per batch (mlp 100, mlp-bn 128)")

@@ -1,6 +1,7 @@
 package io.jgan.cli;
 
 import io.jgan.JganException;
+import io.jgan.config.DataConfig;
 import io.jgan.config.GanConfig;
 import io.jgan.config.ModelConfig;
 import io.jgan.model.Family;
@@ -53,11 +54,12 @@ public final class TrainCommand implements Callable<Integer> {
             + " classes: MNIST's digits, an image folder's subfolders); the grids show one row per class")
     boolean conditional;
 
-    @Option(names = "--clusters", paramLabel = "K", description = "self-conditioned GAN (Liu et al. 2020, 'Diverse"
+    @Option(names = "--clusters", paramLabel = "K|auto", description = "self-conditioned GAN (Liu et al. 2020, 'Diverse"
             + " Image Generation via Self-Conditioned GANs'): the images are grouped by k-means on their pixels into K"
-            + " clusters, and G and D see the cluster as a conditional GAN sees the class; no labels needed. Samples"
-            + " draw their cluster in its share of the data; the grids show one row per cluster (default 0: off)")
-    int clusters;
+            + " clusters (2..100; auto: one per 100 images), and G and D see the cluster as a conditional GAN sees the"
+            + " class; no labels needed. Samples draw their cluster in its share of the data; the grids show one row"
+            + " per cluster (default 0: off)")
+    String clusters;
 
     @Option(names = "--latent", paramLabel = "N", description = "noise size (mlp 100, mlp-bn 10)")
     Integer latent;
@@ -162,9 +164,30 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Family family = Family.of(model);
         check(given, family);
-        try (TrainingSession session = TrainingSession.start(requested(family), conditional || clusters > 0,
+        try (TrainingSession session = TrainingSession.start(requested(family), conditional || clusters(clusters) != 0,
                 options(out).inParallel(dp, parallel.syncBatchNorm))) {
             return train(session);
+        }
+    }
+
+    /**
+     * --clusters' value (train and bench).
+     *
+     * @param value as given: a number, auto, or null
+     * @return the count, {@link DataConfig#AUTO_CLUSTERS}, or 0 when not given
+     */
+    static int clusters(String value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value.equals("auto")) {
+            return DataConfig.AUTO_CLUSTERS;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new JganException(JganException.USAGE, "--clusters takes a number of clusters (2.."
+                    + DataConfig.MAX_CLUSTERS + "), auto, or 0 (off), got '" + value + "'");
         }
     }
 
@@ -175,10 +198,10 @@ public final class TrainCommand implements Callable<Integer> {
     /** Options that do not apply to the family. */
     private void check(ParseResult given, Family family) {
         Presets.check(recipe.preset, model);
-        if (conditional && clusters > 0) {
+        if (conditional && clusters(clusters) != 0) {
             throw new JganException(JganException.USAGE, CLUSTERS_OR_CLASSES);
         }
-        if (given.hasMatchedOption("--projection") && !conditional && clusters == 0) {
+        if (given.hasMatchedOption("--projection") && !conditional && clusters(clusters) == 0) {
             throw new JganException(JganException.USAGE, Family.PROJECTION_NEEDS_CLASSES);
         }
         for (OptionSpec o : given.matchedOptions()) {
@@ -258,7 +281,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private GanConfig requested(Family family) {
         GanConfig preset = family.preset(family.defaultEpochs());
-        return new GanConfig(data.config(family).withClusters(clusters), requestedModel(model, preset.model(), latent, featureMaps,
+        return new GanConfig(data.config(family).withClusters(clusters(clusters)), requestedModel(model, preset.model(), latent, featureMaps,
                 dFeatureMaps, recipe.projection), recipe.over(preset.train()), schedule.schedule(family.defaultEpochs()));
     }
 

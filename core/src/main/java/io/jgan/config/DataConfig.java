@@ -19,8 +19,9 @@ import io.jgan.JganException;
  *     the default) or {@code BtoA}; null for data that is not pairs (and for pix2pix runs made
  *     before it was kept here, whose side file {@code pix2pix.json} said it)
  * @param clusters for a self-conditioned GAN: the images' labels are replaced by their k-means
- *     cluster among this many, found on the pixels when the data is read (0 = the data's own
- *     labels, if any; left out of the saved config, so that configs from before it read the same)
+ *     cluster among this many, found on the pixels when the data is read ({@link #AUTO_CLUSTERS}:
+ *     as many as the data's size gives, resolved when a run starts; 0 = the data's own labels, if
+ *     any, and left out of the saved config, so that configs from before it read the same)
  */
 public record DataConfig(
         String source, int limit, double gaussianMean, double gaussianStd, int gaussianCount, int imageSize,
@@ -46,6 +47,28 @@ public record DataConfig(
 
     /** The most clusters {@code --clusters} takes (labels are bytes; a cluster needs images). */
     public static final int MAX_CLUSTERS = 100;
+
+    /** {@code --clusters auto}: one cluster per {@link #IMAGES_PER_CLUSTER} images, 2..{@link #MAX_CLUSTERS}. */
+    public static final int AUTO_CLUSTERS = -1;
+
+    /** Images per cluster of {@code --clusters auto}: 100 clusters for the 10,000 embedded digits, as measured. */
+    public static final int IMAGES_PER_CLUSTER = 100;
+
+    /** @return whether the images are labelled by k-means clusters (a number of them, or auto) */
+    public boolean clustered() {
+        return clusters != 0;
+    }
+
+    /**
+     * The number of clusters for a data set of this size.
+     *
+     * @param images the images read (after the limit)
+     * @return {@code clusters}, or for auto one per {@link #IMAGES_PER_CLUSTER} images, within 2..{@link #MAX_CLUSTERS}
+     */
+    public int clustersFor(int images) {
+        return clusters != AUTO_CLUSTERS ? clusters
+                : Math.max(2, Math.min(MAX_CLUSTERS, images / IMAGES_PER_CLUSTER));
+    }
 
     /** Side-by-side pairs: the left half is the input. */
     public static final String A_TO_B = "AtoB";
@@ -124,7 +147,7 @@ public record DataConfig(
     /**
      * A copy whose images are labelled by their k-means cluster (a self-conditioned GAN).
      *
-     * @param k the number of clusters, or 0 for the data's own labels
+     * @param k the number of clusters, {@link #AUTO_CLUSTERS}, or 0 for the data's own labels
      * @return the copy
      */
     public DataConfig withClusters(int k) {
@@ -150,11 +173,11 @@ public record DataConfig(
         if (direction != null && !direction.equals(A_TO_B) && !direction.equals(B_TO_A)) {
             throw new JganException(JganException.USAGE, "unknown --direction '" + direction + "': use AtoB or BtoA");
         }
-        if (clusters < 0 || clusters == 1 || clusters > MAX_CLUSTERS) {
+        if (clusters < AUTO_CLUSTERS || clusters == 1 || clusters > MAX_CLUSTERS) {
             throw new JganException(JganException.USAGE, "--clusters must be in 2.." + MAX_CLUSTERS
-                    + " (or 0 for the data's own labels), got " + clusters);
+                    + ", auto, or 0 for the data's own labels, got " + clusters);
         }
-        if (clusters > 0 && GAUSSIAN.equals(source)) {
+        if (clustered() && GAUSSIAN.equals(source)) {
             throw new JganException(JganException.USAGE, "--clusters groups images: the toy's one-number samples"
                     + " have no clusters to learn from");
         }

@@ -108,14 +108,15 @@ public final class TrainingData {
         }
         description = String.format(java.util.Locale.ROOT, "%,d of %,d images of %s", images.count(),
                 Math.max(all, images.count()), description);
-        if (data.clusters() > 0) { // self-conditioned: the data's own labels give way to k-means clusters
-            PixelClusters.Result c = PixelClusters.of(images, data.clusters());
+        if (data.clustered()) { // self-conditioned: the data's own labels give way to k-means clusters
+            int k = data.clustersFor(images.count());
+            PixelClusters.Result c = PixelClusters.of(images, k);
             List<String> names = new java.util.ArrayList<>();
-            for (int j = 0; j < data.clusters(); j++) {
+            for (int j = 0; j < k; j++) {
                 names.add("cluster " + j);
             }
             return new LabelledImages(images, c.labels(), List.copyOf(names), description + " in "
-                    + data.clusters() + " k-means clusters of their pixels");
+                    + k + " k-means clusters of their pixels");
         }
         return new LabelledImages(images, labels, classes, description);
     }

@@ -190,8 +190,11 @@ public final class TrainingSession implements AutoCloseable {
             ImageSet in = data.pairs().inputs();
             config = requested.withModel(requested.model().shaped(in.channels(), in.rows(), in.cols(), 0));
         } else if (data.images() != null) {
-            config = requested.withModel(shapedTo(requested.model(), data.images(), conditional,
-                    requested.data().clusters() > 0));
+            if (requested.data().clustered()) { // --clusters auto: the config records the count the data gave
+                config = requested.withData(requested.data().withClusters(data.images().classes().size()));
+            }
+            config = config.withModel(shapedTo(requested.model(), data.images(), conditional,
+                    requested.data().clustered()));
         } // the toy's drawn samples: its model is the preset's
         return open(Family.validate(config), data, options, null);
     }

@@ -24,10 +24,14 @@ class PresetsTest {
         List<String> best = List.of(Presets.expand(new String[] {"train", "--preset", "best", "--conditional"}));
         assertThat(best).containsSubsequence("train", "--model", "dcgan", "--batch-size", "32", "--ema", "0.995",
                 "--lr", "3e-4", "--feature-maps", "64", "--d-feature-maps", "32", "--preset", "best", "--conditional");
+        assertThat(best).as("the labels condition, not clusters").doesNotContain("--clusters");
         List<String> mine = List.of(Presets.expand(new String[] {"bench", "--preset=best", "--batch-size=16"}));
         assertThat(mine).containsSubsequence("bench", "--model", "dcgan", "--ema", "0.995", "--preset=best",
                 "--batch-size=16");
         assertThat(Collections.frequency(mine, "--batch-size")).isZero(); // the user's --batch-size=16 only
+        assertThat(mine).as("without labels: self-conditioned").containsSubsequence("--clusters", "auto", "--preset=best");
+        List<String> plain = List.of(Presets.expand(new String[] {"train", "--preset", "best", "--clusters=0"}));
+        assertThat(Collections.frequency(plain, "--clusters")).isZero(); // the user's --clusters=0 only
         String[] none = {"train", "--model", "dcgan"};
         assertThat(Presets.expand(none)).isSameAs(none);
         String[] sample = {"sample", "--preset", "best"}; // not a command with presets: picocli refuses it
@@ -48,6 +52,9 @@ class PresetsTest {
         assertThat(config.at("/train/lrD").asDouble()).isEqualTo(3e-4);
         assertThat(config.at("/model/featureMaps").asInt()).isEqualTo(64);
         assertThat(config.at("/model/dFeatureMaps").asInt()).isEqualTo(32);
+        // --clusters auto, resolved on the data: 128 images give 2 clusters (one per 100, at least 2)
+        assertThat(config.at("/data/clusters").asInt()).isEqualTo(2);
+        assertThat(config.at("/model/clusterShares").size()).isEqualTo(2);
     }
 
     @Test

@@ -107,5 +107,8 @@ class SelfConditionedRunTest {
         r = jgan("train", "--model", "dcgan", "--clusters", "1", "--max-steps", "1", "--out", tmp.resolve("no").toString());
         assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
         assertThat(r.err()).contains("--clusters must be in 2..100");
+        r = jgan("train", "--model", "dcgan", "--clusters", "many", "--max-steps", "1", "--out", tmp.resolve("no").toString());
+        assertThat(r.exitCode()).isEqualTo(JganException.USAGE);
+        assertThat(r.err()).contains("--clusters takes a number of clusters (2..100), auto, or 0 (off), got 'many'");
     }
 }

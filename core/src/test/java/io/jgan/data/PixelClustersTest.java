@@ -104,9 +104,22 @@ class PixelClustersTest {
     }
 
     @Test
+    void autoGivesOneClusterPerHundredImages() {
+        DataConfig auto = DataConfig.embedded(0).withClusters(DataConfig.AUTO_CLUSTERS);
+        auto.validate();
+        assertThat(auto.clustersFor(10_000)).isEqualTo(100);
+        assertThat(auto.clustersFor(60_000)).isEqualTo(100);
+        assertThat(auto.clustersFor(1_050)).isEqualTo(10);
+        assertThat(auto.clustersFor(150)).isEqualTo(2);
+        assertThat(DataConfig.embedded(0).withClusters(7).clustersFor(10_000)).isEqualTo(7);
+        assertThat(TrainingData.read(DataConfig.embedded(1000).withClusters(DataConfig.AUTO_CLUSTERS)).classes())
+                .hasSize(10);
+    }
+
+    @Test
     void clusterCountIsChecked() {
         assertThatThrownBy(() -> DataConfig.embedded(0).withClusters(1).validate())
-                .isInstanceOf(JganException.class).hasMessageContaining("--clusters must be in 2..100");
+                .isInstanceOf(JganException.class).hasMessageContaining("--clusters must be in 2..100, auto, or 0");
         assertThatThrownBy(() -> DataConfig.gaussian(0, 0.2, 100).withClusters(3).validate())
                 .isInstanceOf(JganException.class).hasMessageContaining("the toy's one-number samples");
     }
