@@ -95,6 +95,27 @@ class SelfConditionedRunTest {
         }
     }
 
+    /** A resume finds the clusters again; if the data changed under the run, it stops and says so. */
+    @Test
+    void aResumeOnChangedDataIsRefused() throws IOException {
+        byte[] px = TrainingData.read(DataConfig.embedded(400)).images().pixels();
+        Path data = Files.createDirectories(tmp.resolve("digits"));
+        Path images = data.resolve("train-images-idx3-ubyte");
+        io.jgan.format.IdxWriter.writeImages(images, 200, 28, 28, java.util.Arrays.copyOf(px, 200 * 784));
+        Path run = tmp.resolve("run");
+        CliSmokeTest.Run r = jgan("train", "--model", "dcgan", "--clusters", "auto", "--data", data.toString(),
+                "--batch-size", "32", "--feature-maps", "8", "--max-steps", "2", "--grid-every", "0", "--no-progress",
+                "--no-tensorboard", "--out", run.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(Json.MAPPER.readTree(run.resolve("config.json").toFile()).at("/data/clusters").asInt())
+                .as("auto, resolved on 200 images").isEqualTo(2);
+        io.jgan.format.IdxWriter.writeImages(images, 200, 28, 28, java.util.Arrays.copyOfRange(px, 200 * 784, 400 * 784));
+        r = jgan("train", "--resume", run.toString(), "--max-steps", "4", "--no-progress", "--no-tensorboard");
+        assertThat(r.exitCode()).isEqualTo(JganException.BAD_DATA);
+        assertThat(r.err()).contains("clusters are not those of", "the data changed since the run started")
+                .doesNotContain("\tat ");
+    }
+
     @Test
     void clustersAndClassesExcludeEachOther() {
         CliSmokeTest.Run r = train(tmp.resolve("no"), "--conditional", "--max-steps", "1");
