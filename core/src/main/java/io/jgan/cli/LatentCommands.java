@@ -125,7 +125,7 @@ final class LatentCommands {
         @Option(names = "--scale", paramLabel = "N", description = "pixel magnification (default ${DEFAULT-VALUE})")
         int scale = 2;
 
-        @Option(names = "--label", paramLabel = "K", description = "class, for a conditional generator (default 0)")
+        @Option(names = "--label", paramLabel = "K", description = "class, for a conditional generator, or cluster, for a self-conditioned one (default 0)")
         int label;
 
         @Mixin

@@ -44,7 +44,9 @@ public final class SampleCommand implements Callable<Integer> {
             + " rank 3 like MNIST, or rank 4 (N, C, H, W) for colour) or dir (--out is a folder: one PNG a sample, named by index and class; any channels)")
     String format = "png";
 
-    @Option(names = "--label", paramLabel = "K", description = "class to draw, for a conditional generator (default: all classes in turn)")
+    @Option(names = "--label", paramLabel = "K", description = "class to draw, for a conditional generator (default:"
+            + " all classes in turn), or cluster, for a self-conditioned one (--clusters; default: clusters in their"
+            + " shares of the data)")
     Integer label;
 
     @Option(names = "--nrow", paramLabel = "N", description = "samples per grid row (default: square)")
