@@ -169,13 +169,14 @@ public final class EvalInputs {
     }
 
     /**
-     * The training images of a run's data config, in [0, 1].
+     * The training images of a run's data config, in [0, 1]. A self-conditioned run's clusters
+     * are not found again: evaluation needs the images, not their labels.
      *
      * @param data the run's data
      * @return the images
      */
     public static ImageBatch training(DataConfig data) {
-        TrainingData.LabelledImages read = TrainingData.read(data);
+        TrainingData.LabelledImages read = TrainingData.read(data.withClusters(0)); // the images alone: no k-means
         ImageSet s = read.images();
         return new ImageBatch(TrainingData.scale(s, PixelRange.UNIT), s.count(), read.description(),
                 ClassifierBuilder.fingerprint(s), shape(s));
