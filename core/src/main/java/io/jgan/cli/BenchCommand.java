@@ -198,11 +198,8 @@ public final class BenchCommand implements Callable<Integer> {
         double ema = train.emaDecay();
         ModelConfig m = TrainCommand.requestedModel(model, preset.model(), null, featureMaps, dFeatureMaps,
                 recipe.projection);
-        if (conditional && TrainCommand.clusters(clusters) != 0) {
-            throw new JganException(JganException.USAGE, TrainCommand.CLUSTERS_OR_CLASSES);
-        }
         DataConfig source = (data != null ? DataConfig.images(data.toAbsolutePath().normalize().toString(), 0, 0, 0)
-                : DataConfig.embedded(0)).withClusters(TrainCommand.clusters(clusters));
+                : DataConfig.embedded(0)).withClusters(TrainCommand.clusters(clusters, conditional));
         GanConfig requested = Family.validate(new GanConfig(source, m, train, preset.schedule())); // before any data
         // the model takes the data's shape and classes, as train's does (read once, also for --to-fcd)
         TrainingData.LabelledImages images = TrainingData.read(source);

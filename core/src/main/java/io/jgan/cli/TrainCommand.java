@@ -164,44 +164,47 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Family family = Family.of(model);
         check(given, family);
-        try (TrainingSession session = TrainingSession.start(requested(family), conditional || clusters(clusters) != 0,
+        try (TrainingSession session = TrainingSession.start(requested(family), conditional,
                 options(out).inParallel(dp, parallel.syncBatchNorm))) {
             return train(session);
         }
     }
 
     /**
-     * --clusters' value (train and bench).
+     * --clusters' value (train and bench), refused beside --conditional: the clusters take the
+     * labels' place.
      *
      * @param value as given: a number, auto, or null
+     * @param conditional --conditional
      * @return the count, {@link DataConfig#AUTO_CLUSTERS}, or 0 when not given
      */
-    static int clusters(String value) {
+    static int clusters(String value, boolean conditional) {
         if (value == null) {
             return 0;
         }
+        int k;
         if (value.equals("auto")) {
-            return DataConfig.AUTO_CLUSTERS;
+            k = DataConfig.AUTO_CLUSTERS;
+        } else {
+            try {
+                k = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new JganException(JganException.USAGE, "--clusters takes a number of clusters (2.."
+                        + DataConfig.MAX_CLUSTERS + "), auto, or 0 (off), got '" + value + "'");
+            }
         }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new JganException(JganException.USAGE, "--clusters takes a number of clusters (2.."
-                    + DataConfig.MAX_CLUSTERS + "), auto, or 0 (off), got '" + value + "'");
+        if (conditional && k != 0) {
+            throw new JganException(JganException.USAGE, "--clusters conditions on k-means clusters in place of the"
+                    + " data's labels: give --conditional (the labels) or --clusters K (no labels), not both");
         }
+        return k;
     }
-
-    /** Why --clusters and --conditional exclude each other (train and bench). */
-    static final String CLUSTERS_OR_CLASSES = "--clusters conditions on k-means clusters in place of the data's"
-            + " labels: give --conditional (the labels) or --clusters K (no labels), not both";
 
     /** Options that do not apply to the family. */
     private void check(ParseResult given, Family family) {
         Presets.check(recipe.preset, model);
-        if (conditional && clusters(clusters) != 0) {
-            throw new JganException(JganException.USAGE, CLUSTERS_OR_CLASSES);
-        }
-        if (given.hasMatchedOption("--projection") && !conditional && clusters(clusters) == 0) {
+        int k = clusters(clusters, conditional); // refused beside --conditional before anything else is read
+        if (given.hasMatchedOption("--projection") && !conditional && k == 0) {
             throw new JganException(JganException.USAGE, Family.PROJECTION_NEEDS_CLASSES);
         }
         for (OptionSpec o : given.matchedOptions()) {
@@ -281,7 +284,7 @@ public final class TrainCommand implements Callable<Integer> {
      */
     private GanConfig requested(Family family) {
         GanConfig preset = family.preset(family.defaultEpochs());
-        return new GanConfig(data.config(family).withClusters(clusters(clusters)), requestedModel(model, preset.model(), latent, featureMaps,
+        return new GanConfig(data.config(family).withClusters(clusters(clusters, conditional)), requestedModel(model, preset.model(), latent, featureMaps,
                 dFeatureMaps, recipe.projection), recipe.over(preset.train()), schedule.schedule(family.defaultEpochs()));
     }
 

@@ -260,7 +260,9 @@ public final class TrainingSession implements AutoCloseable {
             return create(config, new GanGame(config, data.drawn(), dp, options.syncBatchNorm()), null,
                     data.drawn().description(), options, from);
         }
-        requireSameClusters(config.model(), data.images());
+        if (from != null) {
+            requireSameClusters(config.model(), data.images());
+        }
         Samples samples = TrainingData.samples(data.images(), config.model());
         ClassifierBundle quality = dp.leader() ? qualityClassifier(config, data.images()) : null;
         try {
@@ -337,8 +339,9 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * A self-conditioned run's clusters, found again on its data (a resume, another rank), must be
-     * the ones it was trained on: their shares are checked against the config's.
+     * A resumed self-conditioned run's clusters, found again on its data, must be the ones it was
+     * trained on: their shares are checked against the config's (a new run's config was just
+     * made from them).
      */
     private static void requireSameClusters(ModelConfig m, TrainingData.LabelledImages images) {
         if (!m.selfConditioned()) {
