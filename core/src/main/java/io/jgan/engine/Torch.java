@@ -24,6 +24,24 @@ public final class Torch {
 
     static {
         Natives.load();
+        useEveryCore(System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Without OMP_NUM_THREADS, libtorch takes one intra-op thread per physical core as its
+     * cpuinfo counts them, and a virtual machine can report its vCPUs as one core's two
+     * hyper-threads: on a 2-vCPU AMD Zen 5 libtorch chose 1 thread (Debian's PyTorch too), and
+     * DCGAN ran 70-92 ms/iteration against 51-53 with 2 (BENCHMARKS.md, session 16). So jgan
+     * takes every core the JVM may use, unless OMP_NUM_THREADS says otherwise (data-parallel
+     * ranks, a scheduler) or libtorch already takes more.
+     *
+     * @param ompNumThreads the environment's OMP_NUM_THREADS, or null
+     * @param cores the processors available to the JVM
+     */
+    static void useEveryCore(String ompNumThreads, int cores) {
+        if (ompNumThreads == null && torch.get_num_threads() < cores) {
+            torch.set_num_threads(cores);
+        }
     }
 
     private static volatile Precision precision = Precision.FP32;
@@ -127,6 +145,89 @@ public final class Torch {
      */
     public static Autocast autocast() {
         return precision == Precision.BF16 ? new Autocast(onCpu() ? DeviceType.CPU : DeviceType.CUDA) : Autocast.OFF;
+    }
+
+    /**
+     * Whether convolutions on {@code x} must run in whole blocks of 16 channels (see
+     * {@code io.jgan.model.Convolutions}): on the CPU, where a check run once per process found
+     * libtorch's oneDNN wrong for partly filled blocks. The check compares three small
+     * convolutions (a float32 input gradient and transposed convolution, a bfloat16 convolution
+     * and its input gradient, each with 1 to 5 channels) against float64: about 10 ms.
+     *
+     * @param x a convolution's input
+     * @return true where the channels must be padded
+     */
+    public static boolean convolutionsNeedWholeChannelBlocks(Tensor x) {
+        return x.is_cpu() && OneDnnCheck.PARTIAL_BLOCKS_WRONG;
+    }
+
+    /** The check, run when first asked. */
+    private static final class OneDnnCheck {
+        static final boolean PARTIAL_BLOCKS_WRONG = partialChannelBlocksWrong();
+    }
+
+    /**
+     * Runs the check: true if any of the small convolutions differs from float64 beyond its
+     * precision's rounding, or is not finite. Its own autocast and grad settings: it may be first
+     * asked inside a no-grad or bfloat16 region.
+     *
+     * @return whether partly filled channel blocks come out wrong here
+     */
+    static boolean partialChannelBlocksWrong() {
+        boolean autocast = torch.is_autocast_enabled(DeviceType.CPU);
+        torch.set_autocast_enabled(DeviceType.CPU, false);
+        try (Scope s = Scope.open(); org.bytedeco.pytorch.AutoGradMode grad = new org.bytedeco.pytorch.AutoGradMode(true)) {
+            // (3, 5, 7, 7) with (4, 5, 2, 2), stride 1, padding 1: float32's input gradient was wrong.
+            // Values from sines, not the engine's random stream, which a run's exact resume relies on.
+            Tensor x = wave(0.37, 3, 5, 7, 7);
+            Tensor w = wave(0.71, 4, 5, 2, 2);
+            Tensor wt = wave(0.53, 5, 4, 2, 2);
+            return convolutionWrong(x, w, false, ScalarType.Float, 1e-3)
+                    || convolutionWrong(x, wt, true, ScalarType.Float, 1e-3)
+                    || convolutionWrong(x, w, false, ScalarType.BFloat16, 5e-2)
+                    || convolutionWrong(x.narrow(1, 0, 1), w.narrow(1, 0, 1), false, ScalarType.BFloat16, 5e-2);
+        } catch (RuntimeException e) {
+            return false; // a libtorch that cannot run the check (no bfloat16 kernels) runs as before
+        } finally {
+            torch.set_autocast_enabled(DeviceType.CPU, autocast);
+        }
+    }
+
+    /** One convolution and its input gradient in {@code type} against float64, relative to the largest value. */
+    private static boolean convolutionWrong(Tensor x64, Tensor w64, boolean transposed, ScalarType type, double tolerance) {
+        Tensor[] exact = convolutionAndInputGradient(x64, w64, transposed, ScalarType.Double);
+        Tensor[] got = convolutionAndInputGradient(x64, w64, transposed, type);
+        for (int i = 0; i < 2; i++) {
+            double scale = exact[i].abs().max().item_double();
+            double error = got[i].to(ScalarType.Double).sub(exact[i]).abs().max().item_double();
+            if (!(error <= tolerance * scale)) { // NaN fails too
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** sin(step * i) over the elements in order, float64, of the given shape. */
+    private static Tensor wave(double step, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return torch.arange(new Scalar(n), new TensorOptions(ScalarType.Double)).mul(new Scalar(step)).sin().reshape(shape);
+    }
+
+    private static Tensor[] convolutionAndInputGradient(Tensor x64, Tensor w64, boolean transposed, ScalarType type) {
+        Tensor x = x64.to(type).detach().set_requires_grad(true);
+        Tensor w = w64.to(type);
+        org.bytedeco.pytorch.TensorOptional none = new org.bytedeco.pytorch.TensorOptional();
+        Tensor y = transposed
+                ? torch.conv_transpose2d(x, w, none, new long[] {1, 1}, new long[] {1, 1}, new long[] {0, 0}, 1, 1, 1)
+                : torch.conv2d(x, w, none, new long[] {1, 1}, new long[] {1, 1}, new long[] {1, 1}, 1);
+        // d sum(y * r) / dx with r a fixed ramp: a gradient that mixes every output channel
+        Tensor r = torch.arange(new Scalar(y.numel()), new TensorOptions(ScalarType.Double)).remainder(new Scalar(7))
+                .sub(new Scalar(3)).reshape(y.sizes().vec().get()).to(type);
+        y.mul(r).sum().backward();
+        return new Tensor[] {y.detach(), x.grad()};
     }
 
     /** An autocast region (thread-local, as PyTorch's {@code torch.autocast}). */

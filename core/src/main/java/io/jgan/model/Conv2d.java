@@ -8,7 +8,6 @@ import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorBase;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorTensorHook;
 import org.bytedeco.pytorch.global.torch;
 
@@ -178,8 +177,7 @@ public final class Conv2d extends Block implements SpectralNorm.Layer {
     }
 
     private Tensor conv(Tensor x, Tensor w) {
-        return torch.conv2d(x, w, bias == null ? new TensorOptional() : new TensorOptional(bias),
-                new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1);
+        return Convolutions.conv2d(x, w, bias, stride, padding);
     }
 
     /**
@@ -198,9 +196,8 @@ public final class Conv2d extends Block implements SpectralNorm.Layer {
         // channels' kernels side by side, (filters * K, 1, k, k), so that the cost is one map's
         // convolution per code channel, not K maps' per unit code
         Tensor ones = Torch.full(1.0, 1, 1, x.size(2), x.size(3)).to(x.scalar_type()); // (1, 1, H, W)
-        Tensor perChannel = torch.conv2d(ones, w.narrow(1, c, k).reshape(filters * k, 1, kernel, kernel),
-                new TensorOptional(), new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1},
-                1); // (1, filters * K, H', W')
+        Tensor perChannel = Convolutions.conv2d(ones, w.narrow(1, c, k).reshape(filters * k, 1, kernel, kernel), null,
+                stride, padding); // (1, filters * K, H', W')
         Tensor t = perChannel.reshape(filters, k, y.size(2), y.size(3)).permute(1, 0, 2, 3); // (K, filters, H', W')
         Tensor byCode = code.matmul(t.reshape(k, -1)).reshape(y.size(0), y.size(1), y.size(2), y.size(3)); // (N, filters, H', W')
         return y.add(byCode);
@@ -210,8 +207,7 @@ public final class Conv2d extends Block implements SpectralNorm.Layer {
     private Tensor inputGradient(Tensor dy, long h, long w) {
         long[] extra = {h - ((dy.size(2) - 1) * stride - 2 * padding + kernel),
             w - ((dy.size(3) - 1) * stride - 2 * padding + kernel)};
-        return torch.conv_transpose2d(dy, weight.detach().to(dy.scalar_type()), new TensorOptional(),
-                new long[] {stride, stride}, new long[] {padding, padding}, extra, 1, 1, 1);
+        return Convolutions.convTranspose2d(dy, weight.detach().to(dy.scalar_type()), stride, padding, extra);
     }
 
     private record Pass(Conv2d conv, long h, long w) {}

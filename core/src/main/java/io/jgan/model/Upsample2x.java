@@ -2,7 +2,6 @@ package io.jgan.model;
 
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
@@ -63,8 +62,7 @@ public final class Upsample2x extends Block {
     @Override
     protected Tensor forwardInternal(Tensor x, boolean training) {
         if (filters > 1) { // T[i][o][p][q] = W[o][i][3 - p][3 - q]: (Cin, Cout, 4, 4)
-            return torch.conv_transpose2d(x, weight.transpose(0, 1).flip(2, 3), new TensorOptional(),
-                    new long[] {2, 2}, new long[] {1, 1}, new long[] {0, 0}, 1, 1, 1);
+            return Convolutions.convTranspose2d(x, weight.transpose(0, 1).flip(2, 3), 2, 1);
         }
         long n = x.size(0); // x: (N, Cin, H, W)
         long h = x.size(2);
@@ -77,8 +75,7 @@ public final class Upsample2x extends Block {
             }
         }
         Tensor kernel = torch.cat(phases, 0); // (4 Cout, Cin, 2, 2), phase-major
-        Tensor y = torch.conv2d(x, kernel, new TensorOptional(), new long[] {1, 1}, new long[] {1, 1},
-                new long[] {1, 1}, 1); // (N, 4 Cout, H+1, W+1)
+        Tensor y = Convolutions.conv2d(x, kernel, null, 1, 1); // (N, 4 Cout, H+1, W+1)
         // Phase (a, b) is y's channel group 2a + b cropped to rows [a, a + H), columns [b, b + W).
         // chunk + negative padding rather than slicing: a slice's gradient is a zero tensor of
         // y's whole size with the slice copied in, four of them summed; chunk's gradient is one

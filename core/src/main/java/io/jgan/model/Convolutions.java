@@ -1,0 +1,113 @@
+package io.jgan.model;
+
+import io.jgan.engine.Torch;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * libtorch's 2-D convolutions, run in whole blocks of 16 channels where this machine's oneDNN
+ * computes partly filled blocks wrongly ({@link Torch#convolutionsNeedWholeChannelBlocks}).
+ *
+ * <p>oneDNN stores channels in blocks of 16. On an AMD Zen 5 (AVX-512, avx512_bf16), libtorch
+ * 2.10's oneDNN returned wrong values, or NaN in whole channels, wherever a block was partly
+ * filled: float32 input gradients of stride-1 convolutions to 3, 4 or 8 maps (relative error
+ * 0.5-1.1 against float64), float32 transposed convolutions from 3 or 5 maps, and in bfloat16
+ * nearly every output or input gradient with a channel count off a multiple of 16 (1, 3, 4, 5,
+ * 8, 20, 24). DCGAN's G learned from garbage in its last layer in float32 and diverged by its
+ * third step in bfloat16. Whole multiples of 16 were always right, and so was PyTorch 1.13 on
+ * the same machine (BENCHMARKS.md, session 16). So there every convolution takes its input
+ * with zero channels added up to a multiple of 16 and its weight with zero filters added to
+ * match, and its output is cut back: zeros add nothing to a sum, so the output and every
+ * gradient are the plain convolution's, and the extra channels cost only where a count is
+ * small (D's one input map, G's last layer).
+ */
+final class Convolutions {
+
+    static final long BLOCK = 16;
+
+    private Convolutions() {}
+
+    /**
+     * {@code conv2d}: (N, Cin, H, W) with w (Cout, Cin, k, k) and an optional bias (Cout) to
+     * (N, Cout, H', W').
+     *
+     * @param x input (N, Cin, H, W)
+     * @param w weight (Cout, Cin, k, k)
+     * @param bias (Cout), or null
+     * @param stride stride
+     * @param padding zero padding on each side
+     * @return (N, Cout, H', W')
+     */
+    static Tensor conv2d(Tensor x, Tensor w, Tensor bias, long stride, long padding) {
+        return Torch.convolutionsNeedWholeChannelBlocks(x) ? inWholeBlocks(x, w, bias, stride, padding, false)
+                : plain(x, w, bias, stride, padding, false, null);
+    }
+
+    /**
+     * {@code conv_transpose2d} without bias or output padding: (N, Cin, H, W) with w (Cin, Cout,
+     * k, k) to (N, Cout, (H - 1) stride - 2 padding + k, ...).
+     *
+     * @param x input (N, Cin, H, W)
+     * @param w weight (Cin, Cout, k, k)
+     * @param stride stride
+     * @param padding padding
+     * @return (N, Cout, H', W')
+     */
+    static Tensor convTranspose2d(Tensor x, Tensor w, long stride, long padding) {
+        return convTranspose2d(x, w, stride, padding, new long[] {0, 0});
+    }
+
+    /**
+     * {@code conv_transpose2d} with output padding (extra rows and columns at the bottom and
+     * right), without bias.
+     *
+     * @param x input (N, Cin, H, W)
+     * @param w weight (Cin, Cout, k, k)
+     * @param stride stride
+     * @param padding padding
+     * @param outputPadding {rows, columns} added
+     * @return (N, Cout, H', W')
+     */
+    static Tensor convTranspose2d(Tensor x, Tensor w, long stride, long padding, long[] outputPadding) {
+        return Torch.convolutionsNeedWholeChannelBlocks(x) ? inWholeBlocks(x, w, null, stride, padding, true, outputPadding)
+                : plain(x, w, null, stride, padding, true, outputPadding);
+    }
+
+    /** Either convolution with both channel counts padded by zeros to multiples of 16, the output cut back. */
+    static Tensor inWholeBlocks(Tensor x, Tensor w, Tensor bias, long stride, long padding, boolean transposed) {
+        return inWholeBlocks(x, w, bias, stride, padding, transposed, new long[] {0, 0});
+    }
+
+    private static Tensor inWholeBlocks(Tensor x, Tensor w, Tensor bias, long stride, long padding, boolean transposed,
+            long[] outputPadding) {
+        long cin = x.size(1);
+        long cout = transposed ? w.size(1) : w.size(0);
+        long inExtra = whole(cin) - cin;
+        long outExtra = whole(cout) - cout;
+        if (inExtra == 0 && outExtra == 0) {
+            return plain(x, w, bias, stride, padding, transposed, outputPadding);
+        }
+        // constant_pad_nd pads from the last axis back: (left, right) per axis
+        Tensor wideX = inExtra == 0 ? x : torch.constant_pad_nd(x, new long[] {0, 0, 0, 0, 0, inExtra}); // (N, Cin', H, W)
+        Tensor wideW = torch.constant_pad_nd(w, transposed
+                ? new long[] {0, 0, 0, 0, 0, outExtra, 0, inExtra} // (Cin', Cout', k, k)
+                : new long[] {0, 0, 0, 0, 0, inExtra, 0, outExtra}); // (Cout', Cin', k, k)
+        Tensor wideB = bias == null ? null : torch.constant_pad_nd(bias, new long[] {0, outExtra}); // (Cout')
+        return plain(wideX, wideW, wideB, stride, padding, transposed, outputPadding).narrow(1, 0, cout); // (N, Cout, H', W')
+    }
+
+    private static long whole(long channels) {
+        return (channels + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    private static Tensor plain(Tensor x, Tensor w, Tensor bias, long stride, long padding, boolean transposed,
+            long[] outputPadding) {
+        TensorOptional b = bias == null ? new TensorOptional() : new TensorOptional(bias);
+        long[] strides = {stride, stride};
+        long[] pads = {padding, padding};
+        long[] dilation = {1, 1};
+        return transposed ? torch.conv_transpose2d(x, w, b, strides, pads, outputPadding, 1, dilation)
+                : torch.conv2d(x, w, b, strides, pads, dilation, 1);
+    }
+}
