@@ -8,9 +8,10 @@
 #   scripts/bench-vs-pytorch.sh [OUT_DIR]          # ONLY=mlp or ONLY=dcgan for one table
 #   ONLY=bf16 scripts/bench-vs-pytorch.sh [OUT_DIR] # bfloat16: jgan --precision bf16 against PyTorch's best of
 #      fp32 and its own CPU autocast (--autocast), MLP and DCGAN; part of "both" on a CPU with avx512_bf16/amx_bf16
-#   ONLY=ttq scripts/bench-vs-pytorch.sh [OUT_DIR]  # time to quality, DCGAN (~15 minutes; not in "both"):
+#   ONLY=ttq scripts/bench-vs-pytorch.sh [OUT_DIR]  # time to quality, DCGAN (~15 minutes a precision; not in "both"):
 #      seconds of training until jgan eval's FCD < 100, `jgan bench --model dcgan --to-fcd 100` against
-#      the PyTorch twin (scripts/pytorch-time-to-fcd.py, 2 threads PASSIVE), FCD every 250 iterations
+#      the PyTorch twin (scripts/pytorch-time-to-fcd.py, 2 threads PASSIVE), FCD every 250 iterations;
+#      on a CPU with bfloat16 instructions also jgan --precision bf16 against the twin's --autocast
 #
 # Needs Debian's PyTorch for the reference:
 #   apt-get install -y python3-torch python3-torchvision libopenblas0-pthread
@@ -141,15 +142,25 @@ fi
 if [ "$only" = ttq ]; then
 dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
 cap="${TTQ_ITERATIONS:-3000}"
-"$here/jgan" bench --model dcgan --to-fcd 100 --eval-every 250 --eval-samples 2000 --iterations "$cap" \
-  --json "$out/ttq-jgan.json" > "$out/ttq-jgan.txt" 2>&1
-env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ OMP_WAIT_POLICY=PASSIVE \
-  "$py" "$here/scripts/pytorch-time-to-fcd.py" --peer "$dcgan_peer" --threads 2 --target 100 \
-  --iterations "$cap" --eval-every 250 --eval-samples 2000 --out "$out/ttq-torch" > "$out/ttq-torch.txt" 2>&1
-printf '\n| time to FCD < 100, DCGAN | iterations | seconds of training | FCD there |\n|---|---|---|---|\n'
-grep -q '^time to FCD' "$out/ttq-jgan.txt" || echo "| jgan bench --to-fcd 100 | not reached in $cap | - | - |"
-grep '^time to FCD' "$out/ttq-jgan.txt" | sed -E 's/.*: ([0-9.]+) s of training, ([0-9]+) iterations \(FCD ([0-9.]+).*/| jgan bench --to-fcd 100 | \2 | \1 | \3 |/' || true
-tail -1 "$out/ttq-torch.txt" | "$py" -c 'import json,sys; r=json.load(sys.stdin)["reached"]; print("| PyTorch twin, 2 threads PASSIVE | %s | %s | %s |" % ((r["step"], r["training_s"], r["fcd"]) if r else ("not reached", "-", "-")))'
+# float32 on both sides; on a CPU with bfloat16 instructions also jgan --precision bf16 and the
+# twin under its own --autocast (PyTorch's best is the best of its settings)
+precisions=fp32
+grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo && precisions="fp32 bf16"
+printf '\n| time to FCD < 100, DCGAN | iterations | seconds of training | FCD there |\n|---|---|---|---|\n' > "$out/ttq-table.md"
+for p in $precisions; do
+  "$here/jgan" bench --model dcgan --precision "$p" --to-fcd 100 --eval-every 250 --eval-samples 2000 --iterations "$cap" \
+    --json "$out/ttq-jgan-$p.json" > "$out/ttq-jgan-$p.txt" 2>&1
+  extra=""
+  [ "$p" = bf16 ] && extra=--autocast
+  env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ OMP_WAIT_POLICY=PASSIVE \
+    "$py" "$here/scripts/pytorch-time-to-fcd.py" --peer "$dcgan_peer" --threads 2 --target 100 $extra \
+    --iterations "$cap" --eval-every 250 --eval-samples 2000 --out "$out/ttq-torch-$p" > "$out/ttq-torch-$p.txt" 2>&1
+  { grep -q '^time to FCD' "$out/ttq-jgan-$p.txt" || echo "| jgan bench --precision $p --to-fcd 100 | not reached in $cap | - | - |"
+    grep '^time to FCD' "$out/ttq-jgan-$p.txt" | sed -E "s/.*: ([0-9.]+) s of training, ([0-9]+) iterations \(FCD ([0-9.]+).*/| jgan bench --precision $p --to-fcd 100 | \2 | \1 | \3 |/" || true
+    tail -1 "$out/ttq-torch-$p.txt" | "$py" -c 'import json,sys; r=json.load(sys.stdin); a=" --autocast" if r.get("autocast") else ""; r=r["reached"]; print("| PyTorch twin, 2 threads PASSIVE%s | %s | %s | %s |" % ((a, r["step"], r["training_s"], r["fcd"]) if r else (a, "not reached", "-", "-")))'
+  } >> "$out/ttq-table.md"
+done
+cat "$out/ttq-table.md"
 fi
 "$here/jgan" bench --iterations 1 --warmup 0 2>/dev/null | grep '^cpu:' || true
 echo "details in $out"

@@ -15,7 +15,8 @@ classifier and FCD as `jgan bench --to-fcd`) and the first one below the target 
   /usr/bin/python3 scripts/pytorch-time-to-fcd.py --peer PATH/dcgan_jgan.py \\
       --data-dir core/src/main/resources/io/jgan/data/mnist10k --target 100 --iterations 2000 --out DIR
 
-Threads: --threads (default 1) with OMP_WAIT_POLICY=PASSIVE set by the caller if wanted.
+Threads: --threads (default 1) with OMP_WAIT_POLICY=PASSIVE set by the caller if wanted;
+--autocast for PyTorch's own bfloat16.
 Prints one row per snapshot (step, training seconds, FCD) and a last JSON line.
 """
 import argparse
@@ -71,6 +72,8 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True, help="folder for the IDX snapshots")
+    ap.add_argument("--autocast", action="store_true",
+                    help="CPU autocast to bfloat16 around each iteration, as the peer's --autocast (float32 master weights)")
     args = ap.parse_args(argv)
 
     peer = load_peer(args.peer)
@@ -91,7 +94,11 @@ def main(argv=None):
     bce = F.binary_cross_entropy_with_logits
     z_fixed = torch.randn(args.eval_samples, peer.Z_DIM, generator=torch.Generator().manual_seed(args.noise_seed))
 
-    def iteration(real):  # the peer's step, unchanged
+    def iteration(real):  # the peer's step, under autocast if asked (as the peer's --autocast)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.autocast):
+            return iteration_(real)
+
+    def iteration_(real):  # the peer's step, unchanged
         n = real.size(0)
         with torch.no_grad():
             fake = G(torch.randn(n, peer.Z_DIM))
@@ -149,7 +156,7 @@ def main(argv=None):
         print("%d\t%.2f\t%.2f" % (step_i, secs, fcd), flush=True)
         if reached is None and fcd < args.target:
             reached = rows[-1]
-    print(json.dumps({"target": args.target, "reached": reached, "points": rows, "threads": args.threads,
+    print(json.dumps({"target": args.target, "reached": reached, "points": rows, "threads": args.threads, "autocast": args.autocast,
                       "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""), "torch": torch.__version__}))
     return 0
 

@@ -79,4 +79,41 @@ class ConvolutionsTest {
         y.mul(r).sum().backward();
         return new Tensor[] {y.detach(), x.grad(), w.grad()};
     }
+
+    /**
+     * A first layer on images without their gradient (D's own step): the input channels stay
+     * unpadded, and the output and the weight gradient still match float64.
+     */
+    @ParameterizedTest(name = "{0} -> {1} maps, kernel {2}, stride {3}")
+    @CsvSource({"1, 32, 4, 2", "3, 16, 3, 1", "3, 48, 4, 2", "1, 16, 3, 1", "5, 32, 4, 2", "1, 4, 2, 1"})
+    void firstLayersWithoutInputGradientMatchFloat64(int cin, int cout, int kernel, int stride) {
+        try (Scope s = Scope.open()) {
+            Torch.seed(32);
+            for (ScalarType type : new ScalarType[] {ScalarType.Float, ScalarType.BFloat16}) {
+                Tensor x64 = Torch.randn(4, cin, 9, 9).to(type).to(ScalarType.Double);
+                Tensor w64 = Torch.randn(cout, cin, kernel, kernel).to(type).to(ScalarType.Double);
+                Tensor[] got = new Tensor[2];
+                Tensor[] exact = new Tensor[2];
+                for (int k = 0; k < 2; k++) {
+                    ScalarType t = k == 0 ? ScalarType.Double : type;
+                    Tensor x = x64.to(t); // no gradient wanted
+                    Tensor w = w64.to(t).detach().set_requires_grad(true);
+                    Tensor y = k == 0 ? torch.conv2d(x, w, new TensorOptional(), new long[] {stride, stride},
+                            new long[] {1, 1}, new long[] {1, 1}, 1) : Convolutions.conv2d(x, w, null, stride, 1);
+                    Tensor r = torch.arange(new org.bytedeco.pytorch.Scalar(y.numel())).remainder(new org.bytedeco.pytorch.Scalar(5))
+                            .sub(new org.bytedeco.pytorch.Scalar(2)).reshape(y.sizes().vec().get()).to(t);
+                    y.mul(r).sum().backward();
+                    Tensor[] out = k == 0 ? exact : got;
+                    out[0] = y.detach().to(ScalarType.Double);
+                    out[1] = w.grad().to(ScalarType.Double);
+                }
+                double tolerance = type == ScalarType.Float ? 1e-4 : 3e-2;
+                for (int i = 0; i < 2; i++) {
+                    double scale = Torch.item(exact[i].abs().max().to(ScalarType.Float));
+                    double error = Torch.item(got[i].sub(exact[i]).abs().max().to(ScalarType.Float));
+                    assertThat(error / scale).as("%s, %s", type, i == 0 ? "output" : "weight gradient").isLessThan(tolerance);
+                }
+            }
+        }
+    }
 }
