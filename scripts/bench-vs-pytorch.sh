@@ -107,13 +107,17 @@ run_jgan_bf16() { # name, then bench options
 b1=$(run_jgan_bf16 bf16-mlp-jgan-1 --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --gemm-floor)
 pa=$(run_py torch-best OMP_WAIT_POLICY=PASSIVE)
 pc=$(PY_EXTRA=--autocast run_py torch-autocast OMP_WAIT_POLICY=PASSIVE)
+p1=$(PY_EXTRA="--threads 1" run_py torch-1thread OMP_WAIT_POLICY=PASSIVE)
+p1c=$(PY_EXTRA="--threads 1 --autocast" run_py torch-1thread-autocast OMP_WAIT_POLICY=PASSIVE)
 b2=$(run_jgan_bf16 bf16-mlp-jgan-2 --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --gemm-floor)
 bm=$(awk -v a="$b1" -v b="$b2" 'BEGIN{printf "%.2f", (a+b)/2}')
-pbest=$(printf '%s\n%s\n' "$pa" "$pc" | sort -n | head -1)
+pbest=$(printf '%s\n%s\n%s\n%s\n' "$pa" "$pc" "$p1" "$p1c" | sort -n | head -1)
 printf '\n| MLP, bf16 | ms/iteration (median) | PyTorch / jgan |\n|---|---|---|\n'
 printf '| jgan bench --precision bf16 (1st, 2nd) | %.2f, %.2f | |\n' "$b1" "$b2"
 printf '| PyTorch seed_gan.py, PASSIVE, float32 | %.2f | %.2fx |\n' "$pa" "$(awk -v p="$pa" -v j="$bm" 'BEGIN{print p/j}')"
 printf '| PyTorch seed_gan.py, PASSIVE, --autocast (bf16) | %.2f | %.2fx |\n' "$pc" "$(awk -v p="$pc" -v j="$bm" 'BEGIN{print p/j}')"
+printf '| PyTorch seed_gan.py, 1 thread, float32 | %.2f | %.2fx |\n' "$p1" "$(awk -v p="$p1" -v j="$bm" 'BEGIN{print p/j}')"
+printf '| PyTorch seed_gan.py, 1 thread, --autocast (bf16) | %.2f | %.2fx |\n' "$p1c" "$(awk -v p="$p1c" -v j="$bm" 'BEGIN{print p/j}')"
 printf 'PyTorch best: %.2f ms -> PyTorch / jgan = %.2fx\n' "$pbest" "$(awk -v p="$pbest" -v j="$bm" 'BEGIN{print p/j}')"
 grep -h "GEMM floor" "$out/bf16-mlp-jgan-1.txt" "$out/bf16-mlp-jgan-2.txt" || true
 e1=$(run_jgan_bf16 bf16-dcgan-jgan-1 --model dcgan --warmup 30 --iterations "$iters")
