@@ -150,9 +150,9 @@ public final class Torch {
     /**
      * Whether convolutions on {@code x} must run in whole blocks of 16 channels (see
      * {@code io.jgan.model.Convolutions}): on the CPU, where a check run once per process found
-     * libtorch's oneDNN wrong for partly filled blocks. The check compares three small
-     * convolutions (a float32 input gradient and transposed convolution, a bfloat16 convolution
-     * and its input gradient, each with 1 to 5 channels) against float64: about 10 ms.
+     * libtorch's oneDNN wrong for partly filled blocks. The check compares four small
+     * convolutions (float32: a convolution and a transposed one; bfloat16: two convolutions, from
+     * 5 maps and from 1), outputs and input gradients, 1 to 5 channels, against float64.
      *
      * @param x a convolution's input
      * @return true where the channels must be padded
