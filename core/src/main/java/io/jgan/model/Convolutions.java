@@ -41,8 +41,9 @@ final class Convolutions {
      * @return (N, Cout, H', W')
      */
     static Tensor conv2d(Tensor x, Tensor w, Tensor bias, long stride, long padding) {
-        return Torch.convolutionsNeedWholeChannelBlocks(x) ? inWholeBlocks(x, w, bias, stride, padding, false)
-                : plain(x, w, bias, stride, padding, false, null);
+        long[] none = {0, 0}; // output padding, a transposed convolution's only
+        return Torch.convolutionsNeedWholeChannelBlocks(x) ? inWholeBlocks(x, w, bias, stride, padding, false, none)
+                : plain(x, w, bias, stride, padding, false, none);
     }
 
     /**
@@ -75,12 +76,13 @@ final class Convolutions {
                 : plain(x, w, null, stride, padding, true, outputPadding);
     }
 
-    /** Either convolution with both channel counts padded by zeros to multiples of 16, the output cut back. */
-    static Tensor inWholeBlocks(Tensor x, Tensor w, Tensor bias, long stride, long padding, boolean transposed) {
-        return inWholeBlocks(x, w, bias, stride, padding, transposed, new long[] {0, 0});
-    }
-
-    private static Tensor inWholeBlocks(Tensor x, Tensor w, Tensor bias, long stride, long padding, boolean transposed,
+    /**
+     * Either convolution with its channel counts padded by zeros to multiples of 16, the output
+     * cut back.
+     *
+     * @param outputPadding {rows, columns} a transposed convolution adds ({0, 0} for a plain one)
+     */
+    static Tensor inWholeBlocks(Tensor x, Tensor w, Tensor bias, long stride, long padding, boolean transposed,
             long[] outputPadding) {
         long cin = x.size(1);
         long cout = transposed ? w.size(1) : w.size(0);

@@ -109,7 +109,7 @@ class PrecisionTest {
     }
 
     /**
-     * DCGAN under bf16 keeps finite losses: before the guard in Conv2d.conv2d it diverged by its
+     * DCGAN under bf16 keeps finite losses: before the whole channel blocks of model.Convolutions it diverged by its
      * third step on an AVX-512 CPU (NaN from G's last convolution's input gradient), and within 20
      * steps its losses stay near float32's.
      */

@@ -72,7 +72,7 @@ class ConvolutionsTest {
         } else if (path == 1) {
             y = transposed ? Convolutions.convTranspose2d(x, w, stride, padding) : Convolutions.conv2d(x, w, b, stride, padding);
         } else {
-            y = Convolutions.inWholeBlocks(x, w, b, stride, padding, transposed);
+            y = Convolutions.inWholeBlocks(x, w, b, stride, padding, transposed, new long[] {0, 0});
         }
         Tensor r = torch.arange(new org.bytedeco.pytorch.Scalar(y.numel())).remainder(new org.bytedeco.pytorch.Scalar(7))
                 .sub(new org.bytedeco.pytorch.Scalar(3)).reshape(y.sizes().vec().get()).to(type);
