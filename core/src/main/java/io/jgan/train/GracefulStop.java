@@ -2,6 +2,7 @@ package io.jgan.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -20,7 +21,8 @@ final class GracefulStop implements AutoCloseable {
 
     private final List<Signal> signals = new ArrayList<>();
     private final List<SignalHandler> previous = new ArrayList<>();
-    private volatile boolean requested;
+    /** Set by the first signal; each signal's handler runs on its own thread, so two at once must not both be first. */
+    private final AtomicBoolean requested = new AtomicBoolean();
 
     private GracefulStop() {}
 
@@ -35,10 +37,9 @@ final class GracefulStop implements AutoCloseable {
         for (String name : SIGNALS) {
             Signal signal = new Signal(name);
             SignalHandler handler = s -> {
-                if (stop.requested) {
+                if (stop.requested.getAndSet(true)) {
                     Runtime.getRuntime().halt(128 + s.getNumber()); // the second signal: now
                 }
-                stop.requested = true;
                 onFirst.accept(s.getName());
             };
             try {

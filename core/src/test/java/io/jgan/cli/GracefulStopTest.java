@@ -76,10 +76,16 @@ class GracefulStopTest {
         Child c = start(args);
         waitForRows(run, 12, c.process);
         String pid = Long.toString(c.process.pid());
-        new ProcessBuilder("kill", "-INT", pid).start().waitFor();
-        new ProcessBuilder("kill", "-INT", pid).start().waitFor();
+        // Two signals one after the other raced the stop: on a fast machine the first one's step and
+        // checkpoint were done (exit 75) before the second arrived. Frozen, the process gets both at
+        // once when it goes on, so the second always lands while the first one's stop is under way.
+        // Ctrl-C then a scheduler's SIGTERM: two different signals, as two pending SIGINTs are one.
+        for (String signal : List.of("STOP", "INT", "TERM", "CONT")) {
+            new ProcessBuilder("kill", "-" + signal, pid).start().waitFor();
+        }
         assertThat(c.process.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(c.process.exitValue()).as(Files.readString(c.log)).isEqualTo(128 + 2); // SIGINT's own code
+        assertThat(c.process.exitValue()).as(Files.readString(c.log))
+                .isIn(128 + 2, 128 + 15); // the second signal's own code, whichever of the two came second
         try (Sampler s = Sampler.load(run)) { // the newest complete checkpoint
             assertThat(s.manifest().step()).isGreaterThanOrEqualTo(10);
             assertThat(s.sample(2, 0)).hasSize(2 * 784);
