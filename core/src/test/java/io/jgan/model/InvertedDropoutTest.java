@@ -7,6 +7,7 @@ import io.jgan.engine.HostTensors;
 import io.jgan.engine.Scope;
 import io.jgan.engine.Torch;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 /** The uniform-threshold mask has nn.Dropout's law: keep with 1 - p, scale by 1 / (1 - p). */
@@ -35,6 +36,32 @@ class InvertedDropoutTest {
             assertThat(Torch.floats(dropout.forward(ones, true))).isEqualTo(y);
             Torch.seed(2);
             assertThat(Torch.floats(dropout.forward(ones, true))).isNotEqualTo(y);
+        }
+    }
+
+    /**
+     * Under bf16 autocast D's activations are bfloat16: they get the same host mask as float32
+     * (the seed decides it, not the dtype), and the product is float32, each kept unit x / 0.7.
+     */
+    @Test
+    void aBfloat16InputGetsTheSameMaskAsFloat32() {
+        try (Scope m = Scope.open()) {
+            InvertedDropout dropout = new InvertedDropout(0.3f);
+            Tensor x = Torch.full(1.5f, 300, 1024); // 1.5 is exact in bfloat16
+            Torch.seed(7);
+            float[] f32 = Torch.floats(dropout.forward(x, true));
+            Torch.seed(7);
+            Tensor y = dropout.forward(x.to(ScalarType.BFloat16), true);
+            assertThat(y.scalar_type().value).isEqualTo(ScalarType.Float.value);
+            assertThat(Torch.floats(y)).isEqualTo(f32);
+            int kept = 0;
+            for (float v : f32) {
+                if (v != 0f) {
+                    assertThat(v).isEqualTo(1.5f * (1f / 0.7f));
+                    kept++;
+                }
+            }
+            assertThat(kept / (double) f32.length).isCloseTo(0.7, within(0.006)); // 307,200 draws: 7 sd
         }
     }
 
