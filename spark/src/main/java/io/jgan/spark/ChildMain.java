@@ -56,7 +56,7 @@ public final class ChildMain {
      * A child's threads: the task's cores (spark.task.cpus, 1 by default; 1 outside a task) for
      * libtorch and OpenBLAS, replacing what the executor's environment says, which describes the
      * executor rather than this task (N tasks each taking all its cores would oversubscribe them);
-     * and the launcher's idle settings (threads sleep rather than spin) where the environment gives
+     * and the launcher's idle settings (threads sleep after a short spin rather than spin on) where the environment gives
      * none. Ranks and sweep trials both start their processes through this.
      *
      * @param env the child's environment, changed
@@ -67,6 +67,7 @@ public final class ChildMain {
         env.put("OMP_NUM_THREADS", threads);
         env.put("OPENBLAS_NUM_THREADS", threads);
         env.putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+        env.putIfAbsent("GOMP_SPINCOUNT", "3000");
         env.putIfAbsent("OPENBLAS_THREAD_TIMEOUT", "4");
     }
 

@@ -19,6 +19,6 @@ class ChildMainTest {
                 .containsEntry("OPENBLAS_THREAD_TIMEOUT", "4");
         Map<String, String> bare = new HashMap<>();
         ChildMain.useTaskCores(bare, null);
-        assertThat(bare).containsEntry("OMP_WAIT_POLICY", "PASSIVE").hasSize(4);
+        assertThat(bare).containsEntry("OMP_WAIT_POLICY", "PASSIVE").containsEntry("GOMP_SPINCOUNT", "3000").hasSize(5);
     }
 }
