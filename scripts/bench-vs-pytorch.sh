@@ -26,6 +26,10 @@ seed_gan="${SEED_GAN:-$here/../shared/bench/seed_gan.py}"
 data="$here/core/src/main/resources/io/jgan/data/mnist10k"
 epochs="${PY_EPOCHS:-4}"
 py=/usr/bin/python3
+dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
+iters="${DCGAN_ITERATIONS:-200}"
+# PyTorch starts without any of jgan's launcher settings; a run names the ones it tries
+torch_env=(env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_)
 
 run_jgan() {
   "$here/jgan" bench --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" ${JGAN_BENCH_OPTS:---gemm-floor} --json "$out/$1.json" > "$out/$1.txt" 2>&1
@@ -34,12 +38,20 @@ run_jgan() {
 
 run_py() { # name, then env assignments
   local name=$1; shift
-  env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
+  "${torch_env[@]}" "$@" \
     "$py" "$seed_gan" --data-dir "$data" --epochs "$epochs" --loader tensor --no-final --no-grids \
     --out "$out/$name" ${PY_EXTRA:-} > "$out/$name.txt" 2>&1
   # rows: epoch seconds it/s ...; median of epochs >= 2, in ms per iteration (100 iterations/epoch)
   awk -F'\t' '$1 ~ /^[0-9]+$/ && $1 >= 2 {print $2 * 10}' "$out/$name.txt" | sort -n |
     awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'
+}
+
+run_py_dcgan() { # name, threads, upconv, extra flag ("" for none), then env assignments
+  local name=$1 threads=$2 upconv=$3 extra=$4; shift 4
+  "${torch_env[@]}" "$@" \
+    "$py" "$dcgan_peer" --data-dir "$data" --threads "$threads" --upconv "$upconv" $extra --warmup 30 \
+    --iterations "$iters" --json "$out/$name.json" > "$out/$name.txt" 2>&1
+  grep -o '"ms_per_iteration_median": [0-9.]*' "$out/$name.json" | awk '{print $2}'
 }
 
 only="${ONLY:-both}"
@@ -63,24 +75,15 @@ fi
 
 # ---------------------------------------------------------------------------- DCGAN
 if [ "$only" = both ] || [ "$only" = dcgan ]; then
-dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
-iters="${DCGAN_ITERATIONS:-200}"
 run_jgan_dcgan() {
   "$here/jgan" bench --model dcgan --warmup 30 --iterations "$iters" --json "$out/$1.json" > "$out/$1.txt" 2>&1
   grep -o '"medianMs" : [0-9.]*' "$out/$1.json" | awk '{print $3}'
 }
-run_py_dcgan() { # name, threads, upconv, then env assignments
-  local name=$1 threads=$2 upconv=$3; shift 3
-  env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
-    "$py" "$dcgan_peer" --data-dir "$data" --threads "$threads" --upconv "$upconv" --warmup 30 --iterations "$iters" \
-    --json "$out/$name.json" > "$out/$name.txt" 2>&1
-  grep -o '"ms_per_iteration_median": [0-9.]*' "$out/$name.json" | awk '{print $2}'
-}
 d1=$(run_jgan_dcgan dcgan-jgan-1)
-t1=$(run_py_dcgan dcgan-torch-1thread 1 transposed)
-t2=$(run_py_dcgan dcgan-torch-2passive 2 transposed OMP_WAIT_POLICY=PASSIVE)
+t1=$(run_py_dcgan dcgan-torch-1thread 1 transposed "")
+t2=$(run_py_dcgan dcgan-torch-2passive 2 transposed "" OMP_WAIT_POLICY=PASSIVE)
 d2=$(run_jgan_dcgan dcgan-jgan-2)
-tp=$(run_py_dcgan dcgan-torch-polyphase-1thread 1 polyphase)
+tp=$(run_py_dcgan dcgan-torch-polyphase-1thread 1 polyphase "")
 d3=$(run_jgan_dcgan dcgan-jgan-3)
 dm=$(printf '%s\n%s\n%s\n' "$d1" "$d2" "$d3" | sort -n | sed -n 2p)
 best=$(printf '%s\n%s\n' "$t1" "$t2" | sort -n | head -1)
@@ -97,8 +100,6 @@ if ! grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
   echo "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): jgan refuses --precision bf16 here" >&2
   exit 2
 fi
-dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
-iters="${DCGAN_ITERATIONS:-200}"
 run_jgan_bf16() { # name, then bench options
   local name=$1; shift
   "$here/jgan" bench --precision bf16 "$@" --json "$out/$name.json" > "$out/$name.txt" 2>&1
@@ -124,18 +125,11 @@ printf '| PyTorch seed_gan.py, PASSIVE, GOMP_SPINCOUNT=3000, --autocast (bf16) |
 printf 'PyTorch best: %.2f ms -> PyTorch / jgan = %.2fx\n' "$pbest" "$(awk -v p="$pbest" -v j="$bm" 'BEGIN{print p/j}')"
 grep -h "GEMM floor" "$out/bf16-mlp-jgan-1.txt" "$out/bf16-mlp-jgan-2.txt" || true
 e1=$(run_jgan_bf16 bf16-dcgan-jgan-1 --model dcgan --warmup 30 --iterations "$iters")
-py_dcgan() { # name, threads, extra flag, then env assignments
-  local name=$1 threads=$2 extra=$3; shift 3
-  env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ "$@" \
-    "$py" "$dcgan_peer" --data-dir "$data" --threads "$threads" --upconv transposed $extra --warmup 30 \
-    --iterations "$iters" --json "$out/$name.json" > "$out/$name.txt" 2>&1
-  grep -o '"ms_per_iteration_median": [0-9.]*' "$out/$name.json" | awk '{print $2}'
-}
-q1=$(py_dcgan bf16-dcgan-torch-1thread 1 "")
-q2=$(py_dcgan bf16-dcgan-torch-2passive 2 "" OMP_WAIT_POLICY=PASSIVE)
-q3=$(py_dcgan bf16-dcgan-torch-1thread-autocast 1 --autocast)
-q4=$(py_dcgan bf16-dcgan-torch-2passive-autocast 2 --autocast OMP_WAIT_POLICY=PASSIVE)
-q5=$(py_dcgan bf16-dcgan-torch-2passive-spin-autocast 2 --autocast OMP_WAIT_POLICY=PASSIVE GOMP_SPINCOUNT=3000)
+q1=$(run_py_dcgan bf16-dcgan-torch-1thread 1 transposed "")
+q2=$(run_py_dcgan bf16-dcgan-torch-2passive 2 transposed "" OMP_WAIT_POLICY=PASSIVE)
+q3=$(run_py_dcgan bf16-dcgan-torch-1thread-autocast 1 transposed --autocast)
+q4=$(run_py_dcgan bf16-dcgan-torch-2passive-autocast 2 transposed --autocast OMP_WAIT_POLICY=PASSIVE)
+q5=$(run_py_dcgan bf16-dcgan-torch-2passive-spin-autocast 2 transposed --autocast OMP_WAIT_POLICY=PASSIVE GOMP_SPINCOUNT=3000)
 e2=$(run_jgan_bf16 bf16-dcgan-jgan-2 --model dcgan --warmup 30 --iterations "$iters")
 em=$(awk -v a="$e1" -v b="$e2" 'BEGIN{printf "%.2f", (a+b)/2}')
 qbest=$(printf '%s\n%s\n%s\n%s\n%s\n' "$q1" "$q2" "$q3" "$q4" "$q5" | sort -n | head -1)
@@ -148,7 +142,6 @@ printf 'PyTorch best: %.2f ms -> PyTorch / jgan = %.2fx\n' "$qbest" "$(awk -v p=
 fi
 # ---------------------------------------------------------------------------- time to quality
 if [ "$only" = ttq ]; then
-dcgan_peer="${DCGAN_PEER:-$here/../shared/bench/dcgan_jgan.py}"
 cap="${TTQ_ITERATIONS:-3000}"
 # float32 on both sides; on a CPU with bfloat16 instructions also jgan --precision bf16 and the
 # twin under its own --autocast (PyTorch's best is the best of its settings)
@@ -160,7 +153,7 @@ for p in $precisions; do
     --json "$out/ttq-jgan-$p.json" > "$out/ttq-jgan-$p.txt" 2>&1
   extra=""
   [ "$p" = bf16 ] && extra=--autocast
-  env -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u MALLOC_TOP_PAD_ -u GOMP_SPINCOUNT OMP_WAIT_POLICY=PASSIVE \
+  "${torch_env[@]}" OMP_WAIT_POLICY=PASSIVE \
     "$py" "$here/scripts/pytorch-time-to-fcd.py" --peer "$dcgan_peer" --threads 2 --target 100 $extra \
     --iterations "$cap" --eval-every 250 --eval-samples 2000 --out "$out/ttq-torch-$p" > "$out/ttq-torch-$p.txt" 2>&1
   { grep -q '^time to FCD' "$out/ttq-jgan-$p.txt" || echo "| jgan bench --precision $p --to-fcd 100 | not reached in $cap | - | - |"
