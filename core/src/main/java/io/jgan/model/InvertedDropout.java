@@ -18,13 +18,14 @@ import org.bytedeco.pytorch.global.torch;
  * generator is a serial Mersenne twister (0.9 ms for the same batch). Two ways to the same law:
  * <ul>
  *   <li><b>host</b> (on the CPU, x float32 or, under bf16 autocast, bfloat16): the mask is
- *       float32 (a bfloat16 x times it gives float32, as the engine's law below did) and drawn in Java, each unit kept when a 32-bit
- *       word from SplittableRandom is below round((1 - p) 2^32), i.e. with probability 1 - p to
- *       within 2^-33; the rows are split over the cores, each part with its own generator seeded
- *       from one draw of the engine's seeded generator, so runs stay repeatable whatever the
- *       thread timing (0.2 ms for the (200, 1024) batch);
- *   <li><b>engine</b> (any other device, e.g. CUDA): {@code floor(U[1-p, 2-p))}, which is 1 exactly when
- *       U >= 1, i.e. with probability 1 - p, from the engine's uniform generator.
+ *       float32 (a bfloat16 x times it gives float32, as the engine's law below did) and drawn
+ *       in Java, each unit kept when a 32-bit word from SplittableRandom is below
+ *       round((1 - p) 2^32), i.e. with probability 1 - p to within 2^-33; the rows are split
+ *       over the cores, each part with its own generator seeded from one draw of the engine's
+ *       seeded generator, so runs stay repeatable whatever the thread timing (0.2 ms for the
+ *       (200, 1024) batch);
+ *   <li><b>engine</b> (any other device, e.g. CUDA): {@code floor(U[1-p, 2-p))}, which is 1
+ *       exactly when U >= 1, i.e. with probability 1 - p, from the engine's uniform generator.
  * </ul>
  */
 public final class InvertedDropout extends Block {
