@@ -56,8 +56,9 @@ public final class ChildMain {
      * A child's threads: the task's cores (spark.task.cpus, 1 by default; 1 outside a task) for
      * libtorch and OpenBLAS, replacing what the executor's environment says, which describes the
      * executor rather than this task (N tasks each taking all its cores would oversubscribe them);
-     * and the launcher's idle settings (threads sleep after a short spin rather than spin on) where the environment gives
-     * none. Ranks and sweep trials both start their processes through this.
+     * and the launcher's idle settings (threads sleep after a short spin rather than spin on)
+     * where the environment gives none. Ranks and sweep trials both start their processes
+     * through this.
      *
      * @param env the child's environment, changed
      * @param task the task starting it, or null
