@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * computes without oneDNN: output, input gradient and weight gradient, with channel counts off a
  * multiple of 16, in float32 and bfloat16 (rounded inputs, bf16's tolerance). On an AMD Zen 5
  * libtorch 2.10's oneDNN gave relative errors of 0.3-1.1 or NaN here without the whole-block
- * padding; the padded path is also checked directly, so that it is tested on every machine.
+ * padding; the padded path and the product of patches are also checked directly, so that they
+ * are tested on every machine.
  */
 class ConvolutionsTest {
 
@@ -44,20 +45,23 @@ class ConvolutionsTest {
                 Tensor[] exact = run(x, w, b, stride, transposed, ScalarType.Double, 0);
                 double tolerance = type == ScalarType.Float ? 1e-4 : 3e-2;
                 String[] what = {"output", "input gradient", "weight gradient"};
-                for (int path = 1; path <= 2; path++) { // the models' entry, and the padded path itself
+                String[] paths = {"", "as the models run it", "in whole blocks", "as a product of patches"};
+                for (int path = 1; path <= (transposed ? 2 : 3); path++) { // the models' entry, then each path itself
                     Tensor[] got = run(x, w, b, stride, transposed, type, path);
                     for (int i = 0; i < 3; i++) {
                         double scale = Torch.item(exact[i].abs().max().to(ScalarType.Float));
                         double error = Torch.item(got[i].to(ScalarType.Double).sub(exact[i]).abs().max().to(ScalarType.Float));
-                        assertThat(error / scale).as("%s, %s, %s", type, path == 1 ? "as the models run it" : "in whole blocks",
-                                what[i]).isLessThan(tolerance);
+                        assertThat(error / scale).as("%s, %s, %s", type, paths[path], what[i]).isLessThan(tolerance);
                     }
                 }
             }
         }
     }
 
-    /** {y, dx, dw} of sum(y * r), r a fixed ramp; path 0 libtorch's own (for float64), 1 Convolutions', 2 whole blocks. */
+    /**
+     * {y, dx, dw} of sum(y * r), r a fixed ramp; path 0 libtorch's own (for float64), 1
+     * Convolutions', 2 whole blocks, 3 the product of patches.
+     */
     private static Tensor[] run(Tensor x64, Tensor w64, Tensor b64, int stride, boolean transposed, ScalarType type, int path) {
         Tensor x = x64.to(type).detach().set_requires_grad(true);
         Tensor w = w64.to(type).detach().set_requires_grad(true);
@@ -71,8 +75,10 @@ class ConvolutionsTest {
                     : torch.conv2d(x, w, bias, new long[] {stride, stride}, new long[] {padding, padding}, new long[] {1, 1}, 1);
         } else if (path == 1) {
             y = transposed ? Convolutions.convTranspose2d(x, w, stride, padding) : Convolutions.conv2d(x, w, b, stride, padding);
-        } else {
+        } else if (path == 2) {
             y = Convolutions.inWholeBlocks(x, w, b, stride, padding, transposed, new long[] {0, 0});
+        } else {
+            y = Convolutions.unfolded(x, w, b, stride, padding);
         }
         Tensor r = torch.arange(new org.bytedeco.pytorch.Scalar(y.numel())).remainder(new org.bytedeco.pytorch.Scalar(7))
                 .sub(new org.bytedeco.pytorch.Scalar(3)).reshape(y.sizes().vec().get()).to(type);
