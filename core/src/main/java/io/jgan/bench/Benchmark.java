@@ -53,12 +53,14 @@ public final class Benchmark {
      * @param gemmFloorMs median time of the same iteration's matrix products replayed alone (0 if not
      *     measured): the floor if everything else were free
      * @param gemmFloorGflops their GFLOP/s in that replay
+     * @param updatesMs median time of both networks' Adam updates replayed alone (0 if not
+     *     measured): float32 work no precision removes
      */
     public record Result(int iterations, int warmup, double medianMs, double minMs, double maxMs, double p10Ms,
             double p90Ms, double itPerSec, double gflopPerIteration, double gflops,
             double firstIterationAfterStartS, Map<Long, Long> rssMb, Map<Long, Long> heapMb, Map<Long, Integer> liveArrays,
             String threads,
-            double gemmFloorMs, double gemmFloorGflops) {}
+            double gemmFloorMs, double gemmFloorGflops, double updatesMs) {}
 
     /**
      * Runs the benchmark.
@@ -115,6 +117,7 @@ public final class Benchmark {
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         double flop;
         GemmFloor.Result floor = null;
+        double updates = 0;
         try (Trainer trainer = Trainer.gan(timed, samples)) {
             flop = gflopPerIteration(layerMacs(trainer.generator(), timed.model(), true),
                     layerMacs(trainer.discriminator(), timed.model(), false), timed.train().batchSize(),
@@ -142,6 +145,9 @@ public final class Benchmark {
             if (gemmFloor && timed.train().dSteps() == 1) {
                 floor = GemmFloor.run(trainer.generator(), trainer.discriminator(), timed.train().batchSize(), warmup,
                         iterations);
+                if (floor != null) {
+                    updates = GemmFloor.updatesMs(trainer.generator(), trainer.discriminator(), warmup, iterations);
+                }
             }
         }
         double[] sorted = ms.clone();
@@ -149,7 +155,7 @@ public final class Benchmark {
         double median = percentile(sorted, 50);
         return new Result(iterations, warmup, median, sorted[0], sorted[sorted.length - 1], percentile(sorted, 10),
                 percentile(sorted, 90), 1000 / median, flop, flop > 0 ? flop / (median / 1000) : 0, firstEnd[0], rss, heap,
-                live, threads(), floor == null ? 0 : floor.medianMs(), floor == null ? 0 : floor.gflops());
+                live, threads(), floor == null ? 0 : floor.medianMs(), floor == null ? 0 : floor.gflops(), updates);
     }
 
     /**
@@ -257,6 +263,11 @@ public final class Benchmark {
             out.add(String.format(java.util.Locale.ROOT, "GEMM floor: the iteration's matrix products alone take %.2f ms"
                     + " (%.1f GFLOP/s); everything else in the loop costs %.2f ms", r.gemmFloorMs(), r.gemmFloorGflops(),
                     r.medianMs() - r.gemmFloorMs()));
+        }
+        if (r.updatesMs() > 0) {
+            out.add(String.format(java.util.Locale.ROOT, "Adam floor: both networks' updates alone take %.2f ms (float32"
+                    + " weights and moments in any precision); products and updates %.2f ms, %.2fx the GEMM floor",
+                    r.updatesMs(), r.gemmFloorMs() + r.updatesMs(), (r.gemmFloorMs() + r.updatesMs()) / r.gemmFloorMs()));
         }
         return out;
     }

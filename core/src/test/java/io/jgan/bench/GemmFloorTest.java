@@ -42,4 +42,32 @@ class GemmFloorTest {
             assertThat(r.gflops()).isCloseTo(r.gflop() / (r.medianMs() / 1000), within(1e-9));
         }
     }
+
+    /**
+     * The update replay runs real Adam steps on every weight of both networks: with a constant
+     * gradient g = 0.001, each step moves a weight by lr g / (|g| + eps) = 2e-4 * 0.99999, so
+     * three steps move it by 5.99994e-4; the gradients are zeroed after each step, as in training.
+     */
+    @Test
+    void theUpdateReplayStepsAdamOnEveryWeight() {
+        GanConfig c = Family.MLP.preset(1);
+        Torch.seed(1);
+        try (Network g = new Network("generator", Family.of(c.model()).generator(c.model()), Family.of(c.model()).generatorInputDim(c.model()));
+                Network d = new Network("discriminator", Family.of(c.model()).discriminator(c.model()),
+                        Family.of(c.model()).discriminatorInputDim(c.model()))) {
+            float[] g0 = Torch.floats(g.trainableParameters().get(0).tensor());
+            float[] dLast0 = Torch.floats(d.trainableParameters().get(d.trainableParameters().size() - 1).tensor());
+            double ms = GemmFloor.updatesMs(g, d, 1, 2);
+            assertThat(ms).isPositive().isFinite();
+            float[] g1 = Torch.floats(g.trainableParameters().get(0).tensor());
+            float[] dLast1 = Torch.floats(d.trainableParameters().get(d.trainableParameters().size() - 1).tensor());
+            for (int i = 0; i < 5; i++) {
+                assertThat(g0[i] - g1[i]).isCloseTo(5.99994e-4f, within(2e-7f));
+            }
+            assertThat(dLast0[0] - dLast1[0]).isCloseTo(5.99994e-4f, within(2e-7f));
+            for (var p : g.trainableParameters()) {
+                assertThat(Torch.item(p.tensor().grad().abs().max())).isZero();
+            }
+        }
+    }
 }
