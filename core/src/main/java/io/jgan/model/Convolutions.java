@@ -48,8 +48,7 @@ final class Convolutions {
         }
         // A first layer's few input maps whose input gradient is taken (D in G's step) would be
         // padded to 16, 16x the multiply-adds of a 1-map input: one matrix product instead.
-        boolean inputGradient = x.requires_grad() && GradMode.is_enabled();
-        return inputGradient && x.size(1) < BLOCK ? unfolded(x, w, bias, stride, padding)
+        return inputGradientTaken(x) && x.size(1) < BLOCK ? unfolded(x, w, bias, stride, padding)
                 : inWholeBlocks(x, w, bias, stride, padding, false, none);
     }
 
@@ -129,7 +128,7 @@ final class Convolutions {
         // without an input gradient (D on real or generated images in its own step) were right,
         // and stay unpadded: padded, DCGAN's step took 47.2-48.6 ms in bf16 against 40.2-41.3
         // (float32 58.6-60.2 against 51.6-52.6; 2-core Zen 5, alternated).
-        boolean padInput = transposed || cin > BLOCK || (x.requires_grad() && GradMode.is_enabled());
+        boolean padInput = transposed || cin > BLOCK || inputGradientTaken(x);
         long inExtra = padInput ? whole(cin) - cin : 0;
         long outExtra = whole(cout) - cout;
         if (inExtra == 0 && outExtra == 0) {
@@ -142,6 +141,11 @@ final class Convolutions {
                 : new long[] {0, 0, 0, 0, 0, inExtra, 0, outExtra}); // (Cout', Cin', k, k)
         Tensor wideB = bias == null ? null : torch.constant_pad_nd(bias, new long[] {0, outExtra}); // (Cout')
         return plain(wideX, wideW, wideB, stride, padding, transposed, outputPadding).narrow(1, 0, cout); // (N, Cout, H', W')
+    }
+
+    /** @return whether the backward pass will ask for this input's gradient */
+    private static boolean inputGradientTaken(Tensor x) {
+        return x.requires_grad() && GradMode.is_enabled();
     }
 
     private static long whole(long channels) {
