@@ -174,6 +174,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!t.augment().isEmpty()) {
             b.append(", augment ").append(t.augment());
+            if (t.augmentP() < 1) {
+                b.append(" with p ").append(t.augmentP());
+            }
         }
         if (t.r1Gamma() > 0) {
             b.append(", R1 ").append(t.r1Gamma()).append(" every ").append(t.r1Every());

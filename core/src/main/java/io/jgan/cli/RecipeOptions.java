@@ -70,6 +70,11 @@ public final class RecipeOptions {
             + " e.g. translation,cutout (for small data sets)")
     String augment;
 
+    @Option(names = "--augment-p", paramLabel = "P", description = "with --augment: each image goes through each"
+            + " policy with probability P, else D sees it as it is (ADA's p, Karras et al. 2020; default 1: every"
+            + " image, as DiffAugment)")
+    Double augmentP;
+
     @Option(names = "--projection", description = "with --conditional (dcgan, sngan): the class enters D by projection"
             + " (Miyato and Koyama 2018: an inner product of a class embedding with D's pooled features) instead of"
             + " label maps beside the image, and a dcgan's G takes it through conditional batch norm instead of"
@@ -112,6 +117,7 @@ public final class RecipeOptions {
                 .r1Gamma(r1 > 0 ? r1 : preset.r1Gamma())
                 .r1Every(r1Every)
                 .augment(augment != null ? augment : preset.augment())
+                .augmentP(augmentP != null ? augmentP : preset.augmentP())
                 .projection(projection || preset.projection())
                 .build();
     }

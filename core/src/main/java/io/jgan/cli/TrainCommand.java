@@ -110,7 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
     private static final Set<String> NOT_FOR_IMAGE_TO_IMAGE = Set.of("--conditional", "--clusters", "--loss", "--ema", "--latent",
             "--feature-maps", "--d-feature-maps",
             "--d-steps", "--eval-every", "--eval-samples", "--real-label", "--label-smoothing", "--image-size", "--r1",
-            "--r1-every", "--augment", "--projection");
+            "--r1-every", "--augment", "--augment-p", "--projection");
 
     /** Options for image-to-image models only. */
     private static final Set<String> IMAGE_TO_IMAGE_ONLY = Set.of("--direction", "--l1-weight");

@@ -32,6 +32,8 @@ import java.util.List;
  * @param r1Every apply R1 on every k-th D update only, weighted by k (lazy regularisation); 1 (or 0) every update
  * @param augment DiffAugment's policies for what D sees (Zhao et al. 2020): color, translation, cutout,
  *     comma-separated; empty (or absent from a run's config) for none
+ * @param augmentP the probability with which each image goes through each policy (ADA's p, Karras et
+ *     al. 2020); 1 (absent from a run's config) for every image, as DiffAugment
  * @param projection a class-conditional D with a projection (Miyato and Koyama 2018) instead of label maps;
  *     absent from a run's config when off
  * @param lrDecaySteps K: both learning rates fall linearly towards 0 over the run's last K steps
@@ -57,6 +59,7 @@ public record TrainConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) double r1Gamma,
         @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.EveryStep.class) int r1Every,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) String augment,
+        @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = TrainConfig.Always.class) double augmentP,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean projection,
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) long lrDecaySteps) {
 
@@ -73,10 +76,26 @@ public record TrainConfig(
         }
     }
 
-    /** Configs written before R1 and DiffAugment existed read as "every step" and "none". */
+    /** Leaves augmentP out of a run's config when it is 1 (or 0, as configs without it read): every image. */
+    static final class Always {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Double d && (d == 0 || d == 1);
+        }
+
+        @Override
+        public int hashCode() {
+            return 1;
+        }
+    }
+
+    /** Configs written before R1 and DiffAugment existed read as "every step", "none" and "every image". */
     public TrainConfig {
         if (r1Every == 0) {
             r1Every = 1;
+        }
+        if (augmentP == 0) {
+            augmentP = 1;
         }
         if (augment == null) {
             augment = "";
@@ -120,6 +139,9 @@ public record TrainConfig(
                         + " comma-separated list of " + String.join(", ", AUGMENT_POLICIES));
             }
         }
+        require(augmentP > 0 && augmentP <= 1, "--augment-p must be in (0, 1], got " + augmentP);
+        require(augmentP == 1 || !augment.isBlank(), "--augment-p " + augmentP + " needs --augment POLICIES: it is"
+                + " the probability of each policy");
     }
 
     /**
@@ -168,6 +190,7 @@ public record TrainConfig(
         b.r1Gamma = r1Gamma;
         b.r1Every = r1Every;
         b.augment = augment;
+        b.augmentP = augmentP;
         b.projection = projection;
         return b;
     }
@@ -193,6 +216,7 @@ public record TrainConfig(
         private double r1Gamma;
         private int r1Every = 1;
         private String augment = "";
+        private double augmentP = 1;
         private boolean projection;
 
         private Builder() {}
@@ -297,6 +321,12 @@ public record TrainConfig(
             return this;
         }
 
+        /** @param v the probability of each augmentation policy per image @return this */
+        public Builder augmentP(double v) {
+            augmentP = v;
+            return this;
+        }
+
         /** @param v a conditional D with a projection (DCGAN) @return this */
         public Builder projection(boolean v) {
             projection = v;
@@ -331,7 +361,7 @@ public record TrainConfig(
         public TrainConfig build() {
             return new TrainConfig(batchSize, lrG, lrD, beta1, beta2, eps, dSteps, realLabel, loss, averageDTerms, seed,
                     fixedNoiseCount, emaDecay, l1Weight, spectralNorm, r1Gamma, r1Every,
-                    augment, projection, lrDecaySteps);
+                    augment, augmentP, projection, lrDecaySteps);
         }
     }
 }

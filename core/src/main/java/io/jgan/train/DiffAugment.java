@@ -21,6 +21,12 @@ import org.bytedeco.pytorch.global.torch;
  * {@code cutout} (a square of half the side set to zero, its centre anywhere in the image). Each
  * image draws its own parameters from the engine's seeded generator, so runs repeat; under data
  * parallelism they are drawn for the whole global batch and cut to the rank's rows.
+ *
+ * <p>With a probability p below 1 (ADA's p, Karras et al. 2020, "Training Generative Adversarial
+ * Networks with Limited Data") each image goes through each policy with probability p and
+ * otherwise passes that policy unchanged: D sees some images as they are, so it learns the data's
+ * own look sooner, while it still cannot memorise them. The draws for p follow each policy's own
+ * draws, and none are made at p = 1, so p = 1 repeats DiffAugment's runs exactly.
  */
 public final class DiffAugment {
 
@@ -33,8 +39,11 @@ public final class DiffAugment {
     private final int channels;
     private final int height;
     private final int width;
+    private final double p;
 
-    private DiffAugment(boolean color, boolean translation, boolean cutout, int channels, int height, int width) {
+    private DiffAugment(boolean color, boolean translation, boolean cutout, int channels, int height, int width,
+            double p) {
+        this.p = p;
         this.color = color;
         this.translation = translation;
         this.cutout = cutout;
@@ -54,12 +63,27 @@ public final class DiffAugment {
      * @throws JganException naming an unknown policy, or images too small to augment
      */
     public static DiffAugment of(String policy, int channels, int height, int width) {
+        return of(policy, channels, height, width, 1);
+    }
+
+    /**
+     * Parses a policy list, each policy applied to an image with probability p.
+     *
+     * @param policy comma-separated policies, e.g. {@code translation,cutout}; empty for none
+     * @param channels image channels
+     * @param height image height
+     * @param width image width
+     * @param p the probability of each policy per image, in (0, 1]
+     * @return the augmentation, or null for none
+     * @throws JganException naming an unknown policy, a p outside (0, 1], or images too small to augment
+     */
+    public static DiffAugment of(String policy, int channels, int height, int width, double p) {
         if (policy == null || policy.isBlank()) {
             return null;
         }
         List<String> names = new ArrayList<>();
-        for (String p : policy.toLowerCase(Locale.ROOT).split(",")) {
-            String name = p.trim();
+        for (String given : policy.toLowerCase(Locale.ROOT).split(",")) {
+            String name = given.trim();
             if (!POLICIES.contains(name)) {
                 throw new JganException(JganException.USAGE, "unknown --augment policy '" + name + "': use a"
                         + " comma-separated list of " + String.join(", ", POLICIES));
@@ -70,8 +94,11 @@ public final class DiffAugment {
             throw new JganException(JganException.USAGE, "--augment needs images of at least 8x8 pixels, and these are "
                     + height + "x" + width);
         }
+        if (!(p > 0 && p <= 1)) {
+            throw new JganException(JganException.USAGE, "--augment-p must be in (0, 1], got " + p);
+        }
         return new DiffAugment(names.contains("color"), names.contains("translation"), names.contains("cutout"),
-                channels, height, width);
+                channels, height, width, p);
     }
 
     /**
@@ -88,15 +115,29 @@ public final class DiffAugment {
         Tensor img = x.narrow(1, 0, pixels).reshape(-1, channels, height, width); // (N, C, H, W)
         long n = img.size(0);
         if (color) {
-            img = brightness(img, dp.local(Torch.rand(global)).sub(new Scalar(0.5)));
-            img = saturation(img, dp.local(Torch.rand(global)).mul(new Scalar(2.0)));
-            img = contrast(img, dp.local(Torch.rand(global)).add(new Scalar(0.5)));
+            Tensor b = dp.local(Torch.rand(global)).sub(new Scalar(0.5)); // (N) each: the paper's range
+            Tensor sat = dp.local(Torch.rand(global)).mul(new Scalar(2.0));
+            Tensor con = dp.local(Torch.rand(global)).add(new Scalar(0.5));
+            if (p < 1) { // an image left out gets the identity: brightness 0, saturation and contrast 1
+                Tensor on = Torch.tensor(chosen(dp, global), n);
+                b = b.mul(on);
+                sat = sat.sub(new Scalar(1.0)).mul(on).add(new Scalar(1.0));
+                con = con.sub(new Scalar(1.0)).mul(on).add(new Scalar(1.0));
+            }
+            img = contrast(saturation(brightness(img, b), sat), con);
         }
         if (translation) {
             int sx = (int) (height * 0.125 + 0.5);
             int sy = (int) (width * 0.125 + 0.5);
             long[] tx = longs(dp.local(torch.randint(-sx, sx + 1, new long[] {global}, Torch.longs())));
             long[] ty = longs(dp.local(torch.randint(-sy, sy + 1, new long[] {global}, Torch.longs())));
+            if (p < 1) { // an image left out is shifted by (0, 0)
+                float[] on = chosen(dp, global);
+                for (int b = 0; b < n; b++) {
+                    tx[b] *= (long) on[b];
+                    ty[b] *= (long) on[b];
+                }
+            }
             img = translate(img, tx, ty);
         }
         if (cutout) {
@@ -104,10 +145,24 @@ public final class DiffAugment {
             int cy = (int) (width * 0.5 + 0.5);
             long[] ox = longs(dp.local(torch.randint(0, height + (1 - cx % 2), new long[] {global}, Torch.longs())));
             long[] oy = longs(dp.local(torch.randint(0, width + (1 - cy % 2), new long[] {global}, Torch.longs())));
-            img = img.mul(cutoutMask(n, height, width, cx, cy, ox, oy).unsqueeze(1));
+            Tensor mask = cutoutMask(n, height, width, cx, cy, ox, oy); // (N, H, W)
+            if (p < 1) { // an image left out keeps every pixel: mask 1 - on * (1 - mask)
+                Tensor on = Torch.tensor(chosen(dp, global), n, 1, 1);
+                mask = torch.ones_like(mask).sub(mask.neg().add(new Scalar(1.0)).mul(on));
+            }
+            img = img.mul(mask.unsqueeze(1));
         }
         Tensor flat = img.reshape(n, pixels);
         return labels == null ? flat : torch.cat(new org.bytedeco.pytorch.TensorVector(flat, labels), 1);
+    }
+
+    /** @return (N) this rank's rows of the global batch's draws: 1 where an image goes through the policy (probability p), else 0 */
+    private float[] chosen(DataParallel dp, long global) {
+        float[] u = Torch.floats(dp.local(Torch.rand(global)));
+        for (int i = 0; i < u.length; i++) {
+            u[i] = u[i] < p ? 1f : 0f;
+        }
+        return u;
     }
 
     /** x + r per image: x (N, C, H, W), r (N). */

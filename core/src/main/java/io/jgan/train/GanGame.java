@@ -85,7 +85,8 @@ public final class GanGame extends TwoPlayerGame {
                     players().optimizerG(), players().optimizerD(), loss, model.latentDim(),
                     family.discriminatorIsPerSample(), model.classes(), dp);
             adversarialStep.r1(train.r1Gamma(), train.r1Every());
-            adversarialStep.augment(DiffAugment.of(train.augment(), model.channels(), model.height(), model.width()));
+            adversarialStep.augment(DiffAugment.of(train.augment(), model.channels(), model.height(), model.width(),
+                    train.augmentP()));
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -54,6 +54,31 @@ class SpectralNormRunTest {
                 .contains("\"augment\" : \"color,translation,cutout\"");
     }
 
+    /** ADA's probability: the extra draws for it are made in the same order after a resume. */
+    @Test
+    void aRunAugmentingWithAProbabilityResumesExactly() throws Exception {
+        Path a = tmp.resolve("pa5");
+        Path b = tmp.resolve("pb5");
+        assertThat(jgan(args(a, "--augment-p", "0.5", "--max-steps", "6")).exitCode()).isZero();
+        assertThat(jgan(args(b, "--augment-p", "0.5", "--max-steps", "3")).exitCode()).isZero();
+        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "6", "--no-progress");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        Path every = tmp.resolve("p1");
+        assertThat(jgan(args(every, "--max-steps", "6")).exitCode()).isZero();
+        assertThat(lossColumns(a)).as("p changes what D sees").isNotEqualTo(lossColumns(every));
+        assertThat(Files.readString(a.resolve("config.json"))).contains("\"augmentP\" : 0.5");
+        CliSmokeTest.Run refused = jgan("train", "--augment-p", "0.5", "--limit", "100", "--out",
+                tmp.resolve("pe").toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--augment-p 0.5 needs --augment POLICIES");
+        refused = jgan(args(tmp.resolve("pf"), "--augment-p", "1.5"));
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.err()).contains("--augment-p must be in (0, 1], got 1.5");
+        assertThat(tmp.resolve("pe")).doesNotExist();
+        assertThat(tmp.resolve("pf")).doesNotExist();
+    }
+
     @Test
     void aConditionalDcganWithAProjectionDiscriminatorTrainsAndResumes() throws Exception {
         Path a = tmp.resolve("pa");

@@ -81,6 +81,46 @@ class DiffAugmentTest {
         }
     }
 
+    /**
+     * With p = 0.5 about half the images pass each policy unchanged. 200 images of 8x8: a shift is
+     * (0, 0) by chance 1 time in 9 and a cutout never leaves an image alone, so at p = 1 about 22
+     * (translation) and 0 (cutout) come out unchanged, at p = 0.5 about 111 and 100.
+     */
+    @Test
+    void withAProbabilityTheOthersPassUnchanged() {
+        try (Scope s = Scope.open()) {
+            int n = 200;
+            float[] v = new float[n * 64];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = 1 + (i % 64); // no zero pixel: any shift or cutout changes the image
+            }
+            Tensor x = Torch.tensor(v, n, 64);
+            for (String policy : new String[] {"translation", "cutout", "color"}) {
+                Torch.seed(5);
+                int always = unchanged(DiffAugment.of(policy, 1, 8, 8).apply(x, DataParallel.single(), n), v);
+                Torch.seed(5);
+                int half = unchanged(DiffAugment.of(policy, 1, 8, 8, 0.5).apply(x, DataParallel.single(), n), v);
+                assertThat(always).as(policy + " at p = 1").isLessThan(40);
+                assertThat(half).as(policy + " at p = 0.5").isBetween(always + 70, always + 130);
+            }
+        }
+        assertThatThrownBy(() -> DiffAugment.of("cutout", 1, 28, 28, 0)).isInstanceOf(JganException.class)
+                .hasMessageContaining("--augment-p must be in (0, 1]");
+    }
+
+    private static int unchanged(Tensor out, float[] in) {
+        float[] o = Torch.floats(out);
+        int same = 0;
+        for (int b = 0; b < in.length / 64; b++) {
+            boolean eq = true;
+            for (int i = 0; i < 64 && eq; i++) {
+                eq = Math.abs(o[b * 64 + i] - in[b * 64 + i]) < 1e-4f;
+            }
+            same += eq ? 1 : 0;
+        }
+        return same;
+    }
+
     @Test
     void unknownPoliciesAndTinyImagesAreRefused() {
         assertThatThrownBy(() -> DiffAugment.of("translation,flip", 1, 28, 28)).isInstanceOf(JganException.class)
