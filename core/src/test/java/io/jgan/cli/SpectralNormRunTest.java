@@ -33,15 +33,22 @@ class SpectralNormRunTest {
         return a.toArray(String[]::new);
     }
 
+    /** Trains a for {@code steps}, b for half as many and resumes b to {@code steps}: both the same. */
+    private void resumesExactly(Path a, Path b, int steps, String... more) throws Exception {
+        List<String> m = new ArrayList<>(List.of(more));
+        m.addAll(List.of("--max-steps", String.valueOf(steps)));
+        assertThat(jgan(args(a, m.toArray(String[]::new))).exitCode()).isZero();
+        m.set(m.size() - 1, String.valueOf(steps / 2));
+        assertThat(jgan(args(b, m.toArray(String[]::new))).exitCode()).isZero();
+        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", String.valueOf(steps), "--no-progress");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+    }
+
     @Test
     void theVectorsAreCheckpointedAndAResumedRunGoesOnExactly() throws Exception {
         Path a = tmp.resolve("a");
-        Path b = tmp.resolve("b");
-        assertThat(jgan(args(a, "--max-steps", "8")).exitCode()).isZero();
-        assertThat(jgan(args(b, "--max-steps", "4")).exitCode()).isZero();
-        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "8", "--no-progress");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        resumesExactly(a, tmp.resolve("b"), 8);
 
         List<String> names = Checkpoints.readPart(a.resolve("checkpoints/step-00000008"), CheckpointSchema.DISCRIMINATOR)
                 .stream().map(NamedTensor::name).toList();
@@ -58,12 +65,7 @@ class SpectralNormRunTest {
     @Test
     void aRunAugmentingWithAProbabilityResumesExactly() throws Exception {
         Path a = tmp.resolve("pa5");
-        Path b = tmp.resolve("pb5");
-        assertThat(jgan(args(a, "--augment-p", "0.5", "--max-steps", "6")).exitCode()).isZero();
-        assertThat(jgan(args(b, "--augment-p", "0.5", "--max-steps", "3")).exitCode()).isZero();
-        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "6", "--no-progress");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        resumesExactly(a, tmp.resolve("pb5"), 6, "--augment-p", "0.5");
         Path every = tmp.resolve("p1");
         assertThat(jgan(args(every, "--max-steps", "6")).exitCode()).isZero();
         assertThat(lossColumns(a)).as("p changes what D sees").isNotEqualTo(lossColumns(every));
@@ -82,12 +84,7 @@ class SpectralNormRunTest {
     @Test
     void aConditionalDcganWithAProjectionDiscriminatorTrainsAndResumes() throws Exception {
         Path a = tmp.resolve("pa");
-        Path b = tmp.resolve("pb");
-        assertThat(jgan(args(a, "--conditional", "--projection", "--max-steps", "6")).exitCode()).isZero();
-        assertThat(jgan(args(b, "--conditional", "--projection", "--max-steps", "3")).exitCode()).isZero();
-        CliSmokeTest.Run r = jgan("train", "--resume", b.toString(), "--max-steps", "6", "--no-progress");
-        assertThat(r.exitCode()).as(r.err()).isZero();
-        assertThat(lossColumns(b)).isEqualTo(lossColumns(a));
+        resumesExactly(a, tmp.resolve("pb"), 6, "--conditional", "--projection");
         List<String> names = Checkpoints.readPart(a.resolve("checkpoints/step-00000006"), CheckpointSchema.DISCRIMINATOR)
                 .stream().map(NamedTensor::name).toList();
         assertThat(names).contains("03Linear_weight_orig", "03Linear_weight_u"); // the embedding, normalised too
