@@ -145,12 +145,8 @@ public final class DiffAugment {
             int cy = (int) (width * 0.5 + 0.5);
             long[] ox = longs(dp.local(torch.randint(0, height + (1 - cx % 2), new long[] {global}, Torch.longs())));
             long[] oy = longs(dp.local(torch.randint(0, width + (1 - cy % 2), new long[] {global}, Torch.longs())));
-            Tensor mask = cutoutMask(n, height, width, cx, cy, ox, oy); // (N, H, W)
-            if (p < 1) { // an image left out keeps every pixel: mask 1 - on * (1 - mask)
-                Tensor on = Torch.tensor(chosen(dp, global), n, 1, 1);
-                mask = torch.ones_like(mask).sub(mask.neg().add(new Scalar(1.0)).mul(on));
-            }
-            img = img.mul(mask.unsqueeze(1));
+            float[] on = p < 1 ? chosen(dp, global) : null; // an image left out keeps every pixel
+            img = img.mul(cutoutMask(n, height, width, cx, cy, ox, oy, on).unsqueeze(1));
         }
         Tensor flat = img.reshape(n, pixels);
         return labels == null ? flat : torch.cat(new org.bytedeco.pytorch.TensorVector(flat, labels), 1);
@@ -210,9 +206,17 @@ public final class DiffAugment {
 
     /** (N, H, W): 1, except a cx x cy square per image, rows ox - cx/2 .. and columns oy - cy/2 .. (clamped), 0. */
     static Tensor cutoutMask(long n, int h, int w, int cx, int cy, long[] ox, long[] oy) {
+        return cutoutMask(n, h, w, cx, cy, ox, oy, null);
+    }
+
+    /** The same, with no square where {@code on[b]} is 0 (null: a square in every image). */
+    static Tensor cutoutMask(long n, int h, int w, int cx, int cy, long[] ox, long[] oy, float[] on) {
         float[] mask = new float[(int) (n * h * w)];
         java.util.Arrays.fill(mask, 1f);
         for (int b = 0; b < n; b++) {
+            if (on != null && on[b] == 0) {
+                continue;
+            }
             for (int i = 0; i < cx; i++) {
                 int x = (int) Math.max(0, Math.min(h - 1, i + ox[b] - cx / 2));
                 for (int j = 0; j < cy; j++) {
