@@ -47,7 +47,7 @@ for f in "$lib"/*.jar; do
   esac
 done
 
-jlink --add-modules java.base,java.desktop,java.management,java.logging,java.xml,jdk.unsupported \
+jlink --add-modules java.base,java.desktop,java.management,java.logging,java.xml,jdk.unsupported,jdk.jfr \
   --strip-debug --no-header-files --no-man-pages --compress=0 --output "$b/jre"
 mkdir -p "$b/jre/lib/fonts"
 cp /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf "$b/jre/lib/fonts/"

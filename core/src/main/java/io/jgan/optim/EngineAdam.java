@@ -48,10 +48,12 @@ public final class EngineAdam extends Adam {
                 if (!g.defined()) {
                     continue; // took no part in a backward pass: skipped, as PyTorch does
                 }
-                mean[i].mul_(new Scalar(beta1)).add_(g.mul(new Scalar(1.0 - beta1))); // m = b1 m + (1 - b1) g
-                variance[i].mul_(new Scalar(beta2)).add_(g.square().mul_(new Scalar(1.0 - beta2))); // v = b2 v + (1 - b2) g^2
+                // torch.optim.Adam's single-tensor update, op for op (8 kernels a parameter, not 14:
+                // on a GPU each is a launch from this thread, and the step is bound by them)
+                mean[i].lerp_(g, new Scalar(1.0 - beta1)); // m = b1 m + (1 - b1) g
+                variance[i].mul_(new Scalar(beta2)).addcmul_(g, g, new Scalar(1.0 - beta2)); // v = b2 v + (1 - b2) g^2
                 Tensor denom = variance[i].sqrt().div_(new Scalar(sqrtC2)).add_(new Scalar(eps)); // sqrt(v) / sqrt(1 - b2^t) + eps
-                w.sub_(mean[i].div(denom).mul_(new Scalar(stepSize))); // p -= lr / (1 - b1^t) * m / denom
+                w.addcdiv_(mean[i], denom, new Scalar(-stepSize)); // p -= lr / (1 - b1^t) * m / denom
                 g.zero_(); // also clears NaN, which g * 0 would keep
             }
         }
