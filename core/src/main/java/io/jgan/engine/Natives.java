@@ -63,10 +63,10 @@ public final class Natives {
      * default twice the heap's maximum), every native object JavaCPP allocates (each tensor an
      * operation returns, each scalar, each shape) first reads the process's resident memory, so
      * that it can call the garbage collector before a limit is crossed. jgan frees native memory
-     * by scopes, never by the collector, so that read is pure cost: 6.5% of the host's time in a
-     * profile of the MLP on a GPU, and without it a bf16 training iteration on 2 CPU cores took
-     * 5.7% less (MLP) and 7% less (DCGAN) time (BENCHMARKS.md, session 20). JavaCPP reads the
-     * property once, when its {@code Pointer} class loads, which is why this runs first.
+     * by scopes, never by the collector, so that read is pure cost: 6.5% of the native-method
+     * samples in a profile of the MLP on a GPU, and without it a bf16 training iteration on 2 CPU
+     * cores took 5.7% less (MLP) and 7% less (DCGAN) time (BENCHMARKS.md, session 20). JavaCPP
+     * reads the property once, when its {@code Pointer} class loads, which is why this runs first.
      */
     private static void skipPhysicalMemoryChecks() {
         if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null
