@@ -14,21 +14,14 @@ fused=True, and under CUDA autocast to bfloat16.
   SEED_GAN= and DCGAN_PEER=).
 """
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
 import time
 
 import torch
-import torch.nn.functional as F
 
-
-def load(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+import peer_steps
 
 
 def mlp_step(dev, bs):
@@ -66,30 +59,14 @@ def dcgan_step(dev, bs):
     G, D = PEER_DCGAN.Generator("transposed").to(dev), PEER_DCGAN.Discriminator().to(dev)
     G.apply(PEER_DCGAN.init_weights)
     D.apply(PEER_DCGAN.init_weights)
-    bce = F.binary_cross_entropy_with_logits
 
     def make(opt_kw):
         opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8, **opt_kw)
         opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8, **opt_kw)
 
         def step(real):
-            n = real.size(0)
-            with torch.no_grad():
-                fake = G(torch.randn(n, PEER_DCGAN.Z_DIM, device=dev))
-            real_logits, fake_logits = D(real), D(fake)
-            loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
-            opt_d.zero_grad()
-            loss_d.backward()
-            opt_d.step()
-            for p in D.parameters():
-                p.requires_grad_(False)
-            logits = D(G(torch.randn(n, PEER_DCGAN.Z_DIM, device=dev)))
-            loss_g = bce(logits, torch.ones_like(logits))
-            opt_g.zero_grad()
-            loss_g.backward()
-            opt_g.step()
-            for p in D.parameters():
-                p.requires_grad_(True)
+            loss_d, loss_g, real_logits, fake_logits = peer_steps.dcgan_iteration(
+                G, D, opt_d, opt_g, PEER_DCGAN.Z_DIM, real)
             return (loss_d.item(), loss_g.item(), torch.sigmoid(real_logits).mean().item(),
                     torch.sigmoid(fake_logits).mean().item())
         return step
@@ -119,8 +96,8 @@ def main():
     ap.add_argument("--device", default="cuda", help="cuda (default); cpu only to try the script")
     ap.add_argument("--data-dir", default="core/src/main/resources/io/jgan/data/mnist10k")
     args = ap.parse_args()
-    PEER_MLP = load(os.path.join(args.peers, "seed_gan.py"), "seed_gan")
-    PEER_DCGAN = load(os.path.join(args.peers, "dcgan_jgan.py"), "dcgan_jgan")
+    PEER_MLP = peer_steps.load_module(os.path.join(args.peers, "seed_gan.py"), "seed_gan")
+    PEER_DCGAN = peer_steps.load_module(os.path.join(args.peers, "dcgan_jgan.py"), "dcgan_jgan")
     dev = torch.device(args.device)
     images = PEER_DCGAN.read_idx_images(os.path.join(args.data_dir, "train-images-idx3-ubyte.gz"))
     data = torch.from_numpy(images.astype("float32")).div_(255.0).mul_(2.0).sub_(1.0).to(dev)  # (N,784) in [-1,1]

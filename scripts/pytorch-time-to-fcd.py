@@ -20,7 +20,6 @@ Threads: --threads (default 1) with OMP_WAIT_POLICY=PASSIVE set by the caller if
 Prints one row per snapshot (step, training seconds, FCD) and a last JSON line.
 """
 import argparse
-import importlib.util
 import json
 import os
 import re
@@ -31,14 +30,12 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
+
+import peer_steps
 
 
 def load_peer(path):
-    spec = importlib.util.spec_from_file_location("dcgan_peer", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return peer_steps.load_module(path, "dcgan_peer")
 
 
 def write_idx(path, images):  # images: uint8 (n, 784)
@@ -91,7 +88,6 @@ def main(argv=None):
     D.apply(peer.init_weights)
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999), eps=1e-8)
-    bce = F.binary_cross_entropy_with_logits
     z_fixed = torch.randn(args.eval_samples, peer.Z_DIM, generator=torch.Generator().manual_seed(args.noise_seed))
 
     def iteration(real):  # the peer's step, under autocast if asked (as the peer's --autocast)
@@ -99,24 +95,7 @@ def main(argv=None):
             return iteration_(real)
 
     def iteration_(real):  # the peer's step, unchanged
-        n = real.size(0)
-        with torch.no_grad():
-            fake = G(torch.randn(n, peer.Z_DIM))
-        real_logits = D(real)
-        fake_logits = D(fake)
-        loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(fake_logits, torch.zeros_like(fake_logits))
-        opt_d.zero_grad()
-        loss_d.backward()
-        opt_d.step()
-        for p in D.parameters():
-            p.requires_grad_(False)
-        logits = D(G(torch.randn(n, peer.Z_DIM)))
-        loss_g = bce(logits, torch.ones_like(logits))
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
-        for p in D.parameters():
-            p.requires_grad_(True)
+        loss_d, loss_g, _, _ = peer_steps.dcgan_iteration(G, D, opt_d, opt_g, peer.Z_DIM, real)
         return loss_d.item(), loss_g.item()
 
     snapshots = []  # (step, training seconds, file)
