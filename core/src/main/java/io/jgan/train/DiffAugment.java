@@ -204,12 +204,10 @@ public final class DiffAugment {
         return padded.reshape(n, c, (long) hp * wp).gather(2, idx).reshape(n, c, h, w);
     }
 
-    /** (N, H, W): 1, except a cx x cy square per image, rows ox - cx/2 .. and columns oy - cy/2 .. (clamped), 0. */
-    static Tensor cutoutMask(long n, int h, int w, int cx, int cy, long[] ox, long[] oy) {
-        return cutoutMask(n, h, w, cx, cy, ox, oy, null);
-    }
-
-    /** The same, with no square where {@code on[b]} is 0 (null: a square in every image). */
+    /**
+     * (N, H, W): 1, except a cx x cy square per image, rows ox - cx/2 .. and columns oy - cy/2 ..
+     * (clamped), 0; no square where {@code on[b]} is 0 (on null: a square in every image).
+     */
     static Tensor cutoutMask(long n, int h, int w, int cx, int cy, long[] ox, long[] oy, float[] on) {
         float[] mask = new float[(int) (n * h * w)];
         java.util.Arrays.fill(mask, 1f);

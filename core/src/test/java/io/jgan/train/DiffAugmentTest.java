@@ -35,11 +35,16 @@ class DiffAugmentTest {
     void cutoutZeroesASquareAroundItsOffset() {
         try (Scope s = Scope.open()) {
             // 4x4, a 2x2 square: rows 1 - 1 .. 1, columns 3 - 1 .. 3
-            float[] m = Torch.floats(DiffAugment.cutoutMask(1, 4, 4, 2, 2, new long[] {1}, new long[] {3}));
+            float[] m = Torch.floats(DiffAugment.cutoutMask(1, 4, 4, 2, 2, new long[] {1}, new long[] {3}, null));
             assertThat(m).containsExactly(1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
             // at the corner the square is clamped into the image
-            m = Torch.floats(DiffAugment.cutoutMask(1, 4, 4, 2, 2, new long[] {0}, new long[] {0}));
+            m = Torch.floats(DiffAugment.cutoutMask(1, 4, 4, 2, 2, new long[] {0}, new long[] {0}, null));
             assertThat(m).containsExactly(0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+            // an image whose flag is 0 (left out by --augment-p) keeps every pixel
+            m = Torch.floats(DiffAugment.cutoutMask(2, 4, 4, 2, 2, new long[] {0, 0}, new long[] {0, 0},
+                    new float[] {1, 0}));
+            assertThat(m).containsExactly(0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+                    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1);
         }
     }
 
