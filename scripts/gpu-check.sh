@@ -14,6 +14,14 @@ T0=$(date +%s); LIMIT=${LIMIT:-530}
 el() { echo $(( $(date +%s) - T0 )); }
 log() { echo "=== [$(el)s] $*"; }
 mkdir -p /tmp/g /tmp/nat /tmp/r && tar -xJf .gpu/bundle.tar.xz -C /tmp/g
+cat > /tmp/g/fonts.conf <<'EOF'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <dir>/tmp/g/jre/lib/fonts</dir>
+  <cachedir>/tmp/g/fccache</cachedir>
+</fontconfig>
+EOF
 SP=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
 TL=$SP/lib
 NV=$(find $SP/../nvidia -name 'lib*.so*' -printf '%h\n' 2>/dev/null | sort -u | tr '\n' ':')
