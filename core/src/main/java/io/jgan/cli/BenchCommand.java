@@ -224,7 +224,8 @@ public final class BenchCommand implements Callable<Integer> {
         w.println("cpu: " + KernelReport.cpu());
         if (kernels) {
             List<String> args = new ArrayList<>(List.of("--model", model, "--batch-size", Integer.toString(batch), "--seed",
-                    Long.toString(train.seed()), "--loss", train.loss()));
+                    Long.toString(train.seed()), "--loss", train.loss(), "--device", engine.device, "--precision",
+                    engine.precision)); // the kernels of the run measured above, bf16 ones under bf16
             if (conditional) {
                 args.add("--conditional");
             }
