@@ -8,6 +8,7 @@
 #   scripts/bench-vs-pytorch.sh [OUT_DIR]          # ONLY=mlp or ONLY=dcgan for one table
 #   ONLY=bf16 scripts/bench-vs-pytorch.sh [OUT_DIR] # bfloat16: jgan --precision bf16 against PyTorch's best of
 #      fp32 and its own CPU autocast (--autocast), MLP and DCGAN; part of "both" on a CPU with avx512_bf16/amx_bf16
+#      (ONLY=bf16-dcgan: its DCGAN table alone)
 #   ONLY=ttq scripts/bench-vs-pytorch.sh [OUT_DIR]  # time to quality, DCGAN (~15 minutes a precision; not in "both"):
 #      seconds of training until jgan eval's FCD < 100, `jgan bench --model dcgan --to-fcd 100` against
 #      the PyTorch twin (scripts/pytorch-time-to-fcd.py, 2 threads PASSIVE), FCD every 250 iterations;
@@ -95,7 +96,7 @@ printf '| PyTorch, jgan'"'"'s polyphase up-sampling, 1 thread | %.2f | %.2fx |\n
 printf 'PyTorch best setting with ConvTranspose2d: %.2f ms -> PyTorch / jgan = %.2fx\n' "$best" "$(awk -v p="$best" -v j="$dm" 'BEGIN{print p/j}')"
 fi
 # ---------------------------------------------------------------------------- bfloat16
-if [ "$only" = bf16 ] || { [ "$only" = both ] && grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo; }; then
+if [ "$only" = bf16 ] || [ "$only" = bf16-dcgan ] || { [ "$only" = both ] && grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo; }; then
 if ! grep -qE 'avx512_bf16|amx_bf16' /proc/cpuinfo; then
   echo "this CPU has no bfloat16 instructions (avx512_bf16, amx_bf16): jgan refuses --precision bf16 here" >&2
   exit 2
@@ -105,6 +106,7 @@ run_jgan_bf16() { # name, then bench options
   "$here/jgan" bench --precision bf16 "$@" --json "$out/$name.json" > "$out/$name.txt" 2>&1
   grep -o '"medianMs" : [0-9.]*' "$out/$name.json" | awk '{print $3}'
 }
+if [ "$only" != bf16-dcgan ]; then
 b1=$(run_jgan_bf16 bf16-mlp-jgan-1 --warmup 50 --iterations "${JGAN_ITERATIONS:-500}" --gemm-floor)
 pa=$(run_py torch-best OMP_WAIT_POLICY=PASSIVE)
 pc=$(PY_EXTRA=--autocast run_py torch-autocast OMP_WAIT_POLICY=PASSIVE)
@@ -124,6 +126,7 @@ printf '| PyTorch seed_gan.py, 1 thread, --autocast (bf16) | %.2f | %.2fx |\n' "
 printf '| PyTorch seed_gan.py, PASSIVE, GOMP_SPINCOUNT=3000, --autocast (bf16) | %.2f | %.2fx |\n' "$pcs" "$(awk -v p="$pcs" -v j="$bm" 'BEGIN{print p/j}')"
 printf 'PyTorch best: %.2f ms -> PyTorch / jgan = %.2fx\n' "$pbest" "$(awk -v p="$pbest" -v j="$bm" 'BEGIN{print p/j}')"
 grep -h "GEMM floor" "$out/bf16-mlp-jgan-1.txt" "$out/bf16-mlp-jgan-2.txt" || true
+fi
 e1=$(run_jgan_bf16 bf16-dcgan-jgan-1 --model dcgan --warmup 30 --iterations "$iters")
 q1=$(run_py_dcgan bf16-dcgan-torch-1thread 1 transposed "")
 q2=$(run_py_dcgan bf16-dcgan-torch-2passive 2 transposed "" OMP_WAIT_POLICY=PASSIVE)

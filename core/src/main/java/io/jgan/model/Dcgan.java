@@ -54,7 +54,7 @@ public final class Dcgan {
         Linear project = new Linear((long) width * start * start, Init.normal(0, 0.02), null);
         Sequential g = new Sequential()
                 .add(project) // (N, width*start*start)
-                .add(Lambda.reshape(width, start, start)) // (N, width, start, start)
+                .add(Lambda.reshapeChannelsLast(width, start, start)) // (N, width, start, start), NHWC
                 .add(batchNorm(classes))
                 .add(Lambda.relu());
         for (int i = 1; i < ups; i++) {
@@ -82,7 +82,7 @@ public final class Dcgan {
         int downs = upsamplings(side);
         int width = first;
         Sequential d = new Sequential()
-                .add(classes == 0 ? Lambda.reshape(channels, side, side) // (N, C, side, side)
+                .add(classes == 0 ? Lambda.reshapeChannelsLast(channels, side, side) // (N, C, side, side), NHWC
                         : withLabelMaps(channels, side, classes)) // (N, C + K, side, side)
                 .add(classes < FOLDED_LABEL_MAPS ? conv(width, 4, 2, 1) // (N, width, side/2, side/2)
                         : conv(width, 4, 2, 1).constantTrailingMaps(classes)) // the same sum, the label maps' part per class
@@ -112,7 +112,7 @@ public final class Dcgan {
         int downs = upsamplings(side);
         int width = first;
         Sequential phi = new Sequential()
-                .add(Lambda.reshape(channels, side, side)) // (N, C, side, side)
+                .add(Lambda.reshapeChannelsLast(channels, side, side)) // (N, C, side, side), NHWC
                 .add(conv(width, 4, 2, 1))
                 .add(Lambda.leakyRelu(0.2));
         for (int i = 1; i < downs; i++) {
@@ -156,7 +156,7 @@ public final class Dcgan {
         return new Lambda(x -> {
             Tensor image = x.narrow(1, 0, pixels).reshape(-1, c, side, side);
             Tensor code = x.narrow(1, pixels, k).reshape(-1, k, 1, 1).expand(image.size(0), k, side, side);
-            return torch.cat(new TensorVector(image, code), 1);
+            return Lambda.channelsLast(torch.cat(new TensorVector(image, code), 1)); // NHWC as the unconditional D
         });
     }
 

@@ -55,7 +55,9 @@ public final class WholeMapConv extends Block implements SpectralNorm.Layer {
         long n = x.size(0); // x: (N, C, S, S)
         long k = weight.numel(); // C*S*S
         Tensor w = sigma == null ? weight : sigma.apply(weight, training); // (1, C, S, S)
-        Tensor kernel = w.reshape(k, 1); // (C*S*S, 1)
-        return x.reshape(n, k).matmul(kernel).reshape(n, 1, 1, 1); // (N, 1) logits as (N, 1, 1, 1)
+        // The sum taken in (i, j, c) order: x laid out channels last (Lambda.reshapeChannelsLast)
+        // is then flattened as a view, and its gradient comes back in that layout, not NCHW.
+        Tensor kernel = w.permute(0, 2, 3, 1).reshape(k, 1); // (S*S*C, 1)
+        return x.permute(0, 2, 3, 1).reshape(n, k).matmul(kernel).reshape(n, 1, 1, 1); // (N, 1) logits as (N, 1, 1, 1)
     }
 }
