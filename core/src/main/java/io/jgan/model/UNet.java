@@ -62,7 +62,9 @@ public final class UNet extends Block {
 
     @Override
     protected Tensor forwardInternal(Tensor input, boolean training) {
-        Tensor x = input.reshape(-1, channels, side, side); // (N, C, S, S)
+        // (N, C, S, S) laid out channels last, as DCGAN's maps (Lambda.reshapeChannelsLast): the
+        // convolutions, batch norms and the skip connections' concatenations keep the layout
+        Tensor x = Lambda.channelsLast(input.reshape(-1, channels, side, side));
         List<Tensor> skips = new ArrayList<>();
         for (Block e : encoders) {
             x = e.forward(x, training); // side halves
@@ -89,7 +91,7 @@ public final class UNet extends Block {
     public static Block patchDiscriminator(int channels, int side) {
         int downs = Math.max(2, Dcgan.upsamplings(side) - 1); // 28: 7x7 patches, 32: 8x8, 64: 8x8
         Sequential d = new Sequential()
-                .add(Lambda.reshape(2L * channels, side, side))
+                .add(Lambda.reshapeChannelsLast(2L * channels, side, side)) // (N, 2C, S, S), NHWC
                 .add(conv(WIDTH)).add(Lambda.leakyRelu(0.2));
         int width = WIDTH;
         for (int i = 1; i < downs; i++) {
