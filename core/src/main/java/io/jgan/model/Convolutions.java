@@ -127,8 +127,11 @@ final class Convolutions {
         // block (20 channels gave a wrong float32 output); a first layer's 1 or 3 input maps
         // without an input gradient (D on real or generated images in its own step) were right,
         // and stay unpadded: padded, DCGAN's step took 47.2-48.6 ms in bf16 against 40.2-41.3
-        // (float32 58.6-60.2 against 51.6-52.6; 2-core Zen 5, alternated).
-        boolean padInput = transposed || cin > BLOCK || inputGradientTaken(x);
+        // (float32 58.6-60.2 against 51.6-52.6; 2-core Zen 5, alternated). Not so through a 1x1
+        // kernel: one map to 64 (SNGAN's first shortcut on MNIST) came out with a relative error
+        // of 1.0 in bfloat16, so those take whole blocks (a 1x1 convolution of a few maps costs
+        // little at 16).
+        boolean padInput = transposed || cin > BLOCK || inputGradientTaken(x) || w.size(2) == 1;
         long inExtra = padInput ? whole(cin) - cin : 0;
         long outExtra = whole(cout) - cout;
         if (inExtra == 0 && outExtra == 0) {
