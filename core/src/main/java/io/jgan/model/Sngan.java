@@ -55,7 +55,7 @@ public final class Sngan {
         int ups = side == 28 ? 2 : 3;
         Sequential g = new Sequential()
                 .add(new Linear((long) w * start * start, xavier(latentDim, (long) w * start * start), Init.ZEROS))
-                .add(Lambda.reshape(w, start, start)); // (N, W, s, s)
+                .add(Lambda.reshapeChannelsLast(w, start, start)); // (N, W, s, s), NHWC
         for (int i = 0; i < ups; i++) {
             g.add(new Residual(new Sequential() // (N, W, s, s) to (N, W, 2s, 2s)
                     .add(batchNorm(classes)).add(Lambda.relu()).add(upsample()).add(conv3(w, w))
@@ -74,7 +74,7 @@ public final class Sngan {
      */
     static Sequential features(int channels, int side, int classes, int w) {
         int in = channels + classes;
-        Sequential d = new Sequential().add(classes == 0 ? Lambda.reshape(channels, side, side)
+        Sequential d = new Sequential().add(classes == 0 ? Lambda.reshapeChannelsLast(channels, side, side)
                 : Dcgan.withLabelMaps(channels, side, classes)); // (N, C (+ K), side, side)
         d.add(new Residual(new Sequential() // optimized first block: side / 2
                 .add(conv3(in, w)).add(Lambda.relu()).add(conv3(w, w)).add(avgPool()),
@@ -144,7 +144,10 @@ public final class Sngan {
             long c = x.size(1);
             long h = x.size(2);
             long w = x.size(3);
-            return x.reshape(n, c, h, 1, w, 1).expand(new long[] {n, c, h, 2, w, 2}).reshape(n, c, 2 * h, 2 * w);
+            // in NHWC order, the layout G's maps are in (a view of x when x is NHWC, as here):
+            // each pixel's C values repeated 2 x 2, giving (N, C, 2H, 2W) laid out NHWC
+            return x.permute(0, 2, 3, 1).reshape(n, h, 1, w, 1, c).expand(new long[] {n, h, 2, w, 2, c})
+                    .reshape(n, 2 * h, 2 * w, c).permute(0, 3, 1, 2);
         });
     }
 
