@@ -1,6 +1,6 @@
 #!/bin/bash
-# A/B of two jgan builds on a CUDA machine (the bundle from scripts/gpu-bundle.sh, unpacked as
-# scripts/gpu-check.sh does): the bundle's jgan.jar against .gpu/jgan-base.jar (an earlier
+# A/B of two jgan builds on a CUDA machine (the bundle from scripts/gpu-bundle.sh, unpacked by
+# scripts/gpu-env.sh): the bundle's jgan.jar against .gpu/jgan-base.jar (an earlier
 # build's core/target/jgan.jar, copied there), `jgan bench --device cuda` alternated in ROUNDS
 # rounds for the MLP and DCGAN, float32 and bf16; then DCGAN trained 2,000 steps and evaluated
 # with the bundle's jar, to see that quality holds.
@@ -9,11 +9,7 @@ set -u
 OUT="${OUT:-$PWD/gpu-out}"; mkdir -p "$OUT"
 T0=$(date +%s); LIMIT=${LIMIT:-400}; ROUNDS=${ROUNDS:-2}
 el() { echo $(( $(date +%s) - T0 )); }
-mkdir -p /tmp/g /tmp/r && tar -xJf .gpu/bundle.tar.xz -C /tmp/g
-printf '<?xml version="1.0"?>\n<fontconfig><dir>/tmp/g/jre/lib/fonts</dir><cachedir>/tmp/g/fccache</cachedir></fontconfig>\n' > /tmp/g/fonts.conf
-SP=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
-NV=$(find $SP/../nvidia -name 'lib*.so*' -printf '%h\n' 2>/dev/null | sort -u | tr '\n' ':')
-export LD_LIBRARY_PATH=$SP/lib:$NV/tmp/g/sys FONTCONFIG_FILE=/tmp/g/fonts.conf OMP_WAIT_POLICY=PASSIVE
+source scripts/gpu-env.sh # the bundle unpacked into /tmp/g; LD_LIBRARY_PATH
 cp .gpu/jgan-base.jar /tmp/g/app/jgan-base.jar
 run() { # jar, then jgan's arguments
   local jar=$1; shift

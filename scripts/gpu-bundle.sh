@@ -55,7 +55,7 @@ for l in libfreetype.so.6 libharfbuzz.so.0 libgraphite2.so.3 libglib-2.0.so.0 li
     libbrotlicommon.so.1 libjpeg.so.62 liblcms2.so.2 libgif.so.7 libpcre2-8.so.0 libz.so.1 libbsd.so.0 libmd.so.0 \
     libfontconfig.so.1 libexpat.so.1 libuuid.so.1; do
   cp -L "$(ldconfig -p | awk -v l="$l" '$1 == l {print $NF; exit}')" "$b/sys/"
-done # fontconfig's configuration names the folder the bundle lands in: scripts/gpu-check.sh writes it
+done # fontconfig's configuration names the folder the bundle lands in: scripts/gpu-env.sh (sourced there) writes it
 
 mkdir -p "$here/.gpu"
 tar -C "$b" -cf - . | xz -T0 -6 > "$here/.gpu/bundle.tar.xz"

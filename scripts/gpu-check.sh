@@ -13,20 +13,8 @@ OUT="${OUT:-$PWD/gpu-out}"; mkdir -p "$OUT"
 T0=$(date +%s); LIMIT=${LIMIT:-530}
 el() { echo $(( $(date +%s) - T0 )); }
 log() { echo "=== [$(el)s] $*"; }
-mkdir -p /tmp/g /tmp/nat /tmp/r && tar -xJf .gpu/bundle.tar.xz -C /tmp/g
-cat > /tmp/g/fonts.conf <<'EOF'
-<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <dir>/tmp/g/jre/lib/fonts</dir>
-  <cachedir>/tmp/g/fccache</cachedir>
-</fontconfig>
-EOF
-SP=$(python3 -c 'import torch,os;print(os.path.dirname(torch.__file__))')
-TL=$SP/lib
-NV=$(find $SP/../nvidia -name 'lib*.so*' -printf '%h\n' 2>/dev/null | sort -u | tr '\n' ':')
-export LD_LIBRARY_PATH=$TL:$NV/tmp/g/sys
-export FONTCONFIG_FILE=/tmp/g/fonts.conf OMP_WAIT_POLICY=PASSIVE
+mkdir -p /tmp/nat
+source scripts/gpu-env.sh # the bundle unpacked into /tmp/g; SP, TL, LD_LIBRARY_PATH
 log info; nvidia-smi -L; nproc; python3 -c 'import torch;print("torch", torch.__version__, torch.version.cuda, torch.cuda.get_device_name(0))'
 ls $TL | tr '\n' ' '; echo; echo "NV=$NV"
 log symbols
