@@ -150,13 +150,18 @@ public final class Dcgan {
         return WholeMapConv.formerName(Upsample2x.formerName(current));
     }
 
-    /** (N, C*S*S + K) to (N, C + K, S, S): the image, then each class bit as a constant map. */
+    /**
+     * (N, C*S*S + K) to (N, C + K, S, S), laid out channels last as the unconditional D's input:
+     * the image, then each class bit as a constant map.
+     */
     static Block withLabelMaps(int c, int side, int k) {
         long pixels = (long) c * side * side;
         return new Lambda(x -> {
-            Tensor image = x.narrow(1, 0, pixels).reshape(-1, c, side, side);
-            Tensor code = x.narrow(1, pixels, k).reshape(-1, k, 1, 1).expand(image.size(0), k, side, side);
-            return Lambda.channelsLast(torch.cat(new TensorVector(image, code), 1)); // NHWC as the unconditional D
+            long n = x.size(0);
+            Tensor image = x.narrow(1, 0, pixels).reshape(n, c, side, side).permute(0, 2, 3, 1); // (N, S, S, C) view
+            Tensor code = x.narrow(1, pixels, k).reshape(n, 1, 1, k).expand(n, side, side, k); // (N, S, S, K) view
+            // one copy, joined along the channels of NHWC: (N, S, S, C + K), viewed as (N, C + K, S, S)
+            return torch.cat(new TensorVector(image, code), 3).permute(0, 3, 1, 2);
         });
     }
 
