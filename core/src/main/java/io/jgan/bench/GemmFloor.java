@@ -120,7 +120,7 @@ final class GemmFloor {
                     gradients(generator);
                     gradients(discriminator);
                     long start = System.nanoTime();
-                    g.step(); // as in training: update, then zero the gradients
+                    g.step(); // as in training: update, then drop the gradients
                     d.step();
                     if (it >= warmup) {
                         ms[it - warmup] = (System.nanoTime() - start) / 1e6;

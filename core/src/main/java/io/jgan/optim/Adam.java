@@ -8,7 +8,9 @@ import java.util.List;
  *
  * <p>PyTorch (torch.optim.Adam, single-tensor path): {@code m = b1 m + (1-b1) g},
  * {@code v = b2 v + (1-b2) g^2}, {@code p -= lr/(1-b1^t) * m / (sqrt(v)/sqrt(1-b2^t) + eps)}.
- * Each step zeroes the gradients it consumed, so nothing leaks into the next step.
+ * Each step drops the gradients it consumed ({@code zero_grad(set_to_none=True)}, PyTorch's
+ * default since 2.0), so nothing leaks into the next step, and the next backward pass stores its
+ * gradients where adding them to zeros would read and write every gradient once more.
  *
  * <p>Two implementations of the same arithmetic, in the same order of float operations:
  * {@link HostAdam}, one fused Java pass over float32 CPU parameters (the default there), and
@@ -57,7 +59,7 @@ public abstract class Adam implements AutoCloseable {
                 : new EngineAdam(parameters, settings);
     }
 
-    /** Applies one update from the gradients accumulated since the last step, then zeroes them. */
+    /** Applies one update from the gradients accumulated since the last step, then drops them. */
     public final void step() {
         t++;
         double c1 = 1.0 - Math.pow(settings.beta1(), t);
@@ -77,7 +79,7 @@ public abstract class Adam implements AutoCloseable {
     }
 
     /**
-     * One update of every parameter, zeroing its gradient.
+     * One update of every parameter, dropping its gradient.
      *
      * @param stepSize lr / (1 - b1^t)
      * @param sqrtC2 sqrt(1 - b2^t)

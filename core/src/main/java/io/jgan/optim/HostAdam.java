@@ -21,8 +21,6 @@ public final class HostAdam extends Adam {
     /** Elements per block: 4 arrays x 16 KiB, within L2 (and close to L1). */
     private static final int BLOCK = 4096;
 
-    private static final float[] ZEROS = new float[BLOCK];
-
     // the moments of parameter i in blocks of BLOCK elements, [i][block][j]
     private final float[][][] mean;
     private final float[][][] variance;
@@ -116,9 +114,22 @@ public final class HostAdam extends Adam {
                     w[i].get(at, wBlock, 0, m.length);
                     update(wBlock, gBlock, m, v, m.length, b1, a1, b2, a2, stepSize, sqrtC2, e);
                     w[i].put(at, wBlock, 0, m.length);
-                    g[i].put(at, ZEROS, 0, m.length); // grad.zero_(), while the block is in cache
                 }
             });
+            dropGradients(g);
+        }
+    }
+
+    /**
+     * Drops the gradients the step consumed (the scratch scope's handles keep their memory until
+     * the views are done): the next backward pass then stores its gradient instead of adding it
+     * to zeros, one read and write of every gradient fewer, and this pass writes no zeros.
+     */
+    private void dropGradients(FloatBuffer[] g) {
+        for (int i = 0; i < g.length; i++) {
+            if (g[i] != null) {
+                parameters.get(i).tensor().mutable_grad().reset(); // p.grad = None
+            }
         }
     }
 

@@ -50,7 +50,7 @@ public final class Pix2PixStep {
 
     /**
      * Sets what runs just before each network's optimiser step, with that network, while its
-     * gradients are still there (the update zeroes them).
+     * gradients are still there (the update drops them).
      *
      * @param hook the action
      */

@@ -120,7 +120,7 @@ public final class AdversarialStep {
 
     /**
      * Sets what runs just before each network's optimiser step, with that network, while its
-     * gradients are still there (the update zeroes them).
+     * gradients are still there (the update drops them).
      *
      * @param hook the action
      */
@@ -198,7 +198,7 @@ public final class AdversarialStep {
         float[] result = discriminatorBackward(real, fake, n);
         dp.sumGradients(discriminator);
         beforeUpdate.accept(discriminator);
-        optimizerD.step(); // updates D only, then zeroes D's gradients
+        optimizerD.step(); // updates D only, then drops D's gradients
         return result;
     }
 

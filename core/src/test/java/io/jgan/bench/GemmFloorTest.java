@@ -66,7 +66,7 @@ class GemmFloorTest {
             }
             assertThat(dLast0[0] - dLast1[0]).isCloseTo(5.99994e-4f, within(2e-7f));
             for (var p : g.trainableParameters()) {
-                assertThat(Torch.item(p.tensor().grad().abs().max())).isZero();
+                assertThat(p.tensor().grad().defined()).as("the step dropped the gradient").isFalse();
             }
         }
     }
