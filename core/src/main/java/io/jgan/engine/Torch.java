@@ -25,6 +25,19 @@ public final class Torch {
     static {
         Natives.load();
         useEveryCore(System.getenv("OMP_NUM_THREADS"), Runtime.getRuntime().availableProcessors());
+        withoutNnpack();
+    }
+
+    /**
+     * Turns NNPACK off (PyTorch's {@code torch.backends.nnpack.set_flags(False)}). libtorch
+     * considers it for float32 convolutions without a gradient that oneDNN does not take, and
+     * where NNPACK cannot start (on a Zen 5 it reports "unsupported hardware") libtorch printed
+     * "Could not initialize NNPACK!" on every such call: 3 lines in a 2-step DCGAN run, 12 in an
+     * SNGAN one. With it off, those convolutions take libtorch's own kernel on every CPU alike,
+     * as they already did where NNPACK could not start.
+     */
+    private static void withoutNnpack() {
+        torch.globalContext().setUserEnabledNNPACK(false);
     }
 
     /**
