@@ -87,6 +87,16 @@ public abstract class Adam implements AutoCloseable {
     protected abstract void update(float stepSize, float sqrtC2);
 
     /**
+     * Drops parameter i's gradient once its update is done ({@code p.grad = None}, the contract
+     * above): both implementations end each parameter's update with it.
+     *
+     * @param i parameter index
+     */
+    protected final void dropGradient(int i) {
+        parameters.get(i).tensor().mutable_grad().reset();
+    }
+
+    /**
      * Returns how many steps have been taken (Adam's t).
      *
      * @return the step count

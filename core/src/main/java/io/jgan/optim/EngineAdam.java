@@ -54,7 +54,7 @@ public final class EngineAdam extends Adam {
                 variance[i].mul_(new Scalar(beta2)).addcmul_(g, g, new Scalar(1.0 - beta2)); // v = b2 v + (1 - b2) g^2
                 Tensor denom = variance[i].sqrt().div_(new Scalar(sqrtC2)).add_(new Scalar(eps)); // sqrt(v) / sqrt(1 - b2^t) + eps
                 w.addcdiv_(mean[i], denom, new Scalar(-stepSize)); // p -= lr / (1 - b1^t) * m / denom
-                w.mutable_grad().reset(); // p.grad = None: the next backward stores its gradient, no add to zeros
+                dropGradient(i); // the next backward stores its gradient, no add to zeros
             }
         }
     }

@@ -128,7 +128,7 @@ public final class HostAdam extends Adam {
     private void dropGradients(FloatBuffer[] g) {
         for (int i = 0; i < g.length; i++) {
             if (g[i] != null) {
-                parameters.get(i).tensor().mutable_grad().reset(); // p.grad = None
+                dropGradient(i);
             }
         }
     }
